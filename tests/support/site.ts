@@ -1,0 +1,67 @@
+import { spawnSync } from "node:child_process";
+import { createReadStream, existsSync, statSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { extname, join, normalize, resolve } from "node:path";
+
+/** Tests build and serve the book under this sub-path, the harder way to host it. */
+export const BASE = "/book/";
+export const SITE_DIR = resolve("test-output/site");
+
+/** Runs `astro build` into `outDir` with the given base path; returns its output and status. */
+export function buildSite(outDir: string, base: string, extraEnv: Record<string, string> = {}) {
+  const astro = resolve("node_modules/astro/bin/astro.mjs");
+  const result = spawnSync(process.execPath, [astro, "build", "--outDir", outDir], {
+    env: { ...process.env, BASE_PATH: base, ...extraEnv },
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+}
+
+const types: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".css": "text/css",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".woff2": "font/woff2",
+  ".woff": "font/woff",
+  ".ttf": "font/ttf",
+  ".wasm": "application/wasm",
+  ".xml": "application/xml",
+  ".bin": "application/octet-stream",
+  ".pf_meta": "application/octet-stream",
+};
+
+/** A static file server for `dir` mounted at `base`, as any static host would serve it. */
+export function serveSite(dir: string, base: string): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    if (!path.startsWith(base)) {
+      res.writeHead(404).end("outside the site");
+      return;
+    }
+    let file = normalize(join(dir, path.slice(base.length)));
+    if (!file.startsWith(dir)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+    if (!existsSync(file)) {
+      res.writeHead(404, { "content-type": types[".html"] });
+      createReadStream(join(dir, "404.html")).pipe(res);
+      return;
+    }
+    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((done) => {
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      done({ url: `http://127.0.0.1:${port}${base}`, server });
+    });
+  });
+}
