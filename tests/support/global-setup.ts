@@ -13,9 +13,15 @@ declare module "vitest" {
 
 /**
  * Builds the book once for every test file (set REUSE_BUILD=1 to reuse test-output/site while
- * working on tests) and serves it on a free loopback port.
+ * working on tests; SKIP_SITE=1 to skip it) and serves it on a free loopback port.
  */
 export default async function setup(project: TestProject) {
+  // SKIP_SITE=1 runs only tests that do not need the built book (engine, notebook core …).
+  if (process.env.SKIP_SITE === "1") {
+    project.provide("siteUrl", "");
+    project.provide("buildOutput", "");
+    return;
+  }
   let output = "(reused an earlier build)";
   if (!(process.env.REUSE_BUILD === "1" && existsSync(SITE_DIR))) {
     const build = buildSite(SITE_DIR, BASE);
