@@ -12,10 +12,15 @@ import { chapterSidebar } from "./src/chapter-schema.ts";
  */
 const base = process.env.BASE_PATH ?? "/";
 
+/** The chapters. BOOK_CONTENT_DIR points the build at another folder (the tests use it). */
+const contentDir = process.env.BOOK_CONTENT_DIR ?? "./content";
+
 export default defineConfig({
   site: process.env.SITE_URL ?? "https://example.org",
   base,
   trailingSlash: "always",
+  // A separate cache lets a second build (the tests build a broken book) run beside the first.
+  cacheDir: process.env.BOOK_CACHE_DIR ?? "./node_modules/.astro",
   markdown: {
     processor: unified({
       remarkPlugins: [remarkMath],
@@ -28,11 +33,12 @@ export default defineConfig({
       title: "Neural Networks, Cell by Cell",
       description:
         "A runnable textbook of deep learning's foundations: the neuron, the perceptron, the multi-layer perceptron, backpropagation and gradient descent, with code you can edit and run in the page.",
-      markdown: { processedDirs: ["./content"] },
+      markdown: { processedDirs: [contentDir] },
+      components: { MarkdownContent: "./src/components/overrides/MarkdownContent.astro" },
       customCss: ["katex/dist/katex.min.css", "./src/styles/book.css"],
       lastUpdated: false,
       pagination: true,
-      sidebar: [{ label: "Chapters", items: chapterSidebar("./content") }],
+      sidebar: [{ label: "Chapters", items: chapterSidebar(contentDir) }],
       tableOfContents: { minHeadingLevel: 2, maxHeadingLevel: 3 },
     }),
   ],

@@ -10,7 +10,7 @@ import { chapterFields, chapterId } from "./chapter-schema.ts";
 export const collections = {
   docs: defineCollection({
     loader: glob({
-      base: "./content",
+      base: process.env.BOOK_CONTENT_DIR ?? "./content",
       pattern: "**/[^_]*.{md,mdx}",
       generateId: ({ entry }) => chapterId(entry),
     }),

@@ -1,0 +1,132 @@
+import { mkdirSync } from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { launchBrowser } from "../support/browser.ts";
+import { pages } from "../support/chapters.ts";
+
+const siteUrl = inject("siteUrl");
+const SHOTS = "test-output/screenshots";
+
+/** Opens a page and records console errors, page errors, failed loads and other hosts asked. */
+async function open(context: BrowserContext, path: string) {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const origin = new URL(siteUrl).origin;
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("request", (request) => {
+    const url = request.url();
+    if (!url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("blob:")) {
+      problems.push(`asked another host: ${url}`);
+    }
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  await page.goto(siteUrl + path, { waitUntil: "networkidle" });
+  return { page, problems };
+}
+
+function shotName(path: string) {
+  return path.replace(/\/$/, "") || "index";
+}
+
+describe.skipIf(!siteUrl)("every page in Chromium", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  afterAll(async () => browser?.close());
+
+  for (const theme of ["light", "dark"] as const) {
+    test.each(pages())(`%s opens cleanly and passes axe in the ${theme} theme`, async (path) => {
+      const context = await browser.newContext({
+        colorScheme: theme,
+        viewport: { width: 1280, height: 900 },
+      });
+      try {
+        const { page, problems } = await open(context, path);
+        expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+        const { violations } = await new AxeBuilder({ page }).analyze();
+        const summary = violations.map(
+          (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`,
+        );
+        expect(summary).toEqual([]);
+        await page.screenshot({ path: `${SHOTS}/${shotName(path)}-${theme}-desktop.png`, fullPage: true });
+        expect(problems).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test.each(pages())("%s reads at phone width without sideways scrolling", async (path) => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 1,
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      const { page, problems } = await open(context, path);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow, "the page scrolls sideways at 390px").toBeLessThanOrEqual(1);
+      await page.screenshot({ path: `${SHOTS}/${shotName(path)}-light-phone.png`, fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the mobile menu opens and lists the chapters", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    try {
+      const { page } = await open(context, pages()[1]);
+      await page.getByRole("button", { name: "Menu" }).click();
+      const links = page.locator("nav.sidebar a[aria-current], nav.sidebar a");
+      await expect.poll(() => links.first().isVisible()).toBe(true);
+      expect(await links.count()).toBe(pages().length - 1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("search finds a chapter by a word of its text", async () => {
+    const context = await browser.newContext();
+    try {
+      const { page, problems } = await open(context, "");
+      await page.getByRole("button", { name: "Search" }).click();
+      await page.getByRole("searchbox").fill("backpropagation");
+      const result = page.locator(".pagefind-ui__result-link").first();
+      await result.waitFor({ timeout: 15_000 });
+      expect(await result.getAttribute("href")).toContain(new URL(siteUrl).pathname);
+      await result.click();
+      await page.waitForLoadState("networkidle");
+      expect(await page.locator("h1").textContent()).toBeTruthy();
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("next and previous links walk the chapters in order", async () => {
+    const context = await browser.newContext();
+    try {
+      const list = pages().slice(1);
+      const { page } = await open(context, list[0]);
+      for (const next of list.slice(1)) {
+        await page.locator('a[rel="next"]').click();
+        await page.waitForURL(siteUrl + next);
+      }
+      expect(await page.locator('a[rel="next"]').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+});

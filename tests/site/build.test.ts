@@ -1,0 +1,125 @@
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { parseHTML } from "linkedom";
+import { describe, expect, inject, test } from "vitest";
+import { chapters } from "../support/chapters.ts";
+import { BASE, SITE_DIR, buildSite } from "../support/site.ts";
+
+const siteBuilt = inject("siteUrl") !== "";
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
+
+function page(slug: string): Document {
+  return parseHTML(readFileSync(join(SITE_DIR, slug, "index.html"), "utf8")).document;
+}
+
+describe.skipIf(!siteBuilt)("the built book", () => {
+  test("has ten chapters, 0 to 9, each a page in the sidebar in order", () => {
+    const list = chapters();
+    expect(list.map(({ file }) => file.slice(0, 2))).toEqual(
+      ["00", "01", "02", "03", "04", "05", "06", "07", "08", "09"],
+    );
+    const sidebar = [...page("").querySelectorAll("nav.sidebar a, #starlight__sidebar a")].map(
+      (a) => a.getAttribute("href"),
+    );
+    expect(sidebar).toEqual(list.map(({ slug }) => `${BASE}${slug}/`));
+  });
+
+  test.each(chapters())("$file: formulas are KaTeX markup, figures are SVG", ({ file, slug }) => {
+    const source = readFileSync(join("content", file), "utf8");
+    const doc = page(slug);
+    const body = doc.querySelector(".sl-markdown-content");
+    expect(body, `${slug} has no content`).toBeTruthy();
+    // Every formula in the source became KaTeX; none failed or stayed as raw TeX.
+    const formulas = source.match(/\$\$[\s\S]+?\$\$|\$[^$\n]+\$/g) ?? [];
+    expect(doc.querySelectorAll(".katex").length).toBeGreaterThanOrEqual(formulas.length);
+    expect(doc.querySelectorAll(".katex-error").length).toBe(0);
+    expect(body!.textContent).not.toMatch(/\$\$|\\frac|\\sum/);
+    // At least one figure drawn as SVG, and every figure says what it shows.
+    const svgs = [...body!.querySelectorAll("svg")].filter((svg) => !svg.closest("a, button"));
+    expect(svgs.length, `${slug} has no SVG figure`).toBeGreaterThan(0);
+    for (const figure of body!.querySelectorAll("figure")) {
+      const labelled = figure.querySelector("[role=img][aria-label], [role=img][aria-labelledby]");
+      expect(labelled, `a figure in ${slug} has no text alternative`).toBeTruthy();
+    }
+    // It opens with its objectives and ends with a self-check.
+    expect(doc.querySelector(".chapter-objectives li")).toBeTruthy();
+    expect(body!.querySelectorAll("details").length).toBeGreaterThanOrEqual(2);
+  });
+
+  test("loads nothing from another host, and every local address is under the base path", () => {
+    const offenders: string[] = [];
+    for (const file of files(SITE_DIR)) {
+      const name = relative(SITE_DIR, file);
+      if (file.endsWith(".html")) {
+        const { document } = parseHTML(readFileSync(file, "utf8"));
+        const loads = [
+          ...[...document.querySelectorAll("script[src], img[src], iframe[src], source[src], audio[src], video[src], embed[src]")].map((el) => el.getAttribute("src")),
+          ...[...document.querySelectorAll("link[href]")]
+            .filter((el) => !/^(canonical|sitemap|alternate)$/.test(el.getAttribute("rel") ?? ""))
+            .map((el) => el.getAttribute("href")),
+          ...[...document.querySelectorAll("[srcset]")].map((el) => el.getAttribute("srcset")),
+        ];
+        for (const url of loads) {
+          if (/^(https?:)?\/\//.test(url ?? "")) offenders.push(`${name}: loads ${url}`);
+          else if (url?.startsWith("/") && !url.startsWith(BASE)) offenders.push(`${name}: ${url} is outside ${BASE}`);
+        }
+      } else if (/\.(css|js|mjs)$/.test(file)) {
+        const text = readFileSync(file, "utf8");
+        for (const match of text.matchAll(/url\(\s*["']?((?:https?:)?\/\/[^"')]+)/g)) {
+          offenders.push(`${name}: url(${match[1]})`);
+        }
+        for (const match of text.matchAll(/(?:import\(|from|importScripts\()\s*["'](https?:\/\/[^"']+)/g)) {
+          offenders.push(`${name}: imports ${match[1]}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  test("ships KaTeX's stylesheet and fonts itself", () => {
+    const assets = readdirSync(join(SITE_DIR, "_astro"));
+    expect(assets.some((file) => /^KaTeX_Main-Regular.*\.woff2$/.test(file))).toBe(true);
+    const css = assets.filter((file) => file.endsWith(".css")).map((file) => readFileSync(join(SITE_DIR, "_astro", file), "utf8")).join("\n");
+    expect(css).toContain(".katex");
+  });
+
+  test("has a search index", () => {
+    expect(readdirSync(join(SITE_DIR, "pagefind"))).toContain("pagefind.js");
+  });
+});
+
+describe("a chapter with a bad frontmatter field", () => {
+  const work = resolve("test-output/bad-book");
+
+  function buildWith(chapter: string) {
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(join(work, "content"), { recursive: true });
+    writeFileSync(join(work, "content", "index.mdx"), "---\ntitle: Home\ntemplate: splash\n---\n");
+    writeFileSync(join(work, "content", "03-broken-chapter.mdx"), chapter);
+    return buildSite(join(work, "dist"), "/", {
+      BOOK_CONTENT_DIR: join(work, "content"),
+      BOOK_CACHE_DIR: join(work, "cache"),
+    });
+  }
+
+  test("fails the build, naming the file and the field (order not a number)", () => {
+    const { status, output } = buildWith(
+      "---\ntitle: Broken\norder: three\nobjectives:\n  - Notice the broken field.\n---\nText.\n",
+    );
+    expect(status).not.toBe(0);
+    expect(output).toContain("03-broken-chapter.mdx");
+    expect(output).toMatch(/order/);
+  }, 120_000);
+
+  test("fails the build, naming the file and the field (objectives missing)", () => {
+    const { status, output } = buildWith("---\ntitle: Broken\norder: 3\n---\nText.\n");
+    expect(status).not.toBe(0);
+    expect(output).toContain("03-broken-chapter.mdx");
+    expect(output).toContain("a chapter needs `objectives:`");
+  }, 120_000);
+});
