@@ -1,0 +1,128 @@
+import { createServer, type Server } from "node:http";
+import { readFile } from "node:fs/promises";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { loadDigits, setDigitsUrl } from "../../engine/datasets/digits.ts";
+
+const assetFile = new URL("../../public/data/digits-v1.bin", import.meta.url);
+
+// A static host serving the asset under a sub-path, as an instructor would host the book.
+let server: Server;
+let origin = "";
+const requests: string[] = [];
+beforeAll(async () => {
+  const asset = await readFile(assetFile);
+  server = createServer((request, response) => {
+    requests.push(request.url ?? "");
+    if (request.url === "/book/data/digits-v1.bin") response.end(asset);
+    else response.writeHead(404).end("not found");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("server has no port");
+  origin = `http://127.0.0.1:${address.port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterEach(() => {
+  setDigitsUrl(null);
+  delete (globalThis as { location?: unknown }).location;
+});
+
+describe("loadDigits", () => {
+  test("loadDigits() gives 8,000 train and 2,000 test digits of 28×28 pixels in 0..1", async () => {
+    const digits = await loadDigits();
+    expect([digits.width, digits.height, digits.classes]).toEqual([28, 28, 10]);
+    expect([digits.train.x.length, digits.train.y.length]).toEqual([8000, 8000]);
+    expect([digits.test.x.length, digits.test.y.length]).toEqual([2000, 2000]);
+    for (const { x, y } of [digits.train, digits.test]) {
+      expect(x.every((pixels) => pixels.length === 784)).toBe(true);
+      expect(y.every((label) => Number.isInteger(label) && label >= 0 && label <= 9)).toBe(true);
+      const values = x.flat();
+      expect(Math.min(...values.slice(0, 100_000))).toBe(0);
+      expect(values.every((v) => v >= 0 && v <= 1)).toBe(true);
+      expect(values.some((v) => v === 1)).toBe(true);
+    }
+  });
+
+  test("loadDigits({ testFraction }) holds out that share of every class", async () => {
+    const { train, test: held } = await loadDigits({ testFraction: 0.1 });
+    // Rounded per class, so the total is within a few digits of a tenth.
+    expect(Math.abs(held.x.length - 1000)).toBeLessThanOrEqual(5);
+    const count = (y: number[], label: number) => y.filter((l) => l === label).length;
+    for (let label = 0; label < 10; label++) {
+      const all = count(train.y, label) + count(held.y, label);
+      expect(count(held.y, label)).toBe(Math.round(all * 0.1));
+    }
+  });
+
+  test("loadDigits({ seed }) splits the same way for the same seed, differently for another", async () => {
+    const a = await loadDigits({ seed: 7 });
+    const b = await loadDigits({ seed: 7 });
+    const c = await loadDigits({ seed: 8 });
+    expect(b.test.y).toEqual(a.test.y);
+    expect(b.test.x[0]).toEqual(a.test.x[0]);
+    expect(c.test.y).not.toEqual(a.test.y);
+    // Train and test never share a digit (the 10,000 images are all distinct).
+    const key = (pixels: number[]) => pixels.join(",");
+    const trainKeys = new Set(a.train.x.map(key));
+    expect(trainKeys.size).toBe(8000);
+    expect(a.test.x.filter((pixels) => trainKeys.has(key(pixels)))).toEqual([]);
+    // The train half is shuffled across classes, not grouped by label.
+    expect(new Set(a.train.y.slice(0, 50)).size).toBeGreaterThan(5);
+  });
+
+  test("loadDigits rejects a testFraction outside (0, 1) with a fix", async () => {
+    await expect(loadDigits({ testFraction: 1 })).rejects.toThrow(
+      "loadDigits: testFraction must be between 0 and 1 (exclusive), received 1. " +
+        "Try { testFraction: 0.2 } to hold out a fifth of each digit.",
+    );
+    await expect(loadDigits({ seed: Number.NaN })).rejects.toThrow(
+      "loadDigits: seed must be a finite number, received NaN. Try { seed: 0 }.",
+    );
+  });
+});
+
+describe("setDigitsUrl", () => {
+  test("setDigitsUrl(url) fetches the asset from a host under a sub-path", async () => {
+    setDigitsUrl(`${origin}/book/data/digits-v1.bin`);
+    const fetched = await loadDigits({ seed: 3 });
+    setDigitsUrl(null);
+    const read = await loadDigits({ seed: 3 });
+    expect(requests).toContain("/book/data/digits-v1.bin");
+    expect(fetched.test.y).toEqual(read.test.y);
+    expect(fetched.train.x[17]).toEqual(read.train.x[17]);
+  });
+
+  test("loadDigits() resolves data/digits-v1.bin against location when there is one", async () => {
+    (globalThis as { location?: unknown }).location = { href: `${origin}/book/chapters/08/` };
+    await expect(loadDigits()).rejects.toThrow(
+      `loadDigits: fetching ${origin}/book/chapters/08/data/digits-v1.bin answered HTTP 404.`,
+    );
+    // A relative address set by the page is resolved against location too.
+    setDigitsUrl("/book/data/digits-v1.bin");
+    const digits = await loadDigits();
+    expect(digits.train.x.length).toBe(8000);
+  });
+
+  test("a missing asset names the address and says how to fix it", async () => {
+    setDigitsUrl(`${origin}/elsewhere/digits-v1.bin`);
+    await expect(loadDigits()).rejects.toThrow(
+      `loadDigits: fetching ${origin}/elsewhere/digits-v1.bin answered HTTP 404. ` +
+        "The asset lives in public/data/digits-v1.bin; if the book is hosted under a sub-path, " +
+        "call setDigitsUrl(url) with its address.",
+    );
+    const missing = new URL("../../public/data/no-such-file.bin", import.meta.url);
+    setDigitsUrl(missing);
+    await expect(loadDigits()).rejects.toThrow(
+      `loadDigits: cannot read ${missing.href} (`,
+    );
+  });
+
+  test("a file that is not a digits asset is refused, naming it", async () => {
+    const notAsset = new URL("../../package.json", import.meta.url);
+    setDigitsUrl(notAsset);
+    await expect(loadDigits()).rejects.toThrow(
+      `loadDigits: ${notAsset.href} is not a digits-v1 asset (starts with "{\\n  ", ` +
+        `expected "DGTS"). Rebuild it with "node_modules/.bin/node scripts/make-digits.ts".`,
+    );
+  });
+});
