@@ -1,0 +1,90 @@
+/**
+ * The cell editor: CodeMirror 6 with TypeScript highlighting. Loaded only when the reader starts
+ * to edit (a dynamic import from the cell element), never before.
+ */
+import { basicSetup } from "codemirror";
+import { EditorView, keymap } from "@codemirror/view";
+import { EditorState, Prec } from "@codemirror/state";
+import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
+import { javascript } from "@codemirror/lang-javascript";
+import { tags } from "@lezer/highlight";
+
+/** What the cell element needs from an editor. */
+export interface CellEditor {
+  /** The code as the reader has it now. */
+  code(): string;
+  /** Replaces the code (Reset, Undo reset, a shared link), as one undoable change. */
+  replace(code: string): void;
+  focus(): void;
+  destroy(): void;
+}
+
+/** Options of {@link createEditor}. */
+export interface EditorOptions {
+  /** The code to start with. */
+  doc: string;
+  /** Accessible name of the editing area, e.g. "Code of cell xor-train". */
+  label: string;
+  /** Called after every change the reader makes. */
+  onChange(code: string): void;
+  /** Shift+Enter (and Ctrl/Cmd+Enter): run the cell. */
+  onRun(): void;
+}
+
+// Token colours come from CSS variables (styles.css) so light and dark themes both read well.
+const highlight = HighlightStyle.define([
+  { tag: [tags.keyword, tags.controlKeyword, tags.moduleKeyword], color: "var(--nb-tok-keyword)" },
+  { tag: [tags.string, tags.special(tags.string)], color: "var(--nb-tok-string)" },
+  { tag: [tags.number, tags.bool, tags.null], color: "var(--nb-tok-number)" },
+  { tag: [tags.comment, tags.lineComment, tags.blockComment], color: "var(--nb-tok-comment)" },
+  { tag: [tags.typeName, tags.className], color: "var(--nb-tok-type)" },
+  { tag: [tags.function(tags.variableName), tags.function(tags.propertyName)], color: "var(--nb-tok-function)" },
+  { tag: tags.propertyName, color: "var(--nb-tok-property)" },
+  { tag: tags.operator, color: "var(--nb-tok-operator)" },
+]);
+
+const theme = EditorView.theme({
+  "&": { fontSize: "0.875rem", backgroundColor: "var(--nb-code-bg)", color: "var(--nb-code-fg)" },
+  ".cm-content": { fontFamily: "var(--__sl-font-mono, ui-monospace, monospace)", caretColor: "var(--nb-code-fg)" },
+  ".cm-gutters": { backgroundColor: "var(--nb-code-bg)", color: "var(--nb-tok-comment)", border: "none" },
+  ".cm-activeLine, .cm-activeLineGutter": { backgroundColor: "var(--nb-active-line)" },
+  "&.cm-focused": { outline: "2px solid var(--sl-color-accent)", outlineOffset: "2px" },
+  "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection": {
+    backgroundColor: "var(--nb-selection) !important",
+  },
+  "&.cm-focused .cm-cursor": { borderLeftColor: "var(--nb-code-fg)" },
+});
+
+/** Mounts an editor in `parent` and returns the handle the cell element drives. */
+export function createEditor(parent: HTMLElement, options: EditorOptions): CellEditor {
+  const run = () => {
+    options.onRun();
+    return true;
+  };
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({
+      doc: options.doc,
+      extensions: [
+        // Before the default keymap, so Shift+Enter runs instead of inserting a line.
+        Prec.highest(keymap.of([{ key: "Shift-Enter", run }, { key: "Mod-Enter", run }])),
+        basicSetup,
+        javascript({ typescript: true }),
+        syntaxHighlighting(highlight),
+        theme,
+        EditorView.contentAttributes.of({ "aria-label": options.label }),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) options.onChange(update.state.doc.toString());
+        }),
+      ],
+    }),
+  });
+  return {
+    code: () => view.state.doc.toString(),
+    replace(code) {
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: code } });
+    },
+    focus: () => view.focus(),
+    destroy: () => view.destroy(),
+  };
+}
