@@ -1,0 +1,148 @@
+// Optimizers, sorted in order of increasing complexity: SGD, momentum, Adam.
+import { Tensor } from "./tensor.ts";
+import { describe } from "./value.ts";
+
+/** Options of every optimizer. */
+export interface OptimizerOptions {
+  /** Learning rate α: how far each step moves (a positive number). */
+  lr?: number;
+}
+
+/** What every optimizer does: update the parameters from their grads, then clear the grads. */
+export interface Optimizer {
+  readonly params: Tensor[];
+  lr: number;
+  step(): void;
+  zeroGrad(): void;
+}
+
+/**
+ * Stochastic gradient descent: w ← w − α·∂J/∂w.
+ *
+ * @example
+ * const opt = new SGD(net.parameters(), { lr: 0.1 });
+ * opt.zeroGrad(); loss.backward(); opt.step();
+ */
+export class SGD implements Optimizer {
+  readonly params: Tensor[];
+  lr: number;
+
+  constructor(params: Tensor[], options: OptimizerOptions = {}) {
+    // new.target names the class actually built (SGD, Momentum or Adam) in error messages
+    this.params = checkParams(params, new.target.name);
+    this.lr = checkLearningRate(options.lr ?? 0.1, new.target.name);
+  }
+
+  step(): void {
+    for (const p of this.params) {
+      if (!p.grad) continue;
+      for (let i = 0; i < p.data.length; i++) p.data[i] -= this.lr * p.grad[i];
+    }
+  }
+
+  zeroGrad(): void {
+    for (const p of this.params) p.zeroGrad();
+  }
+}
+
+/** Options of {@link Momentum}. */
+export interface MomentumOptions extends OptimizerOptions {
+  /** How much of the last step's velocity is kept (default 0.9). */
+  beta?: number;
+}
+
+/**
+ * SGD with momentum: a velocity that remembers past steps, v ← β·v + ∂J/∂w, then w ← w − α·v.
+ */
+export class Momentum extends SGD {
+  beta: number;
+  private velocity: Float64Array[];
+
+  constructor(params: Tensor[], options: MomentumOptions = {}) {
+    super(params, { lr: options.lr ?? 0.01 });
+    this.beta = options.beta ?? 0.9;
+    this.velocity = this.params.map((p) => new Float64Array(p.data.length));
+  }
+
+  step(): void {
+    this.params.forEach((p, k) => {
+      if (!p.grad) return;
+      const v = this.velocity[k];
+      for (let i = 0; i < p.data.length; i++) {
+        v[i] = this.beta * v[i] + p.grad[i];
+        p.data[i] -= this.lr * v[i];
+      }
+    });
+  }
+}
+
+/** Options of {@link Adam}. */
+export interface AdamOptions extends OptimizerOptions {
+  /** Decay of the running mean of gradients (default 0.9). */
+  beta1?: number;
+  /** Decay of the running mean of squared gradients (default 0.999). */
+  beta2?: number;
+  /** Keeps the division away from zero (default 1e-8). */
+  eps?: number;
+}
+
+/**
+ * Adam: a step per weight scaled by running means of the gradient (m) and of its square (v),
+ * each corrected for starting at zero.
+ */
+export class Adam extends SGD {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  private m: Float64Array[];
+  private v: Float64Array[];
+  private t = 0;
+
+  constructor(params: Tensor[], options: AdamOptions = {}) {
+    super(params, { lr: options.lr ?? 0.001 });
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.eps = options.eps ?? 1e-8;
+    this.m = this.params.map((p) => new Float64Array(p.data.length));
+    this.v = this.params.map((p) => new Float64Array(p.data.length));
+  }
+
+  step(): void {
+    this.t++;
+    const [b1, b2] = [this.beta1, this.beta2];
+    // bias correction: early means are too close to zero, so divide by 1 − βᵗ
+    const c1 = 1 - b1 ** this.t;
+    const c2 = 1 - b2 ** this.t;
+    this.params.forEach((p, k) => {
+      if (!p.grad) return;
+      const [m, v, g] = [this.m[k], this.v[k], p.grad];
+      for (let i = 0; i < p.data.length; i++) {
+        m[i] = b1 * m[i] + (1 - b1) * g[i];
+        v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+        p.data[i] -= (this.lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + this.eps);
+      }
+    });
+  }
+}
+
+/** The optimizers by the names train() accepts. */
+export const optimizers = { sgd: SGD, momentum: Momentum, adam: Adam };
+
+/** An optimizer name train() accepts. */
+export type OptimizerName = keyof typeof optimizers;
+
+/** Throws unless lr is a positive finite number; returns it. */
+export function checkLearningRate(lr: unknown, where: string): number {
+  if (typeof lr === "number" && Number.isFinite(lr) && lr > 0) return lr;
+  throw new Error(
+    `${where}: the learning rate must be a positive number, received ${describe(lr)}. ` +
+      `Try { lr: 0.1 }.`,
+  );
+}
+
+function checkParams(params: unknown, where: string): Tensor[] {
+  if (Array.isArray(params) && params.every((p) => p instanceof Tensor)) return params;
+  throw new Error(
+    `${where}: expected a list of Tensors such as net.parameters(), received ${describe(params)}.`,
+  );
+}
