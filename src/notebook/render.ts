@@ -1,0 +1,162 @@
+/**
+ * Outputs → HTML. One function for both sides: at build time its HTML ships in the page as is;
+ * in the browser it is sanitized (DOMPurify) before it is inserted. Pure string work: no DOM.
+ * Objects open with <details>, so everything can be read with JavaScript off.
+ */
+import type { Inspected, Output, ProgressPoint, TableCell } from "./types.ts";
+
+/** Escapes text for HTML content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
+
+/** A number as a table shows it: at most 4 significant digits, exponent when tiny or huge. */
+export function formatNumber(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
+  if (!Number.isFinite(x)) return String(x);
+  const magnitude = Math.abs(x);
+  if (magnitude !== 0 && (magnitude < 1e-4 || magnitude >= 1e9)) {
+    return x.toExponential(3).replace(/\.?0+e/, "e");
+  }
+  return String(Number(x.toPrecision(4)));
+}
+
+function tableCell(value: TableCell): string {
+  if (typeof value === "number") return `<td class="nb-num">${escapeHtml(formatNumber(value))}</td>`;
+  if (value === null) return `<td class="nb-null">—</td>`;
+  return `<td>${escapeHtml(value)}</td>`;
+}
+
+function renderTable(output: Extract<Output, { kind: "table" }>): string {
+  const { caption, columns, rowLabels, rows, moreRows, moreColumns } = output;
+  const corner = rowLabels ? `<th scope="col"></th>` : "";
+  const more = moreColumns > 0 ? `<th scope="col" class="nb-more">+${moreColumns}</th>` : "";
+  const head = `<tr>${corner}${columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join("")}${more}</tr>`;
+  const body = rows
+    .map((row, i) => {
+      const label = rowLabels ? `<th scope="row">${escapeHtml(rowLabels[i])}</th>` : "";
+      return `<tr>${label}${row.map(tableCell).join("")}${moreColumns > 0 ? "<td>…</td>" : ""}</tr>`;
+    })
+    .join("");
+  const notes: string[] = [];
+  if (moreRows > 0) notes.push(`${moreRows} more row${moreRows === 1 ? "" : "s"}`);
+  if (moreColumns > 0) notes.push(`${moreColumns} more column${moreColumns === 1 ? "" : "s"}`);
+  const note = notes.length ? ` (${notes.join(", ")} not shown)` : "";
+  return (
+    `<div class="nb-table" tabindex="0" role="region" aria-label="${escapeHtml(caption)}">` +
+    `<table><caption>${escapeHtml(caption + note)}</caption><thead>${head}</thead>` +
+    `<tbody>${body}</tbody></table></div>`
+  );
+}
+
+function renderInspected(value: Inspected, open: boolean): string {
+  switch (value.type) {
+    case "primitive":
+      return `<span class="nb-${value.kind}">${escapeHtml(value.text)}</span>`;
+    case "function":
+      return `<span class="nb-function">${escapeHtml(value.text)}</span>`;
+    case "circular":
+      return `<span class="nb-circular">[circular ${escapeHtml(value.label)}]</span>`;
+    case "object": {
+      const label = escapeHtml(value.label);
+      if (value.entries.length === 0 && value.more === 0) return `<span class="nb-label">${label} {}</span>`;
+      if (value.entries.length === 0) return `<span class="nb-label">${label} {…}</span>`;
+      const items = value.entries
+        .map(({ key, value: v }) => `<li><span class="nb-key">${escapeHtml(key)}</span>: ${renderInspected(v, false)}</li>`)
+        .join("");
+      const more = value.more > 0 ? `<li class="nb-more">… ${value.more} more</li>` : "";
+      return `<details class="nb-tree"${open ? " open" : ""}><summary>${label}</summary><ul>${items}${more}</ul></details>`;
+    }
+  }
+}
+
+// The loss curve of a training run, drawn as a small SVG line chart.
+function lossChart(history: ProgressPoint[], epochs: number | null): string {
+  const width = 320;
+  const height = 120;
+  const left = 44;
+  const right = 8;
+  const top = 8;
+  const bottom = 22;
+  const first = history[0];
+  const last = history[history.length - 1];
+  const maxEpoch = Math.max(epochs ?? 0, last.epoch, first.epoch + 1);
+  const minEpoch = first.epoch;
+  const losses = history.map((p) => p.loss).filter(Number.isFinite);
+  const maxLoss = Math.max(...losses, 1e-12);
+  const x = (epoch: number) => left + ((epoch - minEpoch) / (maxEpoch - minEpoch)) * (width - left - right);
+  const y = (loss: number) => top + (1 - Math.min(loss, maxLoss) / maxLoss) * (height - top - bottom);
+  const points = history
+    .filter((p) => Number.isFinite(p.loss))
+    .map((p) => `${x(p.epoch).toFixed(1)},${y(p.loss).toFixed(1)}`)
+    .join(" ");
+  const label =
+    `Training loss by epoch: ${formatNumber(first.loss)} at epoch ${first.epoch}, ` +
+    `${formatNumber(last.loss)} at epoch ${last.epoch}.`;
+  const axisY = height - bottom;
+  return (
+    `<svg class="nb-loss" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(label)}">` +
+    `<line x1="${left}" y1="${axisY}" x2="${width - right}" y2="${axisY}" stroke="currentColor" stroke-opacity="0.4"/>` +
+    `<line x1="${left}" y1="${top}" x2="${left}" y2="${axisY}" stroke="currentColor" stroke-opacity="0.4"/>` +
+    `<text x="${left - 4}" y="${top + 4}" text-anchor="end" font-size="10" fill="currentColor">${escapeHtml(formatNumber(maxLoss))}</text>` +
+    `<text x="${left - 4}" y="${axisY}" text-anchor="end" font-size="10" fill="currentColor">0</text>` +
+    `<text x="${left}" y="${height - 6}" font-size="10" fill="currentColor">epoch ${minEpoch}</text>` +
+    `<text x="${width - right}" y="${height - 6}" text-anchor="end" font-size="10" fill="currentColor">${maxEpoch}</text>` +
+    `<text x="${(left + width - right) / 2}" y="${height - 6}" text-anchor="middle" font-size="10" fill="currentColor">loss</text>` +
+    `<polyline class="nb-loss-line" points="${points}" fill="none" stroke="currentColor" stroke-width="1.5"/>` +
+    `</svg>`
+  );
+}
+
+/** One line saying where a training run is: "epoch 12/50 · loss 0.2134 · accuracy 94%". */
+export function progressText(output: Extract<Output, { kind: "progress" }>): string {
+  const parts = [`epoch ${output.epoch}${output.epochs ? `/${output.epochs}` : ""}`, `loss ${formatNumber(output.loss)}`];
+  if (output.accuracy !== null) parts.push(`accuracy ${formatNumber(output.accuracy * 100)}%`);
+  return parts.join(" · ");
+}
+
+function renderError(output: Extract<Output, { kind: "error" }>): string {
+  const where =
+    output.line !== null ? ` at line ${output.line}${output.column !== null ? `, column ${output.column}` : ""}` : "";
+  let snippet = "";
+  if (output.excerpt !== null && output.line !== null) {
+    const gutter = `${output.line} | `;
+    const caret = output.column !== null ? `\n${" ".repeat(gutter.length + output.column - 1)}^` : "";
+    snippet = `\n${escapeHtml(gutter + output.excerpt + caret)}`;
+  }
+  return (
+    `<pre class="nb-error" data-phase="${output.phase}"><strong>${escapeHtml(output.name)}</strong>: ` +
+    `${escapeHtml(output.message)}${escapeHtml(where)}${snippet}</pre>`
+  );
+}
+
+/** One output as HTML. */
+export function renderOutput(output: Output): string {
+  switch (output.kind) {
+    case "text":
+      return `<pre class="nb-text${output.stream ? ` nb-${output.stream}` : ""}">${escapeHtml(output.text)}</pre>`;
+    case "value":
+      return `<div class="nb-value">${renderInspected(output.value, true)}</div>`;
+    case "table":
+      return renderTable(output);
+    case "html":
+      return `<div class="nb-html">${output.html}</div>`;
+    case "error":
+      return renderError(output);
+    case "progress":
+      return (
+        `<div class="nb-progress"><p class="nb-progress-text">${escapeHtml(progressText(output))}</p>` +
+        `${output.history.length ? lossChart(output.history, output.epochs) : ""}</div>`
+      );
+  }
+}
+
+/** A run's outputs as HTML, in order (empty string when there are none). */
+export function renderOutputs(outputs: readonly Output[]): string {
+  return outputs.map(renderOutput).join("");
+}
