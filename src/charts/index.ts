@@ -1,0 +1,25 @@
+// The book's charts: pure functions from data to Plot options plus a text alternative.
+export type { ChartSpec, RenderOptions } from "./spec.ts";
+export { renderChart } from "./spec.ts";
+export { activationCurves } from "./activationCurves.ts";
+export type { ActivationCurvesOptions } from "./activationCurves.ts";
+export { neuronResponse, biasShift } from "./neuronLines.ts";
+export type { NeuronResponseOptions, BiasShiftOptions } from "./neuronLines.ts";
+export { costCurve } from "./costCurve.ts";
+export type { CostCurveOptions } from "./costCurve.ts";
+export { learningRates } from "./learningRates.ts";
+export type { LearningRatesOptions } from "./learningRates.ts";
+export { costs, descend, minima } from "./descent.ts";
+export type { Cost, DescentStep, Minimum } from "./descent.ts";
+export { fmt } from "./format.ts";
+export { palette } from "./theme.ts";
+export { decisionLine } from "./decisionLine.ts";
+export type { DecisionLineOptions, LabelledPoint } from "./decisionLine.ts";
+export { perceptronMistakes } from "./perceptronMistakes.ts";
+export type { PerceptronMistakesOptions } from "./perceptronMistakes.ts";
+export { lossCurve } from "./lossCurve.ts";
+export type { HistoryEntry } from "./lossCurve.ts";
+export { decisionBoundary } from "./decisionBoundary.ts";
+export type { DecisionBoundaryOptions } from "./decisionBoundary.ts";
+export { digitGrid } from "./digitGrid.ts";
+export type { DigitGridOptions } from "./digitGrid.ts";

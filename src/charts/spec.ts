@@ -1,0 +1,93 @@
+// A chart as data (Plot options + a text alternative) and its one renderer.
+import * as Plot from "@observablehq/plot";
+import type { PlotOptions } from "@observablehq/plot";
+
+/**
+ * What every chart function returns: Plot options without a `document`, and a text alternative
+ * of one or two sentences that states what the chart shows, computed from the data.
+ */
+export type ChartSpec = {
+  /** Options for `Plot.plot`; the renderer adds the `document`. */
+  options: PlotOptions;
+  /** The chart's text alternative (read by screen readers, shown nowhere else). */
+  alt: string;
+};
+
+/** Options for {@link renderChart}. */
+export type RenderOptions = {
+  /**
+   * Prefix for the element ids inside the chart (Plot's clip-path ids restart in every process).
+   * Defaults to a hash of the rendered chart, so equal charts share ids and different ones don't.
+   */
+  idPrefix?: string;
+};
+
+/**
+ * Renders a chart to HTML with the given DOM `document` (linkedom's in Node or a worker, the page's
+ * in a browser). The root gets `role="img"` and the alt text as its `aria-label`; Plot's labelled
+ * groups inside are hidden from assistive technology, since the alt text speaks for the whole.
+ */
+export function renderChart(
+  spec: ChartSpec,
+  document: unknown,
+  { idPrefix }: RenderOptions = {},
+): string {
+  if (spec === null || typeof spec !== "object" || typeof spec.options !== "object") {
+    throw new TypeError(
+      `renderChart: received ${describe(spec)}; expected a ChartSpec { options, alt } ` +
+        "as returned by a chart function such as costCurve().",
+    );
+  }
+  if (typeof spec.alt !== "string" || spec.alt.trim() === "") {
+    throw new TypeError(
+      `renderChart: the chart has no alt text (received ${describe(spec.alt)}); ` +
+        "every chart needs a sentence that says what it shows.",
+    );
+  }
+  if (document === null || typeof document !== "object") {
+    throw new TypeError(
+      `renderChart: received ${describe(document)} as the document; expected a DOM document, ` +
+        'for example parseHTML("<!doctype html><html><body></body></html>").document from linkedom.',
+    );
+  }
+  const root = Plot.plot({ ...spec.options, document: document as Document });
+  root.setAttribute("role", "img");
+  root.setAttribute("aria-label", spec.alt);
+  for (const element of root.querySelectorAll("[aria-label]")) {
+    element.setAttribute("aria-hidden", "true");
+  }
+  const html = root.outerHTML;
+  return prefixIds(html, idPrefix ?? `nn-${hash(html)}`);
+}
+
+// Renames every id in the markup and every reference to it (url(#id), href="#id").
+function prefixIds(html: string, prefix: string): string {
+  const ids = new Set<string>();
+  for (const match of html.matchAll(/\sid="([^"]+)"/g)) ids.add(match[1]);
+  let out = html;
+  for (const id of ids) {
+    const renamed = `${prefix}-${id}`;
+    out = out
+      .replaceAll(` id="${id}"`, ` id="${renamed}"`)
+      .replaceAll(`url(#${id})`, `url(#${renamed})`)
+      .replaceAll(`href="#${id}"`, `href="#${renamed}"`);
+  }
+  return out;
+}
+
+// FNV-1a, 32 bits, in base 36: a short, stable fingerprint of a chart's markup.
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return JSON.stringify(value.slice(0, 40));
+  return typeof value;
+}
