@@ -1,9 +1,31 @@
 import { createServer, type Server } from "node:http";
 import { readFile } from "node:fs/promises";
+import { transform } from "sucrase";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { loadDigits, setDigitsUrl } from "../../engine/datasets/digits.ts";
+import { MLP, accuracy, loadDigits, setDigitsUrl, train } from "../../engine/index.ts";
+import { launchBrowser } from "../support/browser.ts";
 
 const assetFile = new URL("../../public/data/digits-v1.bin", import.meta.url);
+
+// A page whose module worker loads the digits, as a chapter's cell does in the browser.
+const page = `<!doctype html><title>digits</title><script type="module">
+  window.loadInWorker = (url) => new Promise((resolve) => {
+    const worker = new Worker("/book/_astro/digits-worker.js", { type: "module" });
+    worker.onmessage = (event) => resolve(event.data);
+    worker.postMessage(url);
+  });
+</script>`;
+const worker = `import { loadDigits, setDigitsUrl } from "/book/engine/datasets/digits.ts";
+self.onmessage = async (event) => {
+  setDigitsUrl(event.data);
+  try {
+    const { train, test } = await loadDigits({ seed: 3 });
+    postMessage({ sizes: [train.x.length, test.x.length], labels: test.y, pixels: train.x[17] });
+  } catch (error) {
+    postMessage({ error: error.message });
+  }
+};`;
+const engineDir = new URL("../../engine/", import.meta.url);
 
 // A static host serving the asset under a sub-path, as an instructor would host the book.
 let server: Server;
@@ -11,10 +33,18 @@ let origin = "";
 const requests: string[] = [];
 beforeAll(async () => {
   const asset = await readFile(assetFile);
-  server = createServer((request, response) => {
-    requests.push(request.url ?? "");
-    if (request.url === "/book/data/digits-v1.bin") response.end(asset);
-    else response.writeHead(404).end("not found");
+  server = createServer(async (request, response) => {
+    const url = request.url ?? "";
+    requests.push(url);
+    const js = { "content-type": "text/javascript" };
+    if (url === "/book/data/digits-v1.bin") response.end(asset);
+    else if (url === "/book/") response.writeHead(200, { "content-type": "text/html" }).end(page);
+    else if (url === "/book/_astro/digits-worker.js") response.writeHead(200, js).end(worker);
+    else if (/^\/book\/engine\/[\w/-]+\.ts$/.test(url)) {
+      // The engine's TypeScript, types stripped, as the site's bundler would ship it.
+      const source = await readFile(new URL(url.slice("/book/engine/".length), engineDir), "utf8");
+      response.writeHead(200, js).end(transform(source, { transforms: ["typescript"] }).code);
+    } else response.writeHead(404).end("not found");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
@@ -28,7 +58,7 @@ afterEach(() => {
 });
 
 describe("loadDigits", () => {
-  test("loadDigits() gives 8,000 train and 2,000 test digits of 28×28 pixels in 0..1", async () => {
+  test("loadDigits() gives 8,000 train and 2,000 test digits, 28×28 pixels in 0..1", async () => {
     const digits = await loadDigits();
     expect([digits.width, digits.height, digits.classes]).toEqual([28, 28, 10]);
     expect([digits.train.x.length, digits.train.y.length]).toEqual([8000, 8000]);
@@ -54,7 +84,7 @@ describe("loadDigits", () => {
     }
   });
 
-  test("loadDigits({ seed }) splits the same way for the same seed, differently for another", async () => {
+  test("loadDigits({ seed }) splits alike for one seed, differently for another", async () => {
     const a = await loadDigits({ seed: 7 });
     const b = await loadDigits({ seed: 7 });
     const c = await loadDigits({ seed: 8 });
@@ -112,9 +142,7 @@ describe("setDigitsUrl", () => {
     );
     const missing = new URL("../../public/data/no-such-file.bin", import.meta.url);
     setDigitsUrl(missing);
-    await expect(loadDigits()).rejects.toThrow(
-      `loadDigits: cannot read ${missing.href} (`,
-    );
+    await expect(loadDigits()).rejects.toThrow(`loadDigits: cannot read ${missing.href} (`);
   });
 
   test("a file that is not a digits asset is refused, naming it", async () => {
@@ -125,4 +153,64 @@ describe("setDigitsUrl", () => {
         `expected "DGTS"). Rebuild it with "node_modules/.bin/node scripts/make-digits.ts".`,
     );
   });
+});
+
+describe("loadDigits in a browser worker", () => {
+  test("a module worker told setDigitsUrl(url) loads the same split as Node", async () => {
+    const browser = await launchBrowser();
+    try {
+      const tab = await (await browser.newContext()).newPage();
+      const errors: string[] = [];
+      tab.on("pageerror", (error) => errors.push(error.message));
+      await tab.goto(`${origin}/book/`);
+      type Loaded = { sizes: number[]; labels: number[]; pixels: number[]; error?: string };
+      type Page = { loadInWorker(url: string | null): Promise<Loaded> };
+      const load = (url: string | null) =>
+        tab.evaluate((u) => (window as unknown as Page).loadInWorker(u), url);
+      const inNode = await loadDigits({ seed: 3 });
+      const loaded = await load(`${origin}/book/data/digits-v1.bin`);
+      expect(loaded.error).toBeUndefined();
+      expect(loaded.sizes).toEqual([8000, 2000]);
+      expect(loaded.labels).toEqual(inNode.test.y);
+      expect(loaded.pixels).toEqual(inNode.train.x[17]);
+      // Without it, the worker looks beside its own script, and says where it looked.
+      const lost = await load(null);
+      expect(lost.error).toContain(
+        `loadDigits: fetching ${origin}/book/_astro/data/digits-v1.bin answered HTTP 404.`,
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe("train on the digits", () => {
+  test("train(new MLP([784, 128, 10]), digits.train) reaches 95% test accuracy", async () => {
+    const { train: data, test: held } = await loadDigits({ seed: 0 });
+    const net = new MLP([784, 128, 10], { activation: "relu", output: "identity", seed: 1 });
+    // Score the held-out digits after each epoch; stop at the first that reaches 95%.
+    const scores: number[] = [];
+    const signal = { stopped: false };
+    const result = await train(net, data, {
+      loss: "softmax-ce",
+      optimizer: "momentum",
+      lr: 0.05,
+      batchSize: 32,
+      epochs: 10,
+      seed: 2,
+      signal,
+      onProgress({ batch, batches }) {
+        if (batch < batches) return;
+        scores.push(accuracy(net.forward(held.x), held.y));
+        signal.stopped = scores.at(-1)! >= 0.95;
+      },
+    });
+    console.log(
+      `digits: test accuracy ${scores.map((a) => a.toFixed(4)).join(", ")} after each epoch; ` +
+        `${result.seconds.toFixed(1)} s of training (${Math.round(result.samplesPerSecond)} samples/s)`,
+    );
+    expect(result.diverged).toBe(false);
+    expect(accuracy(net.forward(held.x), held.y)).toBeGreaterThanOrEqual(0.95);
+  }, 120_000);
 });

@@ -1,0 +1,69 @@
+// The engine's side of the benchmark: a hand-driven loop over the plan's batches.
+import {
+  MLP,
+  Momentum,
+  SGD,
+  Tensor,
+  accuracy,
+  binaryCrossEntropy,
+  softmaxCrossEntropy,
+} from "../engine/index.ts";
+import type { LayerWeights, Plan, Run, Task } from "./task.ts";
+
+/** Builds the task's network with the engine's own initialisation. */
+export function engineNet(task: Task, seed: number): MLP {
+  const { sizes, hidden, loss } = task.net;
+  return new MLP(sizes, {
+    activation: hidden,
+    output: loss === "bce" ? "sigmoid" : "identity",
+    seed,
+  });
+}
+
+/** The engine's starting weights, copied out so TF.js can start from the same point. */
+export function weightsOf(net: MLP): LayerWeights[] {
+  const copy = (t: Tensor) => Float64Array.from(t.data);
+  return net.layers.map(({ W, b }) => ({ W: copy(W), b: copy(b) }));
+}
+
+/** Trains `net` (fresh from {@link engineNet}) on the plan's batches; returns what it measured. */
+export function trainEngine(task: Task, plan: Plan, net: MLP): Run {
+  const lossFn = task.net.loss === "bce" ? binaryCrossEntropy : softmaxCrossEntropy;
+  const params = net.parameters();
+  const optimizer =
+    task.optimizer.kind === "sgd"
+      ? new SGD(params, { lr: task.optimizer.lr })
+      : new Momentum(params, { lr: task.optimizer.lr, beta: task.optimizer.beta });
+  const target = (rows: number[]) =>
+    task.net.loss === "bce" ? rows.map((i) => [task.data.y[i]]) : rows.map((i) => task.data.y[i]);
+  // Batches become tensors before the clock starts, as they do for TF.js.
+  // Inputs need no gradient, as in TF.js, where only the variables are differentiated.
+  const input = (rows: number[][]) => Tensor.from(rows, { requiresGrad: false });
+  const epochs = plan.epochs.map((batches) =>
+    batches.map((rows) => ({ x: input(rows.map((i) => task.data.x[i])), y: target(rows) })),
+  );
+  const evaluate = plan.evaluate && { x: input(plan.evaluate.x), y: plan.evaluate.y };
+
+  const epochTimes: number[] = [];
+  const accuracies: number[] = [];
+  let seconds = 0;
+  let samples = 0;
+  for (const batches of epochs) {
+    const start = performance.now();
+    for (const { x, y } of batches) {
+      optimizer.zeroGrad();
+      lossFn(net.forward(x), y).backward();
+      optimizer.step();
+      samples += x.shape[0];
+    }
+    seconds += (performance.now() - start) / 1000;
+    epochTimes.push(seconds);
+    if (evaluate) {
+      accuracies.push(accuracy(net.forward(evaluate.x), evaluate.y));
+      if (plan.stopAt !== undefined && accuracies.at(-1)! >= plan.stopAt) break;
+    }
+  }
+  const all = task.data.x.map((_, i) => i);
+  const finalLoss = lossFn(net.forward(input(task.data.x)), target(all)).data[0];
+  return { seconds, samplesPerSecond: samples / seconds, finalLoss, epochTimes, accuracies };
+}

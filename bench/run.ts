@@ -1,0 +1,157 @@
+// `npm run bench`: the engine against TensorFlow.js (CPU and WASM backends), in one run.
+// Options: --reps=N (repetitions of A and B, default 5), --reps-c=N (of C, default 1),
+// --only=A,B,C (which tasks), --impl=engine,tfjs-cpu,tfjs-wasm (which implementations; the
+// ratios need tfjs-cpu). Profile the engine alone: node --cpu-prof bench/run.ts --impl=engine
+import { datasets, loadDigits } from "../engine/index.ts";
+import { engineNet, trainEngine, weightsOf } from "./engine.ts";
+import { batchesFor, digitsTo8x8, median, type Plan, type Run, type Task } from "./task.ts";
+import { trainTf, useBackend, type TfBackend } from "./tfjs.ts";
+
+const args = Object.fromEntries(
+  process.argv.slice(2).map((arg) => {
+    const [key, value = "true"] = arg.replace(/^--/, "").split("=");
+    return [key, value];
+  }),
+);
+const reps = Number(args.reps ?? 5);
+const repsC = Number(args["reps-c"] ?? 1);
+const only = new Set(String(args.only ?? "A,B,C").toUpperCase().split(","));
+const WEIGHT_SEED = 1;
+const BATCH_SEED = 2;
+// Float32 (TF.js) against float64 (engine) over hundreds of steps: losses agree to this.
+const tolerance = (loss: number) => 1e-3 + 0.01 * Math.abs(loss);
+
+const digits = await loadDigits({ seed: 0 });
+const spiral = datasets.spiral({ n: 1000, noise: 0.1, seed: 3 });
+
+const tasks: Task[] = [
+  {
+    name: "A",
+    net: { sizes: [2, 16, 16, 1], hidden: "tanh", loss: "bce" },
+    optimizer: { kind: "sgd", lr: 0.1 },
+    data: spiral,
+    batchSize: 32,
+    epochs: 50,
+  },
+  {
+    name: "B",
+    net: { sizes: [64, 128, 128, 10], hidden: "relu", loss: "softmax-ce" },
+    optimizer: { kind: "sgd", lr: 0.1 },
+    data: { x: digitsTo8x8(digits.train.x.slice(0, 2000)), y: digits.train.y.slice(0, 2000) },
+    batchSize: 64,
+    epochs: 5,
+  },
+];
+const taskC: Task = {
+  name: "C",
+  net: { sizes: [784, 128, 10], hidden: "relu", loss: "softmax-ce" },
+  optimizer: { kind: "momentum", lr: 0.05, beta: 0.9 },
+  data: digits.train,
+  batchSize: 32,
+  epochs: 15,
+};
+
+type Impl = "engine" | `tfjs-${TfBackend}`;
+const impls = String(args.impl ?? "engine,tfjs-cpu,tfjs-wasm").split(",") as Impl[];
+
+async function runOnce(impl: Impl, task: Task, plan: Plan): Promise<Run> {
+  if (impl === "engine") return trainEngine(task, plan, engineNet(task, WEIGHT_SEED));
+  await useBackend(impl === "tfjs-cpu" ? "cpu" : "wasm");
+  return trainTf(task, plan);
+}
+
+const pad = (s: string | number, n: number) => String(s).padStart(n);
+const line = (cells: (string | number)[], widths: number[]) =>
+  cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[0]) : pad(c, widths[i]))).join("  ");
+
+console.log(
+  `Node ${process.version}, ${reps} repetitions of A and B (median), ${repsC} of C. ` +
+    `Same start weights and batches in every implementation.\n`,
+);
+const verdicts: string[] = [];
+const targets: Record<string, number> = { A: 10, B: 3 };
+for (const task of tasks.filter((t) => only.has(t.name))) {
+  const plan: Plan = {
+    weights: weightsOf(engineNet(task, WEIGHT_SEED)),
+    epochs: batchesFor(task, BATCH_SEED),
+  };
+  const runs = new Map<Impl, Run[]>(impls.map((impl) => [impl, []]));
+  // Warm-up, untimed: two epochs each, so the JIT and TF.js's kernels are ready.
+  for (const impl of impls) await runOnce(impl, task, { ...plan, epochs: plan.epochs.slice(0, 2) });
+  // Interleaved, so a slow moment of the machine hits every implementation alike.
+  for (let r = 0; r < reps; r++) {
+    for (const impl of impls) runs.get(impl)!.push(await runOnce(impl, task, plan));
+  }
+  const speed = (impl: Impl) =>
+    runs.has(impl) ? median(runs.get(impl)!.map((run) => run.samplesPerSecond)) : Number.NaN;
+  const loss = (impl: Impl) => runs.get(impl)?.[0].finalLoss ?? Number.NaN;
+  const widths = [10, 14, 10, 12, 12, 10];
+  const { sizes } = task.net;
+  const samples = plan.epochs.flat().reduce((n, batch) => n + batch.length, 0);
+  console.log(
+    `${task.name}: ${sizes.join("-")}, ${task.net.hidden}, ${task.net.loss}, ` +
+      `${task.optimizer.kind} lr ${task.optimizer.lr}, batch ${task.batchSize}, ` +
+      `${task.data.x.length} samples × ${task.epochs} epochs = ${samples} samples per run`,
+  );
+  const header = ["", "samples/s", "× TF CPU", "final loss", "Δ vs engine", "s / run"];
+  console.log(line(header, widths));
+  for (const impl of impls) {
+    const cells = [
+      impl,
+      Math.round(speed(impl)),
+      (speed(impl) / speed("tfjs-cpu")).toFixed(2),
+      loss(impl).toFixed(6),
+      Math.abs(loss(impl) - loss("engine")).toExponential(1),
+      median(runs.get(impl)!.map((run) => run.seconds)).toFixed(3),
+    ];
+    console.log(line(cells, widths));
+  }
+  // Every repetition starts from the same weights, so any of them can be compared.
+  const differ = impls.filter(
+    (impl) => !(Math.abs(loss(impl) - loss("engine")) <= tolerance(loss("engine"))),
+  );
+  const agree = differ.length === 0 ? "agree" : `DIFFER (${differ.join(", ")})`;
+  const ratio = speed("engine") / speed("tfjs-cpu");
+  const target = targets[task.name];
+  console.log(
+    `final losses ${agree} (tolerance 1e-3 + 1% of the loss); ` +
+      `engine ${ratio.toFixed(2)}× TF.js CPU, target ≥ ${target}×\n`,
+  );
+  const met = ratio >= target ? "met" : "NOT met";
+  verdicts.push(`${task.name}: ${met} (${ratio.toFixed(2)}× of ${target}×), losses ${agree}`);
+}
+
+if (only.has("C")) {
+  const plan: Plan = {
+    weights: weightsOf(engineNet(taskC, WEIGHT_SEED)),
+    epochs: batchesFor(taskC, BATCH_SEED),
+    evaluate: digits.test,
+    stopAt: 0.95,
+  };
+  console.log(
+    `C: digits, ${taskC.net.sizes.join("-")} relu, softmax-ce, momentum lr 0.05 β 0.9, ` +
+      `batch 32, ${digits.train.x.length} train / ${digits.test.x.length} test: training ` +
+      `seconds until test accuracy ≥ 95% (checked after each epoch, at most ${taskC.epochs})`,
+  );
+  const widths = [10, 12, 8, 14, 12];
+  console.log(line(["", "s to 95%", "epochs", "test accuracy", "samples/s"], widths));
+  for (const impl of impls) {
+    const all: Run[] = [];
+    for (let r = 0; r < repsC; r++) all.push(await runOnce(impl, taskC, plan));
+    const reached = all.every((run) => run.accuracies.at(-1)! >= 0.95);
+    const seconds = median(all.map((run) => run.seconds)).toFixed(2);
+    const cells = [
+      impl,
+      reached ? seconds : "not reached",
+      all[0].accuracies.length,
+      all[0].accuracies.at(-1)!.toFixed(4),
+      Math.round(median(all.map((run) => run.samplesPerSecond))),
+    ];
+    console.log(line(cells, widths));
+    if (impl === "engine") {
+      verdicts.push(`C: engine ${reached ? `reached 95% in ${seconds} s` : "did NOT reach 95%"}`);
+    }
+  }
+  console.log("");
+}
+console.log(verdicts.join("\n"));
