@@ -206,9 +206,10 @@ describe("train on the digits", () => {
         signal.stopped = scores.at(-1)! >= 0.95;
       },
     });
+    const speed = `${Math.round(result.samplesPerSecond)} samples/s`;
     console.log(
       `digits: test accuracy ${scores.map((a) => a.toFixed(4)).join(", ")} after each epoch; ` +
-        `${result.seconds.toFixed(1)} s of training (${Math.round(result.samplesPerSecond)} samples/s)`,
+        `${result.seconds.toFixed(1)} s of training (${speed})`,
     );
     expect(result.diverged).toBe(false);
     expect(accuracy(net.forward(held.x), held.y)).toBeGreaterThanOrEqual(0.95);
