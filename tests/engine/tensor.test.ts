@@ -1,0 +1,140 @@
+import { describe, expect, test } from "vitest";
+import { Tensor, gradcheck, rng, type Rng } from "../../engine/index.ts";
+
+const seeds = [1, 2, 3];
+
+function random(rows: number, cols: number, r: Rng): Tensor {
+  const t = Tensor.zeros(rows, cols);
+  for (let i = 0; i < t.data.length; i++) t.data[i] = r.uniform(-2, 2);
+  return t;
+}
+
+// Each op feeds a weighted sum, so that every output element gets a different upstream gradient.
+function weighted(t: Tensor, r: Rng): Tensor {
+  return t.mul(random(t.rows, t.cols, r)).sum();
+}
+
+describe("Tensor ops match central differences", () => {
+  for (const seed of seeds) {
+    const r = rng(seed);
+    const w = rng(seed + 100);
+    const cases: [string, Tensor[], (...t: Tensor[]) => Tensor][] = [
+      ["matmul", [random(4, 3, r), random(3, 5, r)], (a, b) => weighted(a.matmul(b), rng(seed))],
+      ["add", [random(4, 3, r), random(4, 3, r)], (a, b) => weighted(a.add(b), rng(seed))],
+      ["add a bias row", [random(4, 3, r), random(1, 3, r)], (a, b) => weighted(a.add(b), rng(seed))],
+      ["add a number", [random(4, 3, r)], (a) => weighted(a.add(2.5), rng(seed))],
+      ["sub", [random(4, 3, r), random(4, 3, r)], (a, b) => weighted(a.sub(b), rng(seed))],
+      ["sub a row", [random(4, 3, r), random(1, 3, r)], (a, b) => weighted(a.sub(b), rng(seed))],
+      ["mul", [random(4, 3, r), random(4, 3, r)], (a, b) => weighted(a.mul(b), rng(seed))],
+      ["mul a row", [random(4, 3, r), random(1, 3, r)], (a, b) => weighted(a.mul(b), rng(seed))],
+      ["neg", [random(4, 3, r)], (a) => weighted(a.neg(), rng(seed))],
+      ["sum", [random(4, 3, r)], (a) => a.sum().mul(3)],
+      ["mean", [random(4, 3, r)], (a) => a.mean().mul(3)],
+      ["tanh", [random(4, 3, r)], (a) => weighted(a.tanh(), rng(seed))],
+      ["sigmoid", [random(4, 3, r)], (a) => weighted(a.sigmoid(), rng(seed))],
+      ["relu", [random(4, 3, r)], (a) => weighted(a.relu(), rng(seed))],
+      ["leakyRelu", [random(4, 3, r)], (a) => weighted(a.activate("leakyRelu"), rng(seed))],
+      ["softmax", [random(4, 3, r)], (a) => weighted(a.softmax(), rng(seed))],
+      ["a whole layer", [random(5, 2, w), random(2, 4, w), random(1, 4, w)], (x, W, b) =>
+        weighted(x.matmul(W).add(b).tanh(), rng(seed))],
+    ];
+    for (const [name, inputs, f] of cases) {
+      test(`${name} (seed ${seed})`, () => {
+        const result = gradcheck(f, inputs);
+        expect(result.checked).toBe(inputs.reduce((n, t) => n + t.data.length, 0));
+        expect(result.maxRelError).toBeLessThan(1e-6);
+      });
+    }
+  }
+});
+
+describe("Tensor", () => {
+  test("Tensor.from(rows) keeps the rows; a flat array is one row", () => {
+    const t = Tensor.from([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(t.shape).toEqual([2, 3]);
+    expect(t.get(1, 0)).toBe(4);
+    expect(t.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(Tensor.from([7, 8]).shape).toEqual([1, 2]);
+  });
+
+  test("matmul computes the matrix product", () => {
+    const a = Tensor.from([
+      [1, 2],
+      [3, 4],
+    ]);
+    const b = Tensor.from([
+      [5, 6],
+      [7, 8],
+    ]);
+    expect(a.matmul(b).toArray()).toEqual([
+      [19, 22],
+      [43, 50],
+    ]);
+  });
+
+  test("softmax() rows sum to 1 and survive large scores", () => {
+    const s = Tensor.from([
+      [1000, 1001],
+      [-5, 5],
+    ]).softmax();
+    expect(s.get(0, 0) + s.get(0, 1)).toBeCloseTo(1, 12);
+    expect(s.get(0, 1)).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);
+  });
+
+  test("backward() adds into parameters and restarts intermediate results", () => {
+    const w = Tensor.from([[2]]);
+    const loss = w.mul(w).sum();
+    loss.backward();
+    loss.backward();
+    expect(w.grad?.[0]).toBe(8); // 4 + 4: parameters accumulate until zeroGrad()
+    w.zeroGrad();
+    expect(w.grad?.[0]).toBe(0);
+  });
+
+  test("a tensor with requiresGrad false gets no gradient", () => {
+    const x = Tensor.from([[1, 2]], { requiresGrad: false });
+    const w = Tensor.from([[3], [4]]);
+    x.matmul(w).sum().backward();
+    expect(x.grad).toBeNull();
+    expect(Array.from(w.grad!)).toEqual([1, 2]);
+  });
+
+  test("matmul names both shapes when they do not fit", () => {
+    expect(() => Tensor.zeros(2, 3).matmul(Tensor.zeros(2, 3))).toThrow(
+      "matmul: cannot multiply [2,3] by [2,3] (the first's columns, 3, must equal the second's " +
+        "rows, 2).",
+    );
+  });
+
+  test("add names both shapes when they do not fit", () => {
+    expect(() => Tensor.zeros(2, 3).add(Tensor.zeros(2, 2))).toThrow(
+      "add: shapes [2,3] and [2,2] do not fit (expected the same shape, or a row [1, 3] that " +
+        "is repeated for every row).",
+    );
+  });
+
+  test("Tensor.from names a ragged row", () => {
+    expect(() => Tensor.from([[1, 2], [3]])).toThrow(
+      "Tensor.from: row 1 has 1 numbers, expected 2 like row 0. Every row needs the same length.",
+    );
+  });
+
+  test("get names the shape when the index is outside", () => {
+    expect(() => Tensor.zeros(2, 3).get(2, 0)).toThrow(
+      "Tensor.get: (2, 0) is outside shape [2,3] (rows 0–1, columns 0–2).",
+    );
+  });
+
+  test("activate lists the known activations for an unknown name", () => {
+    expect(() => Tensor.zeros(1, 1).activate("tahn" as "tanh")).toThrow(
+      'Tensor.activate: unknown activation "tahn" (expected one of "step", "sign", "identity", ' +
+        '"sigmoid", "tanh", "relu", "leakyRelu", "softmax").',
+    );
+  });
+});
