@@ -54,25 +54,28 @@ export function decisionBoundary(options: DecisionBoundaryOptions): ChartSpec {
       color: { type: "identity" },
       symbol: { domain: ["class 0", "class 1"], range: ["square", "circle"] },
       marks: [
-        Plot.rect(grid.runs, {
-          x1: "x1",
-          x2: "x2",
-          y1: "y1",
-          y2: "y2",
-          fill: "fill",
-          // a hair of overlap hides the seams between neighbouring rows
-          inset: -0.3,
-        }),
-        Plot.contour({
-          x1: xDomain[0],
-          x2: xDomain[1],
-          y1: yDomain[0],
-          y2: yDomain[1],
-          fill: (x1: number, x2: number) => probability(predict, x1, x2),
+        // one mark per shade, so the fill is written once per shade, not once per rectangle
+        ...[...new Set(grid.runs.map((r) => r.level))].map((level) =>
+          Plot.rect(
+            grid.runs.filter((r) => r.level === level),
+            // a hair of overlap hides the seams between neighbouring rows
+            { x1: "x1", x2: "x2", y1: "y1", y2: "y2", fill: shade(level), inset: -0.3 },
+          ),
+        ),
+        // The p = 0.5 line, traced on a grid one cell wider than the frame on every side, so
+        // the contour's closing edges fall outside the frame and are clipped away.
+        Plot.contour(grid.ring, {
+          width: resolution + 2,
+          height: resolution + 2,
+          x1: xDomain[0] - grid.dx,
+          x2: xDomain[1] + grid.dx,
+          y1: yDomain[0] - grid.dy,
+          y2: yDomain[1] + grid.dy,
           thresholds: [0.5],
           stroke: "currentColor",
           strokeWidth: 2,
-          fillOpacity: 0,
+          fill: "none",
+          clip: true,
         }),
         Plot.dot(rows, {
           x: "x1",
@@ -120,11 +123,14 @@ function sampleGrid(
   const dx = (xhi - xlo) / n;
   const dy = (yhi - ylo) / n;
   const cells: { p: number }[] = [];
-  const runs: { x1: number; x2: number; y1: number; y2: number; fill: string; level: number }[] = [];
-  for (let j = 0; j < n; j++) {
+  const ring: number[] = []; // (n + 2)² samples, row by row from the bottom, one cell beyond the frame
+  const runs: { x1: number; x2: number; y1: number; y2: number; level: number }[] = [];
+  for (let j = -1; j <= n; j++) {
     let run: (typeof runs)[number] | undefined;
-    for (let i = 0; i < n; i++) {
+    for (let i = -1; i <= n; i++) {
       const p = probability(predict, xlo + (i + 0.5) * dx, ylo + (j + 0.5) * dy);
+      ring.push(p);
+      if (i < 0 || j < 0 || i === n || j === n) continue;
       cells.push({ p });
       // confidence |2p − 1| in five shades, signed by class: −5 (sure 0) … 0 (unsure) … 5 (sure 1)
       const level = Math.sign(p - 0.5) * Math.round(Math.abs(2 * p - 1) * 5);
@@ -132,12 +138,12 @@ function sampleGrid(
         run.x2 = xlo + (i + 1) * dx;
       } else {
         const y1 = ylo + j * dy;
-        run = { x1: xlo + i * dx, x2: xlo + (i + 1) * dx, y1, y2: y1 + dy, fill: shade(level), level };
+        run = { x1: xlo + i * dx, x2: xlo + (i + 1) * dx, y1, y2: y1 + dy, level };
         runs.push(run);
       }
     }
   }
-  return { cells, runs: runs.filter((r) => r.level !== 0) };
+  return { cells, ring, dx, dy, runs: runs.filter((r) => r.level !== 0) };
 }
 
 // An opaque tint of the class colour over the page background: 10% per confidence level.
