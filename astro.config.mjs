@@ -5,6 +5,7 @@ import { unified } from "@astrojs/markdown-remark";
 import remarkMath from "remark-math";
 import rehypeKatex from "rehype-katex";
 import { chapterSidebar } from "./src/chapter-schema.ts";
+import remarkCells from "./src/notebook/remark-cells.ts";
 
 /**
  * Where the book is served from. `/` by default; set BASE_PATH=/course/nn/ (for example) to host
@@ -23,7 +24,7 @@ export default defineConfig({
   cacheDir: process.env.BOOK_CACHE_DIR ?? "./node_modules/.astro",
   markdown: {
     processor: unified({
-      remarkPlugins: [remarkMath],
+      remarkPlugins: [remarkMath, remarkCells],
       // KaTeX renders at build time to HTML + MathML; no math JavaScript reaches the browser.
       rehypePlugins: [[rehypeKatex, { output: "htmlAndMathml", throwOnError: true }]],
     }),

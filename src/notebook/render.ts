@@ -122,16 +122,18 @@ export function progressText(output: Extract<Output, { kind: "progress" }>): str
 
 function renderError(output: Extract<Output, { kind: "error" }>): string {
   const where =
-    output.line !== null ? ` at line ${output.line}${output.column !== null ? `, column ${output.column}` : ""}` : "";
+    output.line !== null
+      ? ` (line ${output.line}${output.column !== null ? `, column ${output.column}` : ""})`
+      : "";
   let snippet = "";
   if (output.excerpt !== null && output.line !== null) {
     const gutter = `${output.line} | `;
     const caret = output.column !== null ? `\n${" ".repeat(gutter.length + output.column - 1)}^` : "";
-    snippet = `\n${escapeHtml(gutter + output.excerpt + caret)}`;
+    snippet = `<pre>${escapeHtml(gutter + output.excerpt + caret)}</pre>`;
   }
   return (
-    `<pre class="nb-error" data-phase="${output.phase}"><strong>${escapeHtml(output.name)}</strong>: ` +
-    `${escapeHtml(output.message)}${escapeHtml(where)}${snippet}</pre>`
+    `<div class="nb-error" data-phase="${output.phase}"><p><strong>${escapeHtml(output.name)}</strong>: ` +
+    `${escapeHtml(output.message)}${escapeHtml(where)}</p>${snippet}</div>`
   );
 }
 
@@ -150,7 +152,7 @@ export function renderOutput(output: Output): string {
       return renderError(output);
     case "progress":
       return (
-        `<div class="nb-progress"><p class="nb-progress-text">${escapeHtml(progressText(output))}</p>` +
+        `<div class="nb-training"><p class="nb-training-text">${escapeHtml(progressText(output))}</p>` +
         `${output.history.length ? lossChart(output.history, output.epochs) : ""}</div>`
       );
   }

@@ -1,0 +1,84 @@
+/**
+ * For authors: `npm run cells -- content/01-the-neuron.mdx [more files]` runs each chapter's cells
+ * as the build does and prints every cell's outputs or error as text. Exits with 1 when a cell
+ * would fail the build.
+ */
+import { runChapterFile, type CellRun } from "./node-host.ts";
+import { formatNumber, progressText } from "./render.ts";
+import type { Inspected, Output } from "./types.ts";
+
+function treeText(value: Inspected, indent: string): string {
+  switch (value.type) {
+    case "primitive":
+    case "function":
+      return value.text;
+    case "circular":
+      return `[circular ${value.label}]`;
+    case "object": {
+      if (value.entries.length === 0) return value.more ? `${value.label} {…}` : `${value.label} {}`;
+      const inner = `${indent}  `;
+      const lines = value.entries.map(({ key, value: v }) => `${inner}${key}: ${treeText(v, inner)}`);
+      if (value.more) lines.push(`${inner}… ${value.more} more`);
+      return `${value.label} {\n${lines.join("\n")}\n${indent}}`;
+    }
+  }
+}
+
+/** One output as plain text, for a terminal. */
+export function outputText(output: Output): string {
+  switch (output.kind) {
+    case "text":
+      return output.text;
+    case "value":
+      return treeText(output.value, "");
+    case "table": {
+      const header = [output.rowLabels ? "" : null, ...output.columns].filter((c) => c !== null);
+      const rows = output.rows.map((row, i) => [
+        ...(output.rowLabels ? [output.rowLabels[i]] : []),
+        ...row.map((c) => (typeof c === "number" ? formatNumber(c) : (c ?? "—"))),
+      ]);
+      const widths = header.map((_, j) => Math.max(...[header, ...rows].map((r) => String(r[j]).length)));
+      const line = (r: unknown[]) => r.map((c, j) => String(c).padStart(widths[j])).join("  ");
+      const notes = [
+        output.moreRows ? `${output.moreRows} more rows` : "",
+        output.moreColumns ? `${output.moreColumns} more columns` : "",
+      ].filter(Boolean);
+      return [output.caption, line(header), ...rows.map(line), ...(notes.length ? [`(${notes.join(", ")})`] : [])].join("\n");
+    }
+    case "html":
+      return `[${output.svg ? "svg" : "html"}, ${output.html.length} characters]`;
+    case "error": {
+      const where = output.line ? ` (cell line ${output.line}, column ${output.column})` : "";
+      return `${output.name}: ${output.message}${where}${output.excerpt ? `\n  ${output.excerpt}` : ""}`;
+    }
+    case "progress":
+      return `[training] ${progressText(output)}`;
+  }
+}
+
+function cellText(run: CellRun): string {
+  const { options } = run.cell;
+  const flags = (["hidden", "readonly", "norun", "throws"] as const).filter((f) => options[f]);
+  const title = `── ${options.id} (line ${run.cell.fenceLine})${flags.length ? ` [${flags.join(" ")}]` : ""}`;
+  if (!run.result) return `${title}\n(not run: norun)`;
+  const time = `${run.result.durationMs.toFixed(0)} ms`;
+  const body = run.result.outputs.map(outputText).join("\n") || "(no output)";
+  return `${title} · ${time}\n${body}`;
+}
+
+const files = process.argv.slice(2);
+if (files.length === 0) {
+  console.error("Usage: npm run cells -- content/01-the-neuron.mdx [more chapter files]");
+  process.exit(2);
+}
+let failed = false;
+for (const file of files) {
+  const chapter = await runChapterFile(file);
+  console.log(`# ${file}: ${chapter.cells.length} cell${chapter.cells.length === 1 ? "" : "s"}`);
+  for (const run of chapter.cells) console.log(`${cellText(run)}\n`);
+  for (const problem of chapter.problems) {
+    failed = true;
+    console.error(`✗ ${problem.message}`);
+  }
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,85 @@
+/**
+ * The remark plugin that makes cells: it runs a chapter's cells in the Node host (one kernel per
+ * chapter file, in order), replaces every ```` ```ts cell ```` fence with a `<Cell …/>` carrying
+ * the source and the static output HTML, and imports the Cell component. A cell that throws
+ * without `throws` (or a `throws` cell that does not throw) fails the build at its line.
+ */
+import { parse } from "acorn";
+import { fileURLToPath } from "node:url";
+import type { Root } from "mdast";
+import type { VFile } from "vfile";
+import { CellOptionError, findCells, type AuthoredCell } from "./cells.ts";
+import { chapterSlug, runCells } from "./node-host.ts";
+
+/** The component every cell becomes. */
+export const CELL_COMPONENT = fileURLToPath(new URL("../components/Cell.astro", import.meta.url));
+
+type Attribute = { type: "mdxJsxAttribute"; name: string; value: string | null };
+type Tree = { type: string; children: Tree[] } & Record<string, unknown>;
+
+function attribute(name: string, value: string | boolean): Attribute[] {
+  if (value === false) return [];
+  return [{ type: "mdxJsxAttribute", name, value: value === true ? null : value }];
+}
+
+// `import Cell from "…/Cell.astro"` as MDX's ESM node, with its estree.
+function importNode(): Tree {
+  const value = `import Cell from ${JSON.stringify(CELL_COMPONENT)};`;
+  const estree = parse(value, { ecmaVersion: "latest", sourceType: "module" });
+  return { type: "mdxjsEsm", value, data: { estree }, children: [] } as unknown as Tree;
+}
+
+function importsCell(tree: Tree): boolean {
+  return tree.children.some(
+    (node) => node.type === "mdxjsEsm" && /\bimport\s+Cell\b/.test(String(node.value ?? "")),
+  );
+}
+
+/** The plugin: `remarkPlugins: [remarkCells]` (no options). */
+export default function remarkCells() {
+  return async function transform(root: Root, file: VFile): Promise<void> {
+    const tree = root as unknown as Tree;
+    const path = file.path ?? "chapter.mdx";
+    const chapter = path.split("/").pop() ?? path;
+    let cells: AuthoredCell[] = [];
+    try {
+      cells = findCells(tree);
+    } catch (error) {
+      if (!(error instanceof CellOptionError)) throw error;
+      const line = Number(/^line (\d+)/.exec(error.message)?.[1] ?? 1);
+      file.fail(`${chapter}: ${error.message}`, { line, column: 1 });
+    }
+    if (cells.length === 0) return;
+    const run = await runCells(chapter, cells);
+    if (run.problems.length > 0) {
+      const [first, ...rest] = run.problems;
+      const others = rest.length ? `\n(and ${rest.map((p) => `"${p.cellId}" at line ${p.line}`).join(", ")})` : "";
+      file.fail(`${first.message}${others}`, { line: first.line, column: first.column });
+    }
+    const slug = chapterSlug(path);
+    for (const { cell, result, html, hash } of run.cells) {
+      const { id, hidden, readonly, norun, throws } = cell.options;
+      // Replace the fence node in place: same object, so its parent keeps its order.
+      const node = cell.node as unknown as Record<string, unknown>;
+      for (const key of Object.keys(node)) if (key !== "position") delete node[key];
+      Object.assign(node, {
+        type: "mdxJsxFlowElement",
+        name: "Cell",
+        attributes: [
+          ...attribute("id", id),
+          ...attribute("chapter", slug),
+          ...attribute("source", cell.source),
+          ...attribute("hash", hash),
+          ...attribute("output", html),
+          ...attribute("hidden", hidden),
+          ...attribute("readonly", readonly),
+          ...attribute("norun", norun),
+          ...attribute("throws", throws),
+          ...attribute("failed", result !== null && !result.ok),
+        ],
+        children: [],
+      });
+    }
+    if (!importsCell(tree)) tree.children.unshift(importNode());
+  };
+}
