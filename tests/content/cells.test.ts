@@ -1,0 +1,48 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runChapterFile } from "../../src/notebook/node-host.ts";
+
+// The chapters, as the build finds them (drafts start with "_").
+const dir = process.env.BOOK_CONTENT_DIR ?? "content";
+const chapters = readdirSync(dir)
+  .filter((file) => /^[^_].*\.mdx?$/.test(file))
+  .sort();
+
+describe("every cell of every chapter runs", () => {
+  it("runChapterFile() reports a failing cell with its chapter, cell id and line in the file", async () => {
+    const run = await runChapterFile("tests/content/fixtures/broken-chapter.mdx");
+    expect(run.cells.map((c) => [c.cell.options.id, c.result?.ok ?? "not run"])).toEqual([
+      ["fine", true],
+      ["breaks", false],
+      ["meant-to-throw", true],
+      ["cell-4", "not run"],
+    ]);
+    expect(run.problems).toEqual([
+      {
+        cellId: "breaks",
+        line: 19,
+        column: 15,
+        message:
+          'broken-chapter.mdx: cell "breaks" threw at line 19 (line 3 of the cell): TypeError: ' +
+          "Cannot read properties of undefined (reading 'deeper'). Fix the cell, or mark it " +
+          '"throws" if the error is the point',
+      },
+      {
+        cellId: "meant-to-throw",
+        line: 22,
+        column: 1,
+        message:
+          'broken-chapter.mdx: cell "meant-to-throw" (line 22) is marked throws but ran without ' +
+          'an error; remove "throws" or make it throw',
+      },
+    ]);
+  });
+
+  for (const chapter of chapters) {
+    it(`${chapter}: every cell runs as it does in the build`, { timeout: 240_000 }, async () => {
+      const run = await runChapterFile(join(dir, chapter));
+      expect(run.problems.map((p) => p.message)).toEqual([]);
+    });
+  }
+});
