@@ -2,6 +2,7 @@
 // Options: --reps=N (repetitions of A and B, default 5), --reps-c=N (of C, default 1),
 // --only=A,B,C (which tasks), --impl=engine,tfjs-cpu,tfjs-wasm (which implementations; the
 // ratios need tfjs-cpu). Profile the engine alone: node --cpu-prof bench/run.ts --impl=engine
+import { cpus, loadavg } from "node:os";
 import { datasets, loadDigits } from "../engine/index.ts";
 import { engineNet, trainEngine, weightsOf } from "./engine.ts";
 import { batchesFor, digitsTo8x8, median, type Plan, type Run, type Task } from "./task.ts";
@@ -68,8 +69,11 @@ const pad = (s: string | number, n: number) => String(s).padStart(n);
 const line = (cells: (string | number)[], widths: number[]) =>
   cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[0]) : pad(c, widths[i]))).join("  ");
 
+// The machine may be shared: the load says how much the figures can be trusted.
+const load = loadavg().map((l) => l.toFixed(1)).join(" ");
 console.log(
-  `Node ${process.version}, ${reps} repetitions of A and B (median), ${repsC} of C. ` +
+  `Node ${process.version}, ${cpus().length} cores, load average ${load} (1/5/15 min). ` +
+    `${reps} repetitions of A and B (median), ${repsC} of C. ` +
     `Same start weights and batches in every implementation.\n`,
 );
 const verdicts: string[] = [];
@@ -163,3 +167,5 @@ if (only.has("C") && digits) {
   console.log("");
 }
 console.log(verdicts.join("\n"));
+const endLoad = loadavg().map((l) => l.toFixed(1)).join(" ");
+console.log(`load average at the end: ${endLoad}`);
