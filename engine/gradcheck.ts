@@ -29,19 +29,39 @@ export interface GradcheckResult {
  * elements). Relative errors are measured against max(1, |a|, |n|), so tiny gradients compare
  * absolutely.
  *
+ * Inputs are Tensors or Values, passed to f one argument each; or plain numbers, which become
+ * Values passed to f as one array.
+ *
  * @example
- * const x = Tensor.from([[0.5, -1]]);
- * gradcheck((x) => x.tanh().sum(), [x]).ok; // true
+ * gradcheck((x) => x.tanh().sum(), [Tensor.from([[0.5, -1]])]).ok; // true
+ * gradcheck(([w, x]) => w.mul(x).tanh(), [0.7, -1.2]).maxRelError; // about 1e-10
  */
+export function gradcheck(
+  f: (inputs: Value[]) => Value,
+  inputs: number[],
+  options?: GradcheckOptions,
+): GradcheckResult;
 export function gradcheck<T extends Tensor | Value>(
   f: (...inputs: T[]) => T,
   inputs: T[],
+  options?: GradcheckOptions,
+): GradcheckResult;
+export function gradcheck(
+  fn: (...inputs: never[]) => Tensor | Value,
+  given: (Tensor | Value | number)[],
   options: GradcheckOptions = {},
 ): GradcheckResult {
   const { eps = 1e-6, tolerance = 1e-5 } = options;
-  if (!Array.isArray(inputs) || inputs.length === 0) {
-    throw new Error(`gradcheck: expected a list of Tensors or Values, received ${describe(inputs)}.`);
+  if (!Array.isArray(given) || given.length === 0) {
+    throw new Error(
+      `gradcheck: expected a list of Tensors, Values or numbers, received ${describe(given)}.`,
+    );
   }
+  // Plain numbers become Values, handed to f as one array.
+  const numbers = given.every((x) => typeof x === "number");
+  const inputs = numbers ? given.map((x) => new Value(x as number)) : given;
+  const call = (...xs: unknown[]) => fn(...(xs as never[]));
+  const f = numbers ? () => call(inputs) : () => call(...inputs);
   // One view over every input: read and write element i of input k, and its gradient.
   const views = inputs.map((input, k) => {
     if (input instanceof Tensor) {
@@ -63,13 +83,20 @@ export function gradcheck<T extends Tensor | Value>(
         clear: () => (input.grad = 0),
       };
     }
-    throw new Error(`gradcheck: input ${k} is ${describe(input)}, expected a Tensor or a Value.`);
+    throw new Error(
+      `gradcheck: input ${k} is ${describe(input)}, expected a Tensor, a Value or a number ` +
+        `(all inputs of one kind).`,
+    );
   });
-  const total = (out: T): number =>
-    out instanceof Tensor ? out.data.reduce((s, v) => s + v, 0) : (out as Value).data;
+  const total = (out: Tensor | Value): number =>
+    out instanceof Tensor ? out.data.reduce((s, v) => s + v, 0) : out.data;
 
   for (const v of views) v.clear();
-  f(...inputs).backward();
+  const out = f();
+  if (!(out instanceof Tensor || out instanceof Value)) {
+    throw new Error(`gradcheck: f returned ${describe(out)}, expected a Value or a Tensor.`);
+  }
+  out.backward();
   const result: GradcheckResult = {
     maxRelError: 0,
     ok: true,
@@ -81,9 +108,9 @@ export function gradcheck<T extends Tensor | Value>(
       const analytic = view.grad(i);
       const original = view.get(i);
       view.set(i, original + eps);
-      const up = total(f(...inputs));
+      const up = total(f());
       view.set(i, original - eps);
-      const down = total(f(...inputs));
+      const down = total(f());
       view.set(i, original);
       const numeric = (up - down) / (2 * eps);
       const error =

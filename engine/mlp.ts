@@ -48,7 +48,7 @@ export class Dense {
 
   /** The layer's output for a batch x of shape [n, inputs]. */
   forward(x: Tensor): Tensor {
-    return x.matmul(this.W).add(this.b).activate(this.activation);
+    return x.linear(this.W, this.b).activate(this.activation);
   }
 
   parameters(): Tensor[] {

@@ -1,5 +1,6 @@
 // Tensor: a batch of numbers, shape [rows, cols], with automatic differentiation over typed arrays.
 import { activations, activationName, type LayerActivation } from "./activations.ts";
+import { giveBack, takeZeros } from "./pool.ts";
 import { describe } from "./value.ts";
 
 /** Options of the Tensor factories. */
@@ -158,6 +159,35 @@ export class Tensor {
     return out;
   }
 
+  /**
+   * x·W + b in one op: what matmul then add compute, with one buffer fewer (Dense uses it).
+   * W has shape [cols, m] and b [1, m].
+   */
+  linear(W: Tensor, b: Tensor): Tensor {
+    const [n, k, m] = [this.rows, this.cols, W.cols];
+    if (W.rows !== k || b.rows !== 1 || b.cols !== m) {
+      throw new Error(
+        `linear: x [${this.shape}] · W [${W.shape}] + b [${b.shape}] do not fit (expected ` +
+          `W [${k}, m] and b [1, m]).`,
+      );
+    }
+    const out = new Tensor(n, m, undefined, [this, W, b], "linear");
+    const o = out.data;
+    matmulInto(o, this.data, W.data, n, k, m);
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) o[i * m + j] += b.data[j];
+    out.backwardFn = () => {
+      const g = out.grad!;
+      if (this.requiresGrad) matmulTransposeBInto(gradOf(this), g, W.data, n, m, k);
+      if (W.requiresGrad) matmulTransposeAInto(gradOf(W), this.data, g, n, k, m);
+      // the bias was added to every row, so it collects every row's gradient
+      if (b.requiresGrad) {
+        const gb = gradOf(b);
+        for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) gb[j] += g[i * m + j];
+      }
+    };
+    return out;
+  }
+
   /** Elementwise sum with a tensor of the same shape, a [1, cols] row (added to every row), or a number. */
   add(other: Tensor | number): Tensor {
     const that = this.operand(other, "add");
@@ -276,17 +306,23 @@ export class Tensor {
   }
 
   /**
-   * Fills in `grad` of every tensor this one depends on that requires a gradient. Parameters
-   * (tensors no op made) add to the gradient they hold, so call zeroGrad() between steps;
-   * gradients of intermediate results start from zero on every call.
+   * Fills in `grad` of every input and parameter (tensors no op made) this one depends on and
+   * that requires a gradient. They add to the gradient they hold, so call zeroGrad() between
+   * steps. Intermediate results keep no gradient afterwards (as in PyTorch): their buffers are
+   * reused by the next backward pass.
    */
   backward(): void {
     const order = topologicalOrder(this);
-    for (const t of order) if (t.parents.length > 0) t.grad = null;
     // the gradient of a tensor with respect to itself is 1 (for a non-scalar: of its sum)
     gradOf(this).fill(1);
     for (let i = order.length - 1; i >= 0; i--) {
       if (order[i].requiresGrad && order[i].grad) order[i].backwardFn();
+    }
+    for (const t of order) {
+      if (t.parents.length > 0 && t.grad) {
+        giveBack(t.grad);
+        t.grad = null;
+      }
     }
   }
 
@@ -340,7 +376,10 @@ export class Tensor {
 
 /** The gradient buffer of a tensor, made (as zeros) the first time it is needed. */
 export function gradOf(t: Tensor): Float64Array {
-  if (t.grad === null) t.grad = new Float64Array(t.data.length);
+  if (t.grad === null) {
+    // an intermediate result borrows a buffer for one backward pass; a parameter owns its own
+    t.grad = t.parents.length > 0 ? takeZeros(t.data.length) : new Float64Array(t.data.length);
+  }
   return t.grad;
 }
 

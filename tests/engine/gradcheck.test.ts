@@ -37,8 +37,23 @@ describe("gradcheck", () => {
   });
 
   test("gradcheck says what it received when inputs are not Tensors or Values", () => {
-    expect(() => gradcheck((x) => x, [3 as unknown as Value])).toThrow(
-      "gradcheck: input 0 is number 3, expected a Tensor or a Value.",
+    expect(() => gradcheck((x) => x, [new Value(1), 3 as unknown as Value])).toThrow(
+      "gradcheck: input 1 is number 3, expected a Tensor, a Value or a number (all inputs of one kind).",
+    );
+  });
+});
+
+describe("gradcheck with plain numbers", () => {
+  test("gradcheck(f, numbers) hands f one array of Values", () => {
+    const cost = ([x, w]: Value[]) => w.mul(x).add(0.5).tanh().sub(1).pow(2);
+    const result = gradcheck(cost, [0.4, 0.7]);
+    expect(result.checked).toBe(2);
+    expect(result.maxRelError).toBeLessThan(1e-8);
+  });
+
+  test("gradcheck says what f returned when it is not a Value or a Tensor", () => {
+    expect(() => gradcheck(() => 3 as unknown as Value, [1])).toThrow(
+      "gradcheck: f returned number 3, expected a Value or a Tensor.",
     );
   });
 });

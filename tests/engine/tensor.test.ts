@@ -20,6 +20,8 @@ describe("Tensor ops match central differences", () => {
     const w = rng(seed + 100);
     const cases: [string, Tensor[], (...t: Tensor[]) => Tensor][] = [
       ["matmul", [random(4, 3, r), random(3, 5, r)], (a, b) => weighted(a.matmul(b), rng(seed))],
+      ["linear", [random(4, 3, r), random(3, 5, r), random(1, 5, r)], (x, W, b) =>
+        weighted(x.linear(W, b), rng(seed))],
       ["add", [random(4, 3, r), random(4, 3, r)], (a, b) => weighted(a.add(b), rng(seed))],
       ["add a bias row", [random(4, 3, r), random(1, 3, r)], (a, b) => weighted(a.add(b), rng(seed))],
       ["add a number", [random(4, 3, r)], (a) => weighted(a.add(2.5), rng(seed))],
@@ -95,6 +97,22 @@ describe("Tensor", () => {
     expect(w.grad?.[0]).toBe(8); // 4 + 4: parameters accumulate until zeroGrad()
     w.zeroGrad();
     expect(w.grad?.[0]).toBe(0);
+  });
+
+  test("x.linear(W, b) equals x.matmul(W).add(b)", () => {
+    const r = rng(9);
+    const [x, W, b] = [random(3, 4, r), random(4, 2, r), random(1, 2, r)];
+    expect(x.linear(W, b).toArray()).toEqual(x.matmul(W).add(b).toArray());
+  });
+
+  test("after backward() intermediate results keep no grad; inputs and parameters do", () => {
+    const x = Tensor.from([[1, -2]]);
+    const h = x.mul(3);
+    const loss = h.tanh().sum();
+    loss.backward();
+    expect(h.grad).toBeNull();
+    expect(loss.grad).toBeNull();
+    expect(x.grad![0]).toBeCloseTo(3 * (1 - Math.tanh(3) ** 2), 12);
   });
 
   test("a tensor with requiresGrad false gets no gradient", () => {
