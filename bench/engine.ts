@@ -36,19 +36,19 @@ export function trainEngine(task: Task, plan: Plan, net: MLP): Run {
       : new Momentum(params, { lr: task.optimizer.lr, beta: task.optimizer.beta });
   const target = (rows: number[]) =>
     task.net.loss === "bce" ? rows.map((i) => [task.data.y[i]]) : rows.map((i) => task.data.y[i]);
-  // Batches become tensors before the clock starts, as they do for TF.js.
   // Inputs need no gradient, as in TF.js, where only the variables are differentiated.
   const input = (rows: number[][]) => Tensor.from(rows, { requiresGrad: false });
-  const epochs = plan.epochs.map((batches) =>
-    batches.map((rows) => ({ x: input(rows.map((i) => task.data.x[i])), y: target(rows) })),
-  );
+  const batchesOf = (epoch: number[][]) =>
+    epoch.map((rows) => ({ x: input(rows.map((i) => task.data.x[i])), y: target(rows) }));
   const evaluate = plan.evaluate && { x: input(plan.evaluate.x), y: plan.evaluate.y };
 
   const epochTimes: number[] = [];
   const accuracies: number[] = [];
   let seconds = 0;
   let samples = 0;
-  for (const batches of epochs) {
+  for (const epoch of plan.epochs) {
+    // Each epoch's batches become tensors before its clock starts, as they do for TF.js.
+    const batches = batchesOf(epoch);
     const start = performance.now();
     for (const { x, y } of batches) {
       optimizer.zeroGrad();

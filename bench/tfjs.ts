@@ -53,17 +53,15 @@ export function trainTf(task: Task, plan: Plan): Run {
       ? tf.train.sgd(task.optimizer.lr)
       : tf.train.momentum(task.optimizer.lr, task.optimizer.beta);
 
-  // Batches become tensors before the clock starts, as they do for the engine.
   const xs = tf.tensor2d(task.data.x.flat(), [task.data.x.length, sizes[0]]);
   const ys = targets(task);
-  const epochs = plan.epochs.map((batches) =>
-    batches.map((indices) => {
-      const rows = tf.tensor1d(indices, "int32");
-      const batch = { x: xs.gather(rows) as tf.Tensor2D, y: ys.gather(rows) as tf.Tensor2D };
-      rows.dispose();
-      return batch;
-    }),
-  );
+  const batchesOf = (epoch: number[][]) =>
+    epoch.map((indices) =>
+      tf.tidy(() => {
+        const rows = tf.tensor1d(indices, "int32");
+        return { x: xs.gather(rows) as tf.Tensor2D, y: ys.gather(rows) as tf.Tensor2D };
+      }),
+    );
   const evaluate = plan.evaluate && {
     x: tf.tensor2d(plan.evaluate.x.flat(), [plan.evaluate.x.length, sizes[0]]),
     y: plan.evaluate.y,
@@ -73,7 +71,9 @@ export function trainTf(task: Task, plan: Plan): Run {
   const accuracies: number[] = [];
   let seconds = 0;
   let samples = 0;
-  for (const batches of epochs) {
+  for (const epoch of plan.epochs) {
+    // Each epoch's batches become tensors before its clock starts, as they do for the engine.
+    const batches = batchesOf(epoch);
     const start = performance.now();
     for (const { x, y } of batches) {
       optimizer.minimize(() => lossOf(x, y), false, variables);
@@ -82,6 +82,7 @@ export function trainTf(task: Task, plan: Plan): Run {
     // Wait for the work to finish: read one weight back before stopping the clock.
     weights[0].b.dataSync();
     seconds += (performance.now() - start) / 1000;
+    tf.dispose(batches.flatMap(({ x, y }) => [x, y]));
     epochTimes.push(seconds);
     if (evaluate) {
       const accuracy = tf.tidy(() => accuracyOf(forward(evaluate.x), evaluate.y));
@@ -90,7 +91,7 @@ export function trainTf(task: Task, plan: Plan): Run {
     }
   }
   const finalLoss = tf.tidy(() => lossOf(xs, ys).dataSync()[0]);
-  tf.dispose([xs, ys, ...variables, ...epochs.flat().flatMap(({ x, y }) => [x, y])]);
+  tf.dispose([xs, ys, ...variables]);
   if (evaluate) evaluate.x.dispose();
   optimizer.dispose();
   return { seconds, samplesPerSecond: samples / seconds, finalLoss, epochTimes, accuracies };
