@@ -1,28 +1,23 @@
-// The activation functions the figures draw, by name (the engine's `activations` table has the
-// same names; the figures keep their own copy so a chart never needs the engine to load).
+// The activation functions the figures draw: the engine's own table, with display names and the
+// one fact a drawing needs (whether the function jumps at z = 0).
+import { activations } from "../../engine/index.ts";
 
 /** An activation function as the figures see it: its formula and its display name. */
-export type Activation = { f: (z: number) => number; label: string; jumpsAtZero?: boolean };
+export type Activation = { f: (z: number) => number; label: string; jumpsAtZero: boolean };
 
-/** Every activation a chart can draw, keyed by the name authors pass. */
-export const activationTable: Record<string, Activation> = {
-  step: { f: (z) => (z >= 0 ? 1 : 0), label: "Step", jumpsAtZero: true },
-  sign: { f: (z) => (z > 0 ? 1 : z < 0 ? -1 : 0), label: "Sign", jumpsAtZero: true },
-  identity: { f: (z) => z, label: "Identity" },
-  sigmoid: { f: (z) => 1 / (1 + Math.exp(-z)), label: "Sigmoid" },
-  tanh: { f: (z) => Math.tanh(z), label: "Tanh" },
-  relu: { f: (z) => Math.max(0, z), label: "ReLU" },
-  leakyRelu: { f: (z) => (z > 0 ? z : 0.01 * z), label: "Leaky ReLU" },
-};
+// Functions drawn with a gap at z = 0 instead of a vertical stroke.
+const jumping = new Set(["step", "sign"]);
 
 /** Looks an activation up by name; an unknown name throws with the list of known ones. */
 export function activationByName(name: string): Activation {
-  const activation = Object.hasOwn(activationTable, name) ? activationTable[name] : undefined;
+  const table: Record<string, { f(z: number): number; label: string }> = activations;
+  const activation = Object.hasOwn(table, name) ? table[name] : undefined;
   if (activation === undefined) {
-    const known = Object.keys(activationTable).map((n) => `"${n}"`);
+    const known = Object.keys(table).map((n) => `"${n}"`);
     throw new RangeError(
       `invalid activation: ${JSON.stringify(name)} (expected one of ${known.join(", ")})`,
     );
   }
-  return activation;
+  const label = activation.label.charAt(0).toUpperCase() + activation.label.slice(1);
+  return { f: (z) => activation.f(z), label, jumpsAtZero: jumping.has(name) };
 }

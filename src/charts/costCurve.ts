@@ -95,7 +95,7 @@ export function curveMarks(cost: Cost, [lo, hi]: [number, number]): Plot.Markish
 export function minimumMarks(found: Minimum[]): Plot.Markish[] {
   const marked = found.map((m) => ({
     ...m,
-    text: m.global ? `global minimum J_min = ${fmt(m.J)}` : `local minimum`,
+    text: m.global ? `global minimum, J = ${fmt(m.J)}` : `local minimum, J = ${fmt(m.J)}`,
   }));
   return [
     Plot.ruleX(marked, {

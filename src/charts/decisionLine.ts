@@ -50,13 +50,12 @@ export function decisionLine(options: DecisionLineOptions): ChartSpec {
 
   return {
     options: {
-      width: defaults.width,
       ...squareUnits(xDomain, yDomain),
       style: chartStyle,
       ...axisRoom,
       marginTop: options.title ? 32 : 20,
-      x: { label: "x₁", domain: xDomain },
-      y: { label: "x₂", domain: yDomain, grid: true },
+      x: { label: "x₁", domain: xDomain, ticks: 6 },
+      y: { label: "x₂", domain: yDomain, grid: true, ticks: 6 },
       color: { domain: ["class 0", "class 1"], range: [palette.class0, palette.class1], legend: false },
       symbol: { domain: ["class 0", "class 1"], range: ["square", "circle"] },
       marks: [
@@ -84,7 +83,9 @@ export function decisionLine(options: DecisionLineOptions): ChartSpec {
 // Equal units on both axes (so the line's slope looks right) unless that makes a freak shape.
 function squareUnits([xlo, xhi]: [number, number], [ylo, yhi]: [number, number]) {
   const ratio = (yhi - ylo) / (xhi - xlo);
-  return ratio >= 0.5 && ratio <= 1.2 ? { aspectRatio: 1 } : { height: defaults.width * 0.72 };
+  return ratio >= 0.5 && ratio <= 1.2
+    ? { width: 440, aspectRatio: 1 }
+    : { width: defaults.width, height: defaults.width * 0.72 };
 }
 
 /** Formats w₁x₁ + w₂x₂ + b with signs written out: "1·x₁ + 1·x₂ − 1.5". */

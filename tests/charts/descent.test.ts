@@ -38,7 +38,7 @@ describe("costCurve(options)", () => {
     expect(drawn.x.invert(minimum.x)).toBeCloseTo(ref.w, 2);
     expect(drawn.y.invert(minimum.y)).toBeCloseTo(ref.J, 2);
     const labels = marks(drawn.root, "text").map((g) => g.textContent);
-    expect(labels.join(" ")).toContain(`global minimum J_min = ${fmt(ref.J)}`);
+    expect(labels.join(" ")).toContain(`global minimum, J = ${fmt(ref.J)}`);
   });
 
   it("draws the gradient-descent steps as numbered dots joined by arrows", () => {

@@ -27,8 +27,8 @@ export type GraphLayout = {
 };
 
 const opNames: Record<string, string> = { "*": "×", mul: "×", add: "+", sub: "−", div: "÷", neg: "−", pow: "^" };
-const boxW = 118;
-const colGap = 96; // room for the op circle and the arrow
+const boxW = 104;
+const colGap = 72; // room for the op circle and the arrow
 const rowGap = 18;
 
 /**
