@@ -6,7 +6,7 @@ import { cpus, loadavg } from "node:os";
 import { datasets, loadDigits } from "../engine/index.ts";
 import { engineNet, trainEngine, weightsOf } from "./engine.ts";
 import { batchesFor, digitsTo8x8, median, type Plan, type Run, type Task } from "./task.ts";
-import { trainTf, useBackend, type TfBackend } from "./tfjs.ts";
+import { tfDescription, trainTf, useBackend, type TfBackend } from "./tfjs.ts";
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((arg) => {
@@ -72,7 +72,8 @@ const line = (cells: (string | number)[], widths: number[]) =>
 // The machine may be shared: the load says how much the figures can be trusted.
 const load = loadavg().map((l) => l.toFixed(1)).join(" ");
 console.log(
-  `Node ${process.version}, ${cpus().length} cores, load average ${load} (1/5/15 min). ` +
+  `Node ${process.version}, ${await tfDescription()}, ${cpus().length} cores, ` +
+    `load average ${load} (1/5/15 min). ` +
     `${reps} repetitions of A and B (median), ${repsC} of C. ` +
     `Same start weights and batches in every implementation.\n`,
 );

@@ -13,14 +13,22 @@ const require = createRequire(import.meta.url);
 const wasmFile = require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm");
 setWasmPaths(path.dirname(wasmFile) + path.sep);
 
-/** Switches TF.js to `backend`; returns the name TF.js reports, to print in the table. */
-export async function useBackend(backend: TfBackend): Promise<string> {
+/** Switches TF.js to `backend`. */
+export async function useBackend(backend: TfBackend): Promise<void> {
   const ok = await tf.setBackend(backend);
   await tf.ready();
   if (!ok || tf.getBackend() !== backend) {
     throw new Error(`TF.js backend "${backend}" did not start (active: "${tf.getBackend()}")`);
   }
-  return backend;
+}
+
+/** The TF.js version, and whether its WASM backend found SIMD and threads here. */
+export async function tfDescription(): Promise<string> {
+  await useBackend("wasm");
+  const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+  const threads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
+  const yes = (flag: unknown) => (flag ? "yes" : "no");
+  return `TF.js ${tf.version.tfjs} (WASM: SIMD ${yes(simd)}, threads ${yes(threads)})`;
 }
 
 /** Trains `task` with `plan` on the active TF.js backend, starting from `plan.weights`. */

@@ -111,6 +111,15 @@ describe("loadDigits", () => {
   });
 });
 
+describe("public/data/digits-v1.bin", () => {
+  test("the asset holds 10,000 digits in at most 2 MB", async () => {
+    const asset = await readFile(assetFile);
+    expect(asset.length).toBeLessThanOrEqual(2_000_000);
+    expect(asset.subarray(0, 4).toString("latin1")).toBe("DGTS");
+    expect(asset.readUInt32LE(8)).toBe(10_000);
+  });
+});
+
 describe("setDigitsUrl", () => {
   test("setDigitsUrl(url) fetches the asset from a host under a sub-path", async () => {
     setDigitsUrl(`${origin}/book/data/digits-v1.bin`);
