@@ -81,7 +81,7 @@ function lossChart(history: ProgressPoint[], epochs: number | null): string {
   const height = 120;
   const left = 44;
   const right = 8;
-  const top = 8;
+  const top = 18;
   const bottom = 22;
   const first = history[0];
   const last = history[history.length - 1];
@@ -105,9 +105,10 @@ function lossChart(history: ProgressPoint[], epochs: number | null): string {
     `<line x1="${left}" y1="${top}" x2="${left}" y2="${axisY}" stroke="currentColor" stroke-opacity="0.4"/>` +
     `<text x="${left - 4}" y="${top + 4}" text-anchor="end" font-size="10" fill="currentColor">${escapeHtml(formatNumber(maxLoss))}</text>` +
     `<text x="${left - 4}" y="${axisY}" text-anchor="end" font-size="10" fill="currentColor">0</text>` +
-    `<text x="${left}" y="${height - 6}" font-size="10" fill="currentColor">epoch ${minEpoch}</text>` +
+    `<text x="${left - 4}" y="10" font-size="10" fill="currentColor">↑ loss</text>` +
+    `<text x="${left}" y="${height - 6}" font-size="10" fill="currentColor">${minEpoch}</text>` +
     `<text x="${width - right}" y="${height - 6}" text-anchor="end" font-size="10" fill="currentColor">${maxEpoch}</text>` +
-    `<text x="${(left + width - right) / 2}" y="${height - 6}" text-anchor="middle" font-size="10" fill="currentColor">loss</text>` +
+    `<text x="${(left + width - right) / 2}" y="${height - 6}" text-anchor="middle" font-size="10" fill="currentColor">epoch →</text>` +
     `<polyline class="nb-loss-line" points="${points}" fill="none" stroke="currentColor" stroke-width="1.5"/>` +
     `</svg>`
   );

@@ -81,7 +81,7 @@ describe("render", () => {
     expect(html).toContain('role="img" aria-label="Training loss by epoch: 0.5 at epoch 1, 0.25 at epoch 2."');
     // The x axis runs to the planned number of epochs: epoch 2 of 1..4 is a third of the way.
     const points = /points="([^"]+)"/.exec(html)![1].split(" ").map((p) => p.split(",").map(Number));
-    expect(points[0]).toEqual([44, 8]);
+    expect(points[0]).toEqual([44, 18]);
     expect(points[1][0]).toBeCloseTo(44 + (312 - 44) / 3, 0);
   });
 
