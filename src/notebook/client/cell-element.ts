@@ -59,7 +59,7 @@ export class NbCell extends HTMLElement implements CellView {
   #editor: CellEditor | null = null;
   #editorLoading: Promise<CellEditor> | null = null;
   #codeBlock: HTMLElement | null = null;
-  #authorBlock = "";
+  #pre: HTMLElement | null = null;
   #output!: HTMLElement;
   #status!: HTMLElement;
   #notices!: HTMLElement;
@@ -91,10 +91,11 @@ export class NbCell extends HTMLElement implements CellView {
     this.#chapter = this.dataset.chapter || location.pathname;
     this.#options = readOptions(this.dataset.options);
     this.#output = this.querySelector<HTMLElement>(".nb-output") ?? this.#makeOutput();
-    this.#codeBlock = [...this.querySelectorAll<HTMLElement>("pre")].find(
-      (pre) => !this.#output.contains(pre),
-    ) ?? null;
-    this.#authorBlock = this.#codeBlock?.innerHTML ?? "";
+    // The highlighted code: Starlight's <Code> wraps its <pre> in a .expressive-code block.
+    this.#pre =
+      [...this.querySelectorAll<HTMLElement>("pre")].find((pre) => !this.#output.contains(pre)) ??
+      null;
+    this.#codeBlock = this.#pre?.closest<HTMLElement>(".expressive-code") ?? this.#pre;
     this.#buildToolbar();
     this.#listen();
     this.#restoreEdit();
@@ -157,7 +158,7 @@ export class NbCell extends HTMLElement implements CellView {
       else if (action === "reset") void this.reset();
       else if (action === "share") void this.share();
     });
-    const block = this.#codeBlock;
+    const block = this.#pre;
     if (!block || !this.#editable()) {
       this.addEventListener("keydown", (event) => {
         if (event.key === "Enter" && event.shiftKey) {
@@ -241,7 +242,8 @@ export class NbCell extends HTMLElement implements CellView {
     }
     if (found.kind !== "edit" || !this.#editable()) return;
     this.#code = found.edit.code;
-    if (this.#codeBlock) this.#codeBlock.textContent = this.#code;
+    // The author's highlighted code would mislead until the editor shows the reader's.
+    if (this.#codeBlock) this.#codeBlock.hidden = true;
     this.#setStatus("Your edited code (saved in this browser). The output below is from the author's code.");
     if (found.outdated) {
       this.#notice(
@@ -278,7 +280,6 @@ export class NbCell extends HTMLElement implements CellView {
     }
     this.#code = this.#author;
     if (this.#editor) this.#editor.replace(this.#author);
-    else if (this.#codeBlock) this.#codeBlock.innerHTML = this.#authorBlock;
     clearEdit(this.#chapter, this.cellId);
     this.#notice("outdated", null);
     this.#notice("shared", null);
