@@ -94,6 +94,26 @@ describe("graphLayout(graph)", () => {
     expect(graphLayout(graph, false).boxes[0].lines).toEqual(["data 2"]);
   });
 
+  it("writes each value as an expression of the labelled ones, for the alt text", () => {
+    const traced = {
+      nodes: [
+        { id: "1", label: "x", op: "", data: 1.5, grad: 0 },
+        { id: "2", label: "w", op: "", data: 0.8, grad: 0 },
+        { id: "3", label: "", op: "×", data: 1.2, grad: 0 },
+        { id: "4", label: "", op: "σ", data: 0.77, grad: 0 },
+      ],
+      edges: [
+        { from: "1", to: "3" },
+        { from: "2", to: "3" },
+        { from: "3", to: "4" },
+      ],
+    };
+    const layout = graphLayout(traced);
+    expect(layout.boxes.find((b) => b.id === "4")!.expression).toBe("σ(x × w)");
+    const L = graphLayout(graph).boxes.find((b) => b.id === "L")!;
+    expect(L.expression).toBe("d × f");
+  });
+
   it("keeps boxes of one column from overlapping", () => {
     const layout = graphLayout(graph);
     for (const a of layout.boxes)

@@ -15,7 +15,11 @@ export type GraphBox = TraceNode & {
   h: number;
   column: number;
   opText: string;
+  /** Width of the op's tag, which sits on the box's top-left corner. */
+  opW: number;
   lines: string[];
+  /** The value as an expression of labelled values, such as "σ((x × w) + b)". */
+  expression: string;
 };
 
 /** The drawing, in viewBox units. */
@@ -27,8 +31,9 @@ export type GraphLayout = {
 };
 
 const opNames: Record<string, string> = { "*": "×", mul: "×", add: "+", sub: "−", div: "÷", neg: "−", pow: "^" };
-const boxW = 104;
-const colGap = 72; // room for the op circle and the arrow
+const boxW = 108;
+const colGap = 56; // room for the arrows between columns
+const margin = 14; // room for the op tags that stick out of the first column and the top row
 const rowGap = 18;
 
 /**
@@ -92,25 +97,50 @@ export function graphLayout(
 
   const columns = Math.max(...column.values()) + 1;
   const lineH = 17;
-  const h = (showGrad ? 3 : 2) * lineH + 12;
+  const h = (showGrad ? 3 : 2) * lineH + 16;
   const groups = Array.from({ length: columns }, (_, c) =>
     graph.nodes.filter((n) => column.get(n.id) === c).sort((a, b) => order.get(a.id)! - order.get(b.id)!),
   );
   const tallest = Math.max(...groups.map((g) => g.length));
-  const height = tallest * (h + rowGap) + rowGap;
+  const height = tallest * (h + rowGap) + rowGap + margin;
+  // a value's expression: its label, or its op applied to its operands' expressions
+  const expressions = new Map<string, string>();
+  const expression = (id: string): string => {
+    const known = expressions.get(id);
+    if (known !== undefined) return known;
+    const n = byId.get(id)!;
+    const args = operands.get(id)!.map(expression);
+    const op = opNames[n.op] ?? n.op;
+    const text =
+      n.label || args.length === 0
+        ? n.label || fmt(n.data, 4)
+        : args.length === 2
+          ? `(${args[0]} ${op} ${args[1]})`
+          : `${op}(${args.map(bare).join(", ")})`;
+    expressions.set(id, text);
+    return text;
+  };
+  const expressionOf = (id: string): string => {
+    const n = byId.get(id)!;
+    const args = operands.get(id)!.map(expression);
+    const op = opNames[n.op] ?? n.op;
+    return args.length === 2 ? `${args[0]} ${op} ${args[1]}` : `${op}(${args.map(bare).join(", ")})`;
+  };
   const boxes: GraphBox[] = groups.flatMap((group, c) =>
     group.map((n, i) => {
-      const y = (height - group.length * (h + rowGap) + rowGap) / 2 + i * (h + rowGap);
+      const y = margin + (height - margin - group.length * (h + rowGap) + rowGap) / 2 + i * (h + rowGap);
       const lines = [`data ${fmt(n.data, 4)}`, ...(showGrad ? [`grad ${fmt(n.grad, 4)}`] : [])];
       return {
         ...n,
-        x: colGap + c * (boxW + colGap),
+        x: margin + c * (boxW + colGap),
         y,
         w: boxW,
         h,
         column: c,
         opText: opNames[n.op] ?? n.op,
+        opW: Math.max(24, 8.5 * [...(opNames[n.op] ?? n.op)].length + 14),
         lines,
+        expression: operands.get(n.id)!.length > 0 ? expressionOf(n.id) : n.label || fmt(n.data, 4),
       };
     }),
   );
@@ -120,8 +150,8 @@ export function graphLayout(
     const b = boxOf.get(e.to)!;
     const x1 = a.x + a.w;
     const y1 = a.y + a.h / 2;
-    // into the op circle (radius 14, centred 30 left of the box) or straight into the box
-    const x2 = b.opText ? b.x - 44 : b.x;
+    // into the op's pill or straight into the box
+    const x2 = b.x;
     const y2 = b.y + b.h / 2;
     const mx = (x1 + x2) / 2;
     return {
@@ -129,5 +159,17 @@ export function graphLayout(
       head: `M${x2},${y2}l-8,-4v8z`,
     };
   });
-  return { width: colGap + columns * (boxW + colGap) - colGap + 12, height, boxes, edges };
+  return { width: margin + columns * (boxW + colGap) - colGap + 4, height, boxes, edges };
+}
+
+// "(a + b)" → "a + b" when the outer parentheses enclose the whole expression.
+function bare(expression: string): string {
+  if (!expression.startsWith("(") || !expression.endsWith(")")) return expression;
+  let depth = 0;
+  for (let i = 0; i < expression.length; i++) {
+    if (expression[i] === "(") depth++;
+    else if (expression[i] === ")") depth--;
+    if (depth === 0 && i < expression.length - 1) return expression;
+  }
+  return expression.slice(1, -1);
 }
