@@ -48,7 +48,11 @@ export class Dense {
 
   /** The layer's output for a batch x of shape [n, inputs]. */
   forward(x: Tensor): Tensor {
-    return x.linear(this.W, this.b).activate(this.activation);
+    // A sigmoid or softmax output stays a separate op, so that a cross-entropy loss can start
+    // from the scores before it; any other activation runs inside the layer's op.
+    const last = this.activation === "sigmoid" || this.activation === "softmax";
+    if (last) return x.linear(this.W, this.b).activate(this.activation);
+    return x.linear(this.W, this.b, this.activation);
   }
 
   parameters(): Tensor[] {

@@ -1,5 +1,10 @@
 // Tensor: a batch of numbers, shape [rows, cols], with automatic differentiation over typed arrays.
-import { activations, activationName, type LayerActivation } from "./activations.ts";
+import {
+  LEAKY_SLOPE,
+  activationName,
+  activations,
+  type LayerActivation,
+} from "./activations.ts";
 import { giveBack, takeZeros } from "./pool.ts";
 import { describe } from "./value.ts";
 
@@ -34,7 +39,7 @@ export class Tensor {
   /** The tensors this one was computed from. */
   readonly parents: Tensor[];
   /** Adds this tensor's gradient into its parents' (set by the op that made it). */
-  backwardFn: () => void = () => {};
+  backwardFn: () => void = nothing;
 
   constructor(rows: number, cols: number, data?: Float64Array, parents: Tensor[] = [], op = "") {
     if (!(Number.isInteger(rows) && rows > 0 && Number.isInteger(cols) && cols > 0)) {
@@ -160,10 +165,11 @@ export class Tensor {
   }
 
   /**
-   * x·W + b in one op: what matmul then add compute, with one buffer fewer (Dense uses it).
-   * W has shape [cols, m] and b [1, m].
+   * A whole layer in one op: activation(x·W + b), what matmul, add and activate compute one
+   * after another, in one pass and one buffer (Dense uses it). W has shape [cols, m], b [1, m];
+   * the activation is one whose slope follows from its output (not softmax).
    */
-  linear(W: Tensor, b: Tensor): Tensor {
+  linear(W: Tensor, b: Tensor, activation: FusedActivation = "identity"): Tensor {
     const [n, k, m] = [this.rows, this.cols, W.cols];
     if (W.rows !== k || b.rows !== 1 || b.cols !== m) {
       throw new Error(
@@ -171,19 +177,41 @@ export class Tensor {
           `W [${k}, m] and b [1, m]).`,
       );
     }
-    const out = new Tensor(n, m, undefined, [this, W, b], "linear");
-    const o = out.data;
-    matmulInto(o, this.data, W.data, n, k, m);
-    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) o[i * m + j] += b.data[j];
+    if (!Object.hasOwn(slopeFromOutput, activation)) {
+      const known = Object.keys(slopeFromOutput).map((a) => JSON.stringify(a));
+      throw new Error(
+        `linear: cannot fuse activation ${JSON.stringify(activation)} (expected one of ` +
+          `${known.join(", ")}). Apply it afterwards with .activate().`,
+      );
+    }
+    const op = activation === "identity" ? "linear" : `linear ${activation}`;
+    const out = new Tensor(n, m, undefined, [this, W, b], op);
+    const [y, bias, f, slope] = [out.data, b.data, activations[activation].f, slopeFromOutput[activation]];
+    matmulInto(y, this.data, W.data, n, k, m);
+    for (let i = 0; i < n; i++) {
+      const row = i * m;
+      // the common activations get a loop of their own: a call per number costs as much as tanh
+      if (activation === "tanh") {
+        for (let j = 0; j < m; j++) y[row + j] = Math.tanh(y[row + j] + bias[j]);
+      } else if (activation === "relu") {
+        for (let j = 0; j < m; j++) y[row + j] = Math.max(0, y[row + j] + bias[j]);
+      } else {
+        for (let j = 0; j < m; j++) y[row + j] = f(y[row + j] + bias[j]);
+      }
+    }
     out.backwardFn = () => {
       const g = out.grad!;
-      if (this.requiresGrad) matmulTransposeBInto(gradOf(this), g, W.data, n, m, k);
-      if (W.requiresGrad) matmulTransposeAInto(gradOf(W), this.data, g, n, k, m);
+      // through the activation first: dz = g · f'(z), with f'(z) read off the output y
+      const dz = activation === "identity" ? g : takeZeros(g.length);
+      if (dz !== g) for (let i = 0; i < g.length; i++) dz[i] = g[i] * slope(y[i]);
+      if (this.requiresGrad) matmulTransposeBInto(gradOf(this), dz, W.data, n, m, k);
+      if (W.requiresGrad) matmulTransposeAInto(gradOf(W), this.data, dz, n, k, m);
       // the bias was added to every row, so it collects every row's gradient
       if (b.requiresGrad) {
         const gb = gradOf(b);
-        for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) gb[j] += g[i * m + j];
+        for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) gb[j] += dz[i * m + j];
       }
+      if (dz !== g) giveBack(dz);
     };
     return out;
   }
@@ -373,6 +401,23 @@ export class Tensor {
     }
   }
 }
+
+// What a tensor that no op made does on the way back.
+const nothing = (): void => {};
+
+/** The slope of each activation linear() can fuse, as a function of its output y = f(z). */
+const slopeFromOutput = {
+  identity: () => 1,
+  step: () => 0,
+  sign: () => 0,
+  sigmoid: (y: number) => y * (1 - y),
+  tanh: (y: number) => 1 - y * y,
+  relu: (y: number) => (y > 0 ? 1 : 0),
+  leakyRelu: (y: number) => (y > 0 ? 1 : LEAKY_SLOPE),
+};
+
+/** An activation linear() can apply in the same pass. */
+export type FusedActivation = keyof typeof slopeFromOutput;
 
 /** The gradient buffer of a tensor, made (as zeros) the first time it is needed. */
 export function gradOf(t: Tensor): Float64Array {

@@ -22,6 +22,14 @@ describe("Tensor ops match central differences", () => {
       ["matmul", [random(4, 3, r), random(3, 5, r)], (a, b) => weighted(a.matmul(b), rng(seed))],
       ["linear", [random(4, 3, r), random(3, 5, r), random(1, 5, r)], (x, W, b) =>
         weighted(x.linear(W, b), rng(seed))],
+      ["linear with tanh", [random(4, 3, r), random(3, 5, r), random(1, 5, r)], (x, W, b) =>
+        weighted(x.linear(W, b, "tanh"), rng(seed))],
+      ["linear with sigmoid", [random(4, 3, r), random(3, 2, r), random(1, 2, r)], (x, W, b) =>
+        weighted(x.linear(W, b, "sigmoid"), rng(seed))],
+      ["linear with relu", [random(4, 3, r), random(3, 5, r), random(1, 5, r)], (x, W, b) =>
+        weighted(x.linear(W, b, "relu"), rng(seed))],
+      ["linear with leakyRelu", [random(4, 3, r), random(3, 5, r), random(1, 5, r)], (x, W, b) =>
+        weighted(x.linear(W, b, "leakyRelu"), rng(seed))],
       ["add", [random(4, 3, r), random(4, 3, r)], (a, b) => weighted(a.add(b), rng(seed))],
       ["add a bias row", [random(4, 3, r), random(1, 3, r)], (a, b) => weighted(a.add(b), rng(seed))],
       ["add a number", [random(4, 3, r)], (a) => weighted(a.add(2.5), rng(seed))],
@@ -103,6 +111,25 @@ describe("Tensor", () => {
     const r = rng(9);
     const [x, W, b] = [random(3, 4, r), random(4, 2, r), random(1, 2, r)];
     expect(x.linear(W, b).toArray()).toEqual(x.matmul(W).add(b).toArray());
+  });
+
+  test("x.linear(W, b, activation) equals the three ops one after another", () => {
+    const r = rng(10);
+    const [x, W, b] = [random(3, 4, r), random(4, 2, r), random(1, 2, r)];
+    for (const a of ["tanh", "sigmoid", "relu", "leakyRelu", "step", "sign"] as const) {
+      const fused = x.linear(W, b, a).toArray().flat();
+      x.matmul(W).add(b).activate(a).toArray().flat().forEach((v, i) => {
+        expect(fused[i]).toBeCloseTo(v, 14);
+      });
+    }
+  });
+
+  test("linear refuses to fuse softmax and says what to do instead", () => {
+    const [x, W, b] = [Tensor.zeros(2, 3), Tensor.zeros(3, 4), Tensor.zeros(1, 4)];
+    expect(() => x.linear(W, b, "softmax" as "tanh")).toThrow(
+      'linear: cannot fuse activation "softmax" (expected one of "identity", "step", "sign", ' +
+        '"sigmoid", "tanh", "relu", "leakyRelu"). Apply it afterwards with .activate().',
+    );
   });
 
   test("after backward() intermediate results keep no grad; inputs and parameters do", () => {
