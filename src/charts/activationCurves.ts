@@ -8,7 +8,10 @@ import { axisRoom, chartStyle, defaults, palette } from "./theme.ts";
 
 /** Options of {@link activationCurves}. */
 export type ActivationCurvesOptions = {
-  /** Which functions, by name: "step", "sign", "identity", "sigmoid", "tanh", "relu", "leakyRelu". */
+  /**
+   * Which functions, by name: "step", "sign", "identity", "sigmoid", "tanh", "relu",
+   * "leakyRelu". Default step, sigmoid, tanh and ReLU.
+   */
   names?: string[];
   /** The range of z drawn. Default [-4, 4]. */
   domain?: [number, number];
@@ -79,7 +82,14 @@ export function activationCurves(options: ActivationCurvesOptions = {}): ChartSp
       marks: [
         Plot.ruleY([0], { stroke: "currentColor", strokeOpacity: 0.4 }),
         Plot.ruleX([0], { stroke: "currentColor", strokeOpacity: 0.4 }),
-        Plot.line(points, { x: "z", y: "a", z: "label", stroke: "label", strokeWidth: 2.5, ...facet }),
+        Plot.line(points, {
+          ...facet,
+          x: "z",
+          y: "a",
+          z: "label",
+          stroke: "label",
+          strokeWidth: 2.5,
+        }),
         layout === "grid"
           ? Plot.text(titles, {
               ...facet,
@@ -103,7 +113,8 @@ function activationAlt(
   layout: string,
 ): string {
   const how = layout === "grid" && functions.length > 1 ? ", one panel each" : "";
-  const intro = `${listing(functions.map((fn) => fn.label))} for z from ${fmt(lo)} to ${fmt(hi)}${how}.`;
+  const names = listing(functions.map((fn) => fn.label));
+  const intro = `${names} for z from ${fmt(lo)} to ${fmt(hi)}${how}.`;
   const facts = functions.map(({ label, f, jumpsAtZero }) => {
     if (jumpsAtZero && lo < 0 && hi > 0) {
       return `${label} jumps from ${fmt(f(lo))} to ${fmt(f(hi))} at z = 0`;

@@ -37,7 +37,7 @@ export function checkNumbers(chart: string, name: string, value: unknown): numbe
   return value;
 }
 
-/** Throws unless `points` is an array of { x1, x2, label } with finite coordinates, label 0 or 1. */
+/** Throws unless `points` is an array of { x1, x2, label }: finite coordinates, label 0 or 1. */
 export function checkPoints(
   chart: string,
   points: unknown,

@@ -198,13 +198,17 @@ export function outcomeSentence(path: DescentStep[], outcome: Outcome): string {
   const where = `w = ${fmt(last.w)} (J = ${fmt(last.J)})`;
   const swing = outcome.oscillates ? "jumps back and forth across the minimum and " : "";
   if (outcome.verdict === "diverged") {
-    return `it ${swing}ends after ${steps} at ${where}, farther from the minimum than where it started: it diverges.`;
+    return (
+      `it ${swing}ends after ${steps} at ${where}, farther from the minimum than where it ` +
+      "started: it diverges."
+    );
   }
   if (outcome.verdict === "converged") {
     const near = fmt(outcome.endDistance) === "0" ? "at" : `${fmt(outcome.endDistance)} from`;
     return `it ${swing}reaches ${where} after ${steps}, ${near} the minimum.`;
   }
-  return `it ${swing}ends after ${steps} at ${where}, still ${fmt(outcome.endDistance)} from the minimum.`;
+  const distance = fmt(outcome.endDistance);
+  return `it ${swing}ends after ${steps} at ${where}, still ${distance} from the minimum.`;
 }
 
 function costAlt(found: Minimum[], path: DescentStep[], lr: number, outcome: Outcome): string {
@@ -213,7 +217,9 @@ function costAlt(found: Minimum[], path: DescentStep[], lr: number, outcome: Out
   const minimaText =
     `The cost J(w) has its global minimum at w = ${fmt(global.w)} (J = ${fmt(global.J)})` +
     locals.map((m) => ` and a local minimum at w = ${fmt(m.w)} (J = ${fmt(m.J)})`).join("");
-  let descent = `Gradient descent from w = ${fmt(path[0].w)} with learning rate ${fmt(lr, 4)}: ${outcomeSentence(path, outcome)}`;
+  let descent =
+    `Gradient descent from w = ${fmt(path[0].w)} with learning rate ${fmt(lr, 4)}: ` +
+    outcomeSentence(path, outcome);
   if (outcome.verdict === "converged" && !outcome.minimum.global) {
     descent = descent.replace(/\.$/, ": stuck in the local minimum, not the global one.");
   }

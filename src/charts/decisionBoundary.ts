@@ -6,6 +6,9 @@ import { fmt, plural } from "./format.ts";
 import type { ChartSpec } from "./spec.ts";
 import { axisRoom, chartStyle, defaults, palette } from "./theme.ts";
 
+/** A model as the chart sees it: the probability of class 1 at a point. */
+type Model = (x1: number, x2: number) => number;
+
 /** Options of {@link decisionBoundary}. */
 export type DecisionBoundaryOptions = {
   /** The model: the probability of class 1 at a point, between 0 and 1. */
@@ -33,14 +36,17 @@ export function decisionBoundary(options: DecisionBoundaryOptions): ChartSpec {
   const resolution = options.resolution ?? 40;
   if (!Number.isInteger(resolution) || resolution < 2 || resolution > 200) {
     throw new RangeError(
-      `decisionBoundary: invalid resolution ${JSON.stringify(resolution)} (expected a whole number from 2 to 200)`,
+      `decisionBoundary: invalid resolution ${JSON.stringify(resolution)} ` +
+        "(expected a whole number from 2 to 200)",
     );
   }
   const xDomain = padded(points.map((p) => p.x1));
   const yDomain = padded(points.map((p) => p.x2));
   const grid = sampleGrid(predict, xDomain, yDomain, resolution);
   const rows = points.map((p) => ({ ...p, kind: p.label === 1 ? "class 1" : "class 0" }));
-  const correct = points.filter((p) => (probability(predict, p.x1, p.x2) >= 0.5 ? 1 : 0) === p.label);
+  const predicted = (p: { x1: number; x2: number }) =>
+    probability(predict, p.x1, p.x2) >= 0.5 ? 1 : 0;
+  const correct = points.filter((p) => predicted(p) === p.label);
   const share = grid.cells.filter((c) => c.p >= 0.5).length / grid.cells.length;
 
   return {
@@ -90,10 +96,11 @@ export function decisionBoundary(options: DecisionBoundaryOptions): ChartSpec {
       ],
     },
     alt:
-      `The model's prediction over the plane for x₁ from ${fmt(xDomain[0])} to ${fmt(xDomain[1])} ` +
-      `and x₂ from ${fmt(yDomain[0])} to ${fmt(yDomain[1])}: blue where it predicts class 1, orange ` +
-      `where it predicts class 0, paler where it is unsure; a line marks p = 0.5. It predicts class 1 ` +
-      `on ${fmt(share * 100, 0)}% of the plane` +
+      "The model's prediction over the plane for " +
+      `x₁ from ${fmt(xDomain[0])} to ${fmt(xDomain[1])} and x₂ from ${fmt(yDomain[0])} to ` +
+      `${fmt(yDomain[1])}: blue where it predicts class 1, orange where it predicts class 0, ` +
+      "paler where it is unsure; a line marks p = 0.5. " +
+      `It predicts class 1 on ${fmt(share * 100, 0)}% of the plane` +
       (points.length > 0
         ? ` and classifies ${correct.length} of ${plural(points.length, "point")} correctly ` +
           `(${fmt((100 * correct.length) / points.length, 0)}%).`
@@ -102,12 +109,12 @@ export function decisionBoundary(options: DecisionBoundaryOptions): ChartSpec {
 }
 
 // Calls the model and checks its answer is a probability.
-function probability(predict: (x1: number, x2: number) => number, x1: number, x2: number): number {
+function probability(predict: Model, x1: number, x2: number): number {
   const p = predict(x1, x2);
   if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
     throw new RangeError(
-      `decisionBoundary: predict(${fmt(x1)}, ${fmt(x2)}) returned ${JSON.stringify(p)}; expected a ` +
-        "probability of class 1 between 0 and 1 (apply a sigmoid to a raw output)",
+      `decisionBoundary: predict(${fmt(x1)}, ${fmt(x2)}) returned ${JSON.stringify(p)}; ` +
+        "expected a probability of class 1 between 0 and 1 (apply a sigmoid to a raw output)",
     );
   }
   return p;
@@ -115,7 +122,7 @@ function probability(predict: (x1: number, x2: number) => number, x1: number, x2
 
 // Samples the model at every cell centre; merges runs of equal shade along each row.
 function sampleGrid(
-  predict: (x1: number, x2: number) => number,
+  predict: Model,
   [xlo, xhi]: [number, number],
   [ylo, yhi]: [number, number],
   n: number,
@@ -123,7 +130,8 @@ function sampleGrid(
   const dx = (xhi - xlo) / n;
   const dy = (yhi - ylo) / n;
   const cells: { p: number }[] = [];
-  const ring: number[] = []; // (n + 2)² samples, row by row from the bottom, one cell beyond the frame
+  // (n + 2)² samples, row by row from the bottom, reaching one cell beyond the frame
+  const ring: number[] = [];
   const runs: { x1: number; x2: number; y1: number; y2: number; level: number }[] = [];
   for (let j = -1; j <= n; j++) {
     let run: (typeof runs)[number] | undefined;

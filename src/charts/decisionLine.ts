@@ -56,7 +56,7 @@ export function decisionLine(options: DecisionLineOptions): ChartSpec {
       marginTop: options.title ? 32 : 20,
       x: { label: "x₁", domain: xDomain, ticks: 6 },
       y: { label: "x₂", domain: yDomain, grid: true, ticks: 6 },
-      color: { domain: ["class 0", "class 1"], range: [palette.class0, palette.class1], legend: false },
+      color: { domain: ["class 0", "class 1"], range: [palette.class0, palette.class1] },
       symbol: { domain: ["class 0", "class 1"], range: ["square", "circle"] },
       marks: [
         ...halfPlanes(w1, w2, b, xDomain, yDomain),
@@ -72,7 +72,12 @@ export function decisionLine(options: DecisionLineOptions): ChartSpec {
         }),
         ...sideLabels(z, xDomain, yDomain),
         options.title
-          ? Plot.text([options.title], { frameAnchor: "top", dy: -22, fontWeight: "bold", fontSize: 13 })
+          ? Plot.text([options.title], {
+              frameAnchor: "top",
+              dy: -22,
+              fontWeight: "bold",
+              fontSize: 13,
+            })
           : null,
       ],
     },
@@ -109,12 +114,16 @@ function lineSentence(w1: number, w2: number, b: number): string {
 function pointsSentence(total: number, correct: number): string {
   if (total === 0) return "There are no points.";
   if (correct === total) return `All ${plural(total, "point")} lie on the side of their label.`;
-  return `${correct} of ${plural(total, "point")} lie on the side of their label; ${total - correct} on the wrong side.`;
+  return (
+    `${correct} of ${plural(total, "point")} lie on the side of their label; ` +
+    `${total - correct} on the wrong side.`
+  );
 }
 
 // The points' extent (and where the line meets the axis, if finite), with a margin.
 function padded(values: number[], crossing: number): [number, number] {
-  const all = Number.isFinite(crossing) && Math.abs(crossing) < 1e3 ? [...values, crossing] : values;
+  const useful = Number.isFinite(crossing) && Math.abs(crossing) < 1e3;
+  const all = useful ? [...values, crossing] : values;
   const lo = all.length > 0 ? Math.min(...all) : -1;
   const hi = all.length > 0 ? Math.max(...all) : 1;
   const margin = Math.max(0.5, (hi - lo) * 0.15);
@@ -147,15 +156,22 @@ function halfPlanes(
     const right = { x1: cut, x2: xhi + (xhi - xlo), y1: ylo, y2: yhi };
     const left = { x1: xlo - (xhi - xlo), x2: cut, y1: ylo, y2: yhi };
     const [positive, negative] = w1 > 0 ? [right, left] : [left, right];
+    const corners = { x1: "x1", x2: "x2", y1: "y1", y2: "y2" };
     return [
-      Plot.rect([positive], { x1: "x1", x2: "x2", y1: "y1", y2: "y2", fill: palette.class1, ...shade }),
-      Plot.rect([negative], { x1: "x1", x2: "x2", y1: "y1", y2: "y2", fill: palette.class0, ...shade }),
+      Plot.rect([positive], { ...corners, fill: palette.class1, ...shade }),
+      Plot.rect([negative], { ...corners, fill: palette.class0, ...shade }),
     ];
   }
   const far = (yhi - ylo) * 1e3;
-  const edge = [xlo, xhi].map((x1) => ({ x1, line: -(w1 * x1 + b) / w2, above: yhi + far, below: ylo - far }));
+  const edge = [xlo, xhi].map((x1) => ({
+    x1,
+    line: -(w1 * x1 + b) / w2,
+    above: yhi + far,
+    below: ylo - far,
+  }));
   // Above the line z has the sign of w₂.
-  const [abovePaint, belowPaint] = w2 > 0 ? [palette.class1, palette.class0] : [palette.class0, palette.class1];
+  const [abovePaint, belowPaint] =
+    w2 > 0 ? [palette.class1, palette.class0] : [palette.class0, palette.class1];
   return [
     Plot.areaY(edge, { x: "x1", y1: "line", y2: "above", fill: abovePaint, ...shade }),
     Plot.areaY(edge, { x: "x1", y1: "line", y2: "below", fill: belowPaint, ...shade }),

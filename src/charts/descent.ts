@@ -74,7 +74,10 @@ export function minima(cost: Cost, [lo, hi]: [number, number] = cost.domain): Mi
 
 /** How a descent went, judged against the minimum nearest to where it ended. */
 export type Outcome = {
-  /** "converged": within 5% of the start's distance; "diverged": ended farther than it started; "slow": neither. */
+  /**
+   * "converged": within 5% of the start's distance; "diverged": ended farther than it started;
+   * "slow": neither.
+   */
   verdict: "converged" | "slow" | "diverged";
   /** Whether consecutive steps jump back and forth across the minimum. */
   oscillates: boolean;

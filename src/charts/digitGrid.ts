@@ -33,7 +33,9 @@ export function digitGrid(options: DigitGridOptions): ChartSpec {
   const count = images.length;
   const columns = options.columns ?? Math.min(8, count);
   if (!Number.isInteger(columns) || columns < 1) {
-    throw new RangeError(`digitGrid: invalid columns ${JSON.stringify(columns)} (expected a whole number ≥ 1)`);
+    throw new RangeError(
+      `digitGrid: invalid columns ${JSON.stringify(columns)} (expected a whole number ≥ 1)`,
+    );
   }
   const rows = Math.ceil(count / columns);
   const scale = tile / Math.max(width, height); // chart px per image pixel
@@ -79,7 +81,6 @@ export function digitGrid(options: DigitGridOptions): ChartSpec {
           dy: 10,
           text: "text",
           fill: (t) => (t.wrong ? palette.wrong : "currentColor"),
-          fontWeight: (t) => (t.wrong ? "bold" : "normal"),
           fontSize: 12,
         }),
       ],
@@ -104,16 +105,18 @@ function inkMark(
     const py = Math.abs(y(1) - y(0));
     for (const t of tiles) {
       const paths: string[] = Array.from({ length: levels + 1 }, () => "");
+      const shade = (r: number, c: number) =>
+        Math.round(Math.min(1, Math.max(0, t.pixels[r * width + c])) * levels);
       for (let r = 0; r < height; r++) {
         let c = 0;
         while (c < width) {
-          const level = Math.round(Math.min(1, Math.max(0, t.pixels[r * width + c])) * levels);
+          const level = shade(r, c);
           let end = c + 1;
-          while (end < width && Math.round(Math.min(1, Math.max(0, t.pixels[r * width + end])) * levels) === level) end++;
+          while (end < width && shade(r, end) === level) end++;
           if (level > 0) {
-            const left = x(t.x + c);
-            const top = y(t.y + r);
-            paths[level] += `M${left.toFixed(1)},${top.toFixed(1)}h${((end - c) * px).toFixed(1)}v${py.toFixed(1)}h${(-(end - c) * px).toFixed(1)}z`;
+            const run = ((end - c) * px).toFixed(1);
+            const corner = `M${x(t.x + c).toFixed(1)},${y(t.y + r).toFixed(1)}`;
+            paths[level] += `${corner}h${run}v${py.toFixed(1)}h-${run}z`;
           }
           c = end;
         }
@@ -140,11 +143,15 @@ function checkDigits(options: DigitGridOptions) {
     );
   }
   if (!Array.isArray(images) || images.length === 0) {
-    throw new TypeError(`digitGrid: received images ${typeof images}; expected a non-empty array of pixel arrays`);
+    throw new TypeError(
+      `digitGrid: received images ${typeof images}; expected a non-empty array of pixel arrays`,
+    );
   }
   images.forEach((pixels, k) => {
     if (!Array.isArray(pixels) && !ArrayBuffer.isView(pixels)) {
-      throw new TypeError(`digitGrid: image ${k} is ${typeof pixels}; expected an array of ${width * height} pixels`);
+      throw new TypeError(
+        `digitGrid: image ${k} is ${typeof pixels}; expected an array of ${width * height} pixels`,
+      );
     }
     if (pixels.length !== width * height) {
       throw new RangeError(
@@ -172,12 +179,16 @@ function digitsAlt(
   labels?: number[],
   predictions?: number[],
 ): string {
-  const intro = `${count} handwritten digit image${count === 1 ? "" : "s"} of ${width} × ${height} pixels, ${columns} per row`;
+  const images = `${count} handwritten digit image${count === 1 ? "" : "s"}`;
+  const intro = `${images} of ${width} × ${height} pixels, ${columns} per row`;
   if (labels === undefined) {
-    return predictions === undefined ? `${intro}.` : `${intro}, with the model's guesses: ${predictions.join(", ")}.`;
+    if (predictions === undefined) return `${intro}.`;
+    return `${intro}, with the model's guesses: ${predictions.join(", ")}.`;
   }
   if (predictions === undefined) return `${intro}, labelled ${labels.join(", ")}.`;
-  const wrong = labels.flatMap((label, k) => (label !== predictions[k] ? [`a ${label} read as ${predictions[k]}`] : []));
+  const wrong = labels.flatMap((label, k) =>
+    label !== predictions[k] ? [`a ${label} read as ${predictions[k]}`] : [],
+  );
   const right = count - wrong.length;
   return (
     `${intro}. The model reads ${right} of ${count} correctly` +

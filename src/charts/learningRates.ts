@@ -1,7 +1,14 @@
 // The learning rate compared: the same descent with a rate too small, about right, and too large.
 import * as Plot from "@observablehq/plot";
 import { checkNumber, checkNumbers } from "./checks.ts";
-import { checkSteps, curveMarks, drawnDomain, minimumMarks, outcomeSentence, pathMarks } from "./costCurve.ts";
+import {
+  checkSteps,
+  curveMarks,
+  drawnDomain,
+  minimumMarks,
+  outcomeSentence,
+  pathMarks,
+} from "./costCurve.ts";
 import { costs, descend, judge, minima } from "./descent.ts";
 import { fmt } from "./format.ts";
 import type { ChartSpec } from "./spec.ts";
@@ -69,7 +76,10 @@ export function learningRates(options: LearningRatesOptions = {}): ChartSpec {
       `Gradient descent on J(w) = ½(w − 3)² + 1 (minimum at w = ${fmt(found[0].w)}) from ` +
       `w = ${fmt(start)}, in three panels. ` +
       runs
-        .map((run) => `With α = ${fmt(run.lr, 4)} (${run.role}), ${outcomeSentence(run.path, run.outcome)}`)
+        .map((run) => {
+          const how = outcomeSentence(run.path, run.outcome);
+          return `With α = ${fmt(run.lr, 4)} (${run.role}), ${how}`;
+        })
         .join(" "),
   };
 }

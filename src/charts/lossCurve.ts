@@ -17,9 +17,11 @@ export function lossCurve(history: HistoryEntry[]): ChartSpec {
     history.length === 0 ||
     !history.every((h) => h !== null && typeof h === "object" && Number.isFinite(h.epoch))
   ) {
+    const received = Array.isArray(history) ? `an array of ${history.length}` : typeof history;
     throw new TypeError(
-      `lossCurve: received ${Array.isArray(history) ? `an array of ${history.length}` : typeof history}; ` +
-        "expected a non-empty history [{ epoch, loss, accuracy? }], such as (await train(...)).history",
+      `lossCurve: received ${received}` +
+        "; expected a non-empty history [{ epoch, loss, accuracy? }], " +
+        "such as (await train(...)).history",
     );
   }
   const finite = history.filter((h) => Number.isFinite(h.loss));
@@ -27,9 +29,16 @@ export function lossCurve(history: HistoryEntry[]): ChartSpec {
   const hasAccuracy = withAccuracy.length > 0;
   const rows = [
     ...finite.map((h) => ({ epoch: h.epoch, value: h.loss, metric: "loss" })),
-    ...withAccuracy.map((h) => ({ epoch: h.epoch, value: h.accuracy as number, metric: "accuracy" })),
+    ...withAccuracy.map((h) => ({
+      epoch: h.epoch,
+      value: h.accuracy as number,
+      metric: "accuracy",
+    })),
   ];
   const maxLoss = Math.max(0, ...finite.map((h) => h.loss));
+  // accuracy shares the y scale: it needs [0, 1] at least
+  const top = hasAccuracy ? Math.max(1, maxLoss) : maxLoss || 1;
+  const epochs = history.map((h) => h.epoch);
   const facet = hasAccuracy ? { fy: "metric" } : {};
   const titles = [
     { metric: "loss", text: "loss" },
@@ -42,8 +51,8 @@ export function lossCurve(history: HistoryEntry[]): ChartSpec {
       style: chartStyle,
       ...axisRoom,
       marginRight: 16,
-      x: { label: "epoch", domain: [Math.min(...history.map((h) => h.epoch)), Math.max(...history.map((h) => h.epoch))] },
-      y: { label: null, grid: true, domain: [0, hasAccuracy ? Math.max(1, maxLoss) : maxLoss || 1], nice: true },
+      x: { label: "epoch", domain: [Math.min(...epochs), Math.max(...epochs)] },
+      y: { label: null, grid: true, domain: [0, top], nice: true },
       ...(hasAccuracy ? { fy: { domain: ["loss", "accuracy"], axis: null, padding: 0.15 } } : {}),
       color: { domain: ["loss", "accuracy"], range: [palette.series[1], palette.highlight] },
       marks: [
@@ -69,7 +78,9 @@ export function lossCurve(history: HistoryEntry[]): ChartSpec {
 
 function lossAlt(history: HistoryEntry[], finite: HistoryEntry[], acc: HistoryEntry[]): string {
   const span = `${history.length} epoch${history.length === 1 ? "" : "s"}`;
-  if (finite.length === 0) return `Loss per epoch over ${span}: every loss is not a number (the run diverged).`;
+  if (finite.length === 0) {
+    return `Loss per epoch over ${span}: no loss is a finite number (the run diverged).`;
+  }
   const first = finite[0];
   const last = finite[finite.length - 1];
   const lowest = finite.reduce((a, h) => (h.loss < a.loss ? h : a));

@@ -35,7 +35,11 @@ const lineDefaults = {
  * origin whose slope is the weight (a weight of zero gives a flat line: the input is ignored).
  */
 export function neuronResponse(options: NeuronResponseOptions = {}): ChartSpec {
-  const weights = checkNumbers("neuronResponse", "weights", options.weights ?? lineDefaults.weights);
+  const weights = checkNumbers(
+    "neuronResponse",
+    "weights",
+    options.weights ?? lineDefaults.weights,
+  );
   const domain = checkDomain("neuronResponse", options.domain ?? lineDefaults.domain);
   const lines = weights.map((w) => ({ key: `w = ${fmt(w)}`, slope: w, intercept: 0 }));
   return {

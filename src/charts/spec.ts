@@ -47,7 +47,8 @@ export function renderChart(
   if (document === null || typeof document !== "object") {
     throw new TypeError(
       `renderChart: received ${describe(document)} as the document; expected a DOM document, ` +
-        'for example parseHTML("<!doctype html><html><body></body></html>").document from linkedom.',
+        "for example linkedom's " +
+        'parseHTML("<!doctype html><html><body></body></html>").document.',
     );
   }
   const root = Plot.plot({ ...spec.options, document: document as Document });

@@ -30,7 +30,16 @@ export type GraphLayout = {
   edges: { d: string; head: string }[];
 };
 
-const opNames: Record<string, string> = { "*": "×", mul: "×", add: "+", sub: "−", div: "÷", neg: "−", pow: "^" };
+// Ops as the diagram writes them (the engine already uses most of these symbols).
+const opNames: Record<string, string> = {
+  "*": "×",
+  mul: "×",
+  add: "+",
+  sub: "−",
+  div: "÷",
+  neg: "−",
+  pow: "^",
+};
 const boxW = 108;
 const colGap = 56; // room for the arrows between columns
 const margin = 14; // room for the op tags that stick out of the first column and the top row
@@ -45,9 +54,11 @@ export function graphLayout(
   graph: { nodes: TraceNode[]; edges: TraceEdge[] },
   showGrad = true,
 ): GraphLayout {
-  if (!graph || !Array.isArray(graph.nodes) || !Array.isArray(graph.edges) || graph.nodes.length === 0) {
+  const valid = graph && Array.isArray(graph.nodes) && Array.isArray(graph.edges);
+  if (!valid || graph.nodes.length === 0) {
     throw new TypeError(
-      "ComputationGraph: expected graph = { nodes: [{ id, label, op, data, grad }], edges: [{ from, to }] }, " +
+      "ComputationGraph: expected graph = " +
+        "{ nodes: [{ id, label, op, data, grad }], edges: [{ from, to }] }, " +
         "such as value.trace(); received " +
         (graph && Array.isArray(graph.nodes) ? "no nodes" : typeof graph),
     );
@@ -70,7 +81,9 @@ export function graphLayout(
   const column = new Map<string, number>();
   const depth = (id: string, seen: Set<string> = new Set()): number => {
     if (column.has(id)) return column.get(id)!;
-    if (seen.has(id)) throw new RangeError(`ComputationGraph: the graph has a cycle through node "${id}"`);
+    if (seen.has(id)) {
+      throw new RangeError(`ComputationGraph: the graph has a cycle through node "${id}"`);
+    }
     seen.add(id);
     const ops = operands.get(id)!;
     const d = ops.length === 0 ? 0 : 1 + Math.max(...ops.map((o) => depth(o, seen)));
@@ -99,7 +112,9 @@ export function graphLayout(
   const lineH = 17;
   const h = (showGrad ? 3 : 2) * lineH + 16;
   const groups = Array.from({ length: columns }, (_, c) =>
-    graph.nodes.filter((n) => column.get(n.id) === c).sort((a, b) => order.get(a.id)! - order.get(b.id)!),
+    graph.nodes
+      .filter((n) => column.get(n.id) === c)
+      .sort((a, b) => order.get(a.id)! - order.get(b.id)!),
   );
   const tallest = Math.max(...groups.map((g) => g.length));
   const height = tallest * (h + rowGap) + rowGap + margin;
@@ -124,11 +139,14 @@ export function graphLayout(
     const n = byId.get(id)!;
     const args = operands.get(id)!.map(expression);
     const op = opNames[n.op] ?? n.op;
-    return args.length === 2 ? `${args[0]} ${op} ${args[1]}` : `${op}(${args.map(bare).join(", ")})`;
+    if (args.length === 2) return `${args[0]} ${op} ${args[1]}`;
+    return `${op}(${args.map(bare).join(", ")})`;
   };
   const boxes: GraphBox[] = groups.flatMap((group, c) =>
     group.map((n, i) => {
-      const y = margin + (height - margin - group.length * (h + rowGap) + rowGap) / 2 + i * (h + rowGap);
+      // the column is centred vertically
+      const free = height - margin - group.length * (h + rowGap) + rowGap;
+      const y = margin + free / 2 + i * (h + rowGap);
       const lines = [`data ${fmt(n.data, 4)}`, ...(showGrad ? [`grad ${fmt(n.grad, 4)}`] : [])];
       return {
         ...n,

@@ -15,7 +15,14 @@ export type NetworkInput = {
 };
 
 /** A node as drawn. */
-export type NodeShape = { layer: number; index: number; x: number; y: number; r: number; text?: string };
+export type NodeShape = {
+  layer: number;
+  index: number;
+  x: number;
+  y: number;
+  r: number;
+  text?: string;
+};
 
 /** The drawing: sizes in viewBox units, nodes, edges, elisions and column labels. */
 export type NetworkLayout = {
@@ -37,8 +44,10 @@ export function layerLabel(i: number, count: number): string {
 }
 
 /** Lays a network out left to right; throws on layer sizes that are not whole numbers ≥ 1. */
-export function networkLayout({ layers, labels, values, maxNodes = 9 }: NetworkInput): NetworkLayout {
-  if (!Array.isArray(layers) || layers.length < 2 || !layers.every((n) => Number.isInteger(n) && n >= 1)) {
+export function networkLayout(input: NetworkInput): NetworkLayout {
+  const { layers, labels, values, maxNodes = 9 } = input;
+  const sizes = Array.isArray(layers) && layers.every((n) => Number.isInteger(n) && n >= 1);
+  if (!sizes || layers.length < 2) {
     throw new TypeError(
       `NetworkDiagram: received layers ${JSON.stringify(layers)}; expected at least two whole ` +
         "numbers ≥ 1, the nodes per layer from input to output, such as [6, 4, 4, 1]",
@@ -46,7 +55,8 @@ export function networkLayout({ layers, labels, values, maxNodes = 9 }: NetworkI
   }
   if (labels !== undefined && labels.length !== layers.length) {
     throw new RangeError(
-      `NetworkDiagram: received ${labels.length} labels for ${layers.length} layers; give one label per layer`,
+      `NetworkDiagram: received ${labels.length} labels for ${layers.length} layers; ` +
+        "give one label per layer",
     );
   }
   const shown = layers.map((n) => Math.min(n, maxNodes));
@@ -96,7 +106,8 @@ export function networkLayout({ layers, labels, values, maxNodes = 9 }: NetworkI
   const columns = layers.map((n, i) => {
     const base = labels?.[i] ?? layerLabel(i, layers.length);
     const text = n > shown[i] ? `${base} (${n})` : base;
-    const kind: "input" | "hidden" | "output" = i === 0 ? "input" : i === layers.length - 1 ? "output" : "hidden";
+    const kind: "input" | "hidden" | "output" =
+      i === 0 ? "input" : i === layers.length - 1 ? "output" : "hidden";
     // about 8.5 units per character at the label's 14px size
     return { x: margin + i * colGap, lines: wrap(text, Math.floor(colGap / 8.5)), kind };
   });
@@ -110,8 +121,11 @@ function wrap(text: string, max: number): string[] {
   const lines: string[] = [];
   for (const word of text.split(" ")) {
     const last = lines[lines.length - 1];
-    if (last !== undefined && (last + " " + word).length <= max) lines[lines.length - 1] = `${last} ${word}`;
-    else lines.push(word);
+    if (last !== undefined && (last + " " + word).length <= max) {
+      lines[lines.length - 1] = `${last} ${word}`;
+    } else {
+      lines.push(word);
+    }
   }
   return lines;
 }

@@ -67,7 +67,12 @@ export function neuronLayout(input: NeuronInput): NeuronLayout {
   const biasNode =
     bias === false
       ? undefined
-      : { x: sum.x, y: sum.y - Math.max(span, 40) / 2 - 62, text: String(bias), to: { x: sum.x, y: sum.y - sum.r } };
+      : {
+          x: sum.x,
+          y: sum.y - Math.max(span, 40) / 2 - 62,
+          text: String(bias),
+          to: { x: sum.x, y: sum.y - sum.r },
+        };
   const act = { x: 418, y: mid, w: 76, h: 52, text: activation };
   const out = { x: 522, y: mid, text: output };
   const arrows = [
