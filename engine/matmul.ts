@@ -1,0 +1,99 @@
+// The matrix loops behind matmul and linear, forward and backward: plain loops over rows.
+// Each is the textbook triple loop, with its middle loop taken four steps at a time: four
+// products are summed before out is read and written, which makes the loop about twice as fast.
+
+/** out[n×m] = a[n×k]·b[k×m]. */
+export function matmulInto(
+  out: Float64Array,
+  a: Float64Array,
+  b: Float64Array,
+  n: number,
+  k: number,
+  m: number,
+): void {
+  out.fill(0);
+  for (let i = 0; i < n; i++) {
+    const row = i * m, ai = i * k;
+    let p = 0;
+    for (; p + 3 < k; p += 4) {
+      const a0 = a[ai + p], a1 = a[ai + p + 1], a2 = a[ai + p + 2], a3 = a[ai + p + 3];
+      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue; // common after a ReLU
+      const b0 = p * m, b1 = b0 + m, b2 = b1 + m, b3 = b2 + m;
+      for (let j = 0; j < m; j++) {
+        out[row + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+      }
+    }
+    for (; p < k; p++) {
+      const aip = a[ai + p];
+      for (let j = 0; j < m; j++) out[row + j] += aip * b[p * m + j];
+    }
+  }
+}
+
+/** out[n×k] += g[n×m]·b[k×m]ᵀ (the gradient that reaches a matmul's left operand). */
+export function matmulTransposeBInto(
+  out: Float64Array,
+  g: Float64Array,
+  b: Float64Array,
+  n: number,
+  m: number,
+  k: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const gi = i * m;
+    let p = 0;
+    // four dot products at once, sharing each g[i][j]
+    for (; p + 3 < k; p += 4) {
+      const b0 = p * m, b1 = b0 + m, b2 = b1 + m, b3 = b2 + m;
+      let d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+      for (let j = 0; j < m; j++) {
+        const gij = g[gi + j];
+        d0 += gij * b[b0 + j];
+        d1 += gij * b[b1 + j];
+        d2 += gij * b[b2 + j];
+        d3 += gij * b[b3 + j];
+      }
+      const o = i * k + p;
+      out[o] += d0;
+      out[o + 1] += d1;
+      out[o + 2] += d2;
+      out[o + 3] += d3;
+    }
+    for (; p < k; p++) {
+      let dot = 0;
+      for (let j = 0; j < m; j++) dot += g[gi + j] * b[p * m + j];
+      out[i * k + p] += dot;
+    }
+  }
+}
+
+/** out[k×m] += a[n×k]ᵀ·g[n×m] (the gradient that reaches a matmul's right operand). */
+export function matmulTransposeAInto(
+  out: Float64Array,
+  a: Float64Array,
+  g: Float64Array,
+  n: number,
+  k: number,
+  m: number,
+): void {
+  let i = 0;
+  // four examples at once
+  for (; i + 3 < n; i += 4) {
+    const g0 = i * m, g1 = g0 + m, g2 = g1 + m, g3 = g2 + m;
+    for (let p = 0; p < k; p++) {
+      const a0 = a[i * k + p], a1 = a[(i + 1) * k + p];
+      const a2 = a[(i + 2) * k + p], a3 = a[(i + 3) * k + p];
+      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
+      const o = p * m;
+      for (let j = 0; j < m; j++) {
+        out[o + j] += a0 * g[g0 + j] + a1 * g[g1 + j] + a2 * g[g2 + j] + a3 * g[g3 + j];
+      }
+    }
+  }
+  for (; i < n; i++) {
+    for (let p = 0; p < k; p++) {
+      const aip = a[i * k + p];
+      for (let j = 0; j < m; j++) out[p * m + j] += aip * g[i * m + j];
+    }
+  }
+}
