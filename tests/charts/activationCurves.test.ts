@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { activationCurves, fmt } from "../../src/charts/index.ts";
-import { draw, marks, vertices } from "./helpers.ts";
+import { draw, marks, texts, vertices } from "./helpers.ts";
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 describe("activationCurves(options)", () => {
   it("draws step, sigmoid, tanh and ReLU by default, one titled panel each", () => {
     const drawn = draw(activationCurves());
-    const titles = marks(drawn.root, "text").flatMap((g) => [...g.querySelectorAll("text")].map((t) => t.textContent));
+    const titles = marks(drawn.root, "text").flatMap(texts);
     expect(titles.sort()).toEqual(["ReLU", "Sigmoid", "Step", "Tanh"]);
     expect(drawn.root.querySelectorAll('g[aria-label="line"] path').length).toBe(4);
   });
@@ -32,7 +32,9 @@ describe("activationCurves(options)", () => {
     const drawn = draw(activationCurves({ names: ["step"], domain: [-2, 2] }));
     const d = drawn.root.querySelector('g[aria-label="line"] path')!.getAttribute("d")!;
     expect(d.match(/M/g)!.length).toBe(2);
-    for (const p of vertices(d)) expect([0, 1]).toContain(Math.round(drawn.y.invert(p.y) * 1000) / 1000);
+    for (const p of vertices(d)) {
+      expect([0, 1]).toContain(Math.round(drawn.y.invert(p.y) * 1000) / 1000);
+    }
   });
 
   it("states each function's range in the alt text, computed over the domain", () => {
@@ -45,7 +47,8 @@ describe("activationCurves(options)", () => {
 
   it("rejects an unknown name with the list of known ones", () => {
     expect(() => activationCurves({ names: ["sigmoidd"] })).toThrow(
-      'invalid activation: "sigmoidd" (expected one of "step", "sign", "identity", "sigmoid", "tanh", "relu", "leakyRelu")',
+      'invalid activation: "sigmoidd" (expected one of "step", "sign", "identity", ' +
+        '"sigmoid", "tanh", "relu", "leakyRelu")',
     );
     expect(() => activationCurves({ domain: [2, -2] })).toThrow(/invalid domain \[2,-2\]/);
   });

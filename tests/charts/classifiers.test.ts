@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { decisionBoundary, decisionLine, palette, perceptronMistakes } from "../../src/charts/index.ts";
-import { draw, dotPositions, marks, vertices } from "./helpers.ts";
+import {
+  decisionBoundary,
+  decisionLine,
+  palette,
+  perceptronMistakes,
+} from "../../src/charts/index.ts";
+import { draw, dotPositions, inData, marks, vertices } from "./helpers.ts";
 
 const and = [
   { x1: 0, x2: 0, label: 0 as const },
@@ -13,7 +18,7 @@ describe("decisionLine(options)", () => {
   it("draws the line w₁x₁ + w₂x₂ + b = 0", () => {
     const drawn = draw(decisionLine({ w: [2, -1], b: 0.5, points: and }));
     const line = marks(drawn.root, "line")[0].querySelector("path")!;
-    const ends = vertices(line.getAttribute("d")!).map((p) => [drawn.x.invert(p.x), drawn.y.invert(p.y)]);
+    const ends = vertices(line.getAttribute("d")!).map((p) => inData(drawn, p));
     expect(ends.length).toBe(2);
     for (const [x1, x2] of ends) expect(2 * x1 - x2 + 0.5).toBeCloseTo(0, 2);
   });
@@ -27,7 +32,7 @@ describe("decisionLine(options)", () => {
   it("colours and shapes the points by label", () => {
     const drawn = draw(decisionLine({ w: [1, 1], b: -1.5, points: and }));
     const dots = marks(drawn.root, "dot")[0];
-    const positions = dotPositions(dots).map((p) => [drawn.x.invert(p.x), drawn.y.invert(p.y)]);
+    const positions = dotPositions(dots).map((p) => inData(drawn, p));
     expect(positions).toEqual(and.map((p) => [expect.closeTo(p.x1, 2), expect.closeTo(p.x2, 2)]));
     const fills = [...dots.querySelectorAll("path")].map((el) => el.getAttribute("fill"));
     expect(fills).toEqual(and.map((p) => (p.label === 1 ? palette.class1 : palette.class0)));
@@ -35,8 +40,9 @@ describe("decisionLine(options)", () => {
 
   it("says where the line crosses the axes and how many points are on their side", () => {
     expect(decisionLine({ w: [1, 1], b: -1.5, points: and }).alt).toBe(
-      "The line 1·x₁ + 1·x₂ − 1.5 = 0 crosses the x₁-axis at x₁ = 1.5 and the x₂-axis at x₂ = 1.5; " +
-        "on its shaded blue side z > 0 and the neuron outputs 1, on the orange side it outputs 0. " +
+      "The line 1·x₁ + 1·x₂ − 1.5 = 0 crosses the x₁-axis at x₁ = 1.5 and the x₂-axis at " +
+        "x₂ = 1.5; on its shaded blue side z > 0 and the neuron outputs 1, on the orange side " +
+        "it outputs 0. " +
         "All 4 points lie on the side of their label.",
     );
     // OR's labels against AND's line: (0, 1) and (1, 0) fall on the wrong side
@@ -47,7 +53,9 @@ describe("decisionLine(options)", () => {
   });
 
   it("refuses w = [0, 0]", () => {
-    expect(() => decisionLine({ w: [0, 0], b: 1, points: and })).toThrow(/with both weights zero there is no line/);
+    expect(() => decisionLine({ w: [0, 0], b: 1, points: and })).toThrow(
+      /with both weights zero there is no line/,
+    );
   });
 });
 
@@ -72,7 +80,9 @@ describe("perceptronMistakes(options)", () => {
       "The perceptron made 2 mistakes in epoch 1 and still 2 mistakes in epoch 4 (on average 2.3 " +
         "per epoch): it never found a line that separates the classes.",
     );
-    expect(() => perceptronMistakes({ mistakes: [1.5] })).toThrow(/expected a non-empty array of whole numbers/);
+    expect(() => perceptronMistakes({ mistakes: [1.5] })).toThrow(
+      /expected a non-empty array of whole numbers/,
+    );
   });
 });
 
@@ -89,7 +99,7 @@ describe("decisionBoundary(options)", () => {
     const drawn = draw(decisionBoundary({ predict, points, resolution: 30 }));
     const d = marks(drawn.root, "contour")[0].querySelector("path")!.getAttribute("d")!;
     const inside = vertices(d)
-      .map((p) => [drawn.x.invert(p.x), drawn.y.invert(p.y)])
+      .map((p) => inData(drawn, p))
       .filter(([x1, x2]) => x1 > -2 && x1 < 2 && x2 > -1 && x2 < 1);
     expect(inside.length).toBeGreaterThan(5);
     // within one grid cell of x₁ = x₂
@@ -104,8 +114,10 @@ describe("decisionBoundary(options)", () => {
       const fill = g.getAttribute("fill")!;
       const side = fill.includes(palette.class1) ? 1 : 0;
       for (const r of g.querySelectorAll("rect")) {
-        const cx = drawn.x.invert(Number(r.getAttribute("x")) + Number(r.getAttribute("width")) / 2);
-        const cy = drawn.y.invert(Number(r.getAttribute("y")) + Number(r.getAttribute("height")) / 2);
+        const [cx, cy] = inData(drawn, {
+          x: Number(r.getAttribute("x")) + Number(r.getAttribute("width")) / 2,
+          y: Number(r.getAttribute("y")) + Number(r.getAttribute("height")) / 2,
+        });
         // a merged run spans several cells; its middle is on its side unless it hugs the boundary
         if (Math.abs(cx - cy) > 0.5) expect(cx - cy > 0 ? 1 : 0).toBe(side);
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { costCurve, costs, fmt, learningRates } from "../../src/charts/index.ts";
-import { draw, dotPositions, marks } from "./helpers.ts";
+import { draw, dotPositions, marks, texts } from "./helpers.ts";
 
 // Reference minima by brute force: the lowest J on a grid of 200 001 points.
 function bruteMinimum(J: (w: number) => number, [lo, hi]: [number, number]) {
@@ -46,9 +46,10 @@ describe("costCurve(options)", () => {
     const ws = reference(costs.convex.dJ, -0.5, 0.3, 6);
     const steps = dotPositions(marks(drawn.root, "dot")[1]);
     expect(steps.map((p) => drawn.x.invert(p.x))).toEqual(ws.map((w) => expect.closeTo(w, 2)));
-    expect(steps.map((p) => drawn.y.invert(p.y))).toEqual(ws.map((w) => expect.closeTo(costs.convex.J(w), 2)));
+    const Js = ws.map((w) => expect.closeTo(costs.convex.J(w), 2));
+    expect(steps.map((p) => drawn.y.invert(p.y))).toEqual(Js);
     expect(marks(drawn.root, "arrow")[0].querySelectorAll("path").length).toBe(6);
-    const numbers = [...marks(drawn.root, "text")[1].querySelectorAll("text")].map((t) => t.textContent);
+    const numbers = texts(marks(drawn.root, "text")[1]);
     expect(numbers[0]).toBe("0");
     expect(numbers.length).toBeGreaterThan(2);
   });
@@ -79,8 +80,12 @@ describe("costCurve(options)", () => {
   });
 
   it("rejects a bad cost name and a bad number of steps", () => {
-    expect(() => costCurve({ cost: "wavy" as never })).toThrow('invalid cost: "wavy" (expected "convex" or "bumpy")');
-    expect(() => costCurve({ steps: 2.5 })).toThrow("costCurve: invalid steps 2.5 (expected a whole number from 0 to 1000)");
+    expect(() => costCurve({ cost: "wavy" as never })).toThrow(
+      'invalid cost: "wavy" (expected "convex" or "bumpy")',
+    );
+    expect(() => costCurve({ steps: 2.5 })).toThrow(
+      "costCurve: invalid steps 2.5 (expected a whole number from 0 to 1000)",
+    );
   });
 });
 
@@ -93,21 +98,28 @@ describe("learningRates(options)", () => {
   const panels = runs.map((g) => dotPositions(g).map((p) => drawn.x.invert(p.x)));
   // which panel a mark sits in: its facet group's horizontal offset, looked up on the fx scale
   const panelOf = (g: Element) => {
-    const offset = Number(/translate\(([-\d.]+),/.exec(g.firstElementChild!.getAttribute("transform")!)![1]);
+    const transform = g.firstElementChild!.getAttribute("transform")!;
+    const offset = Number(/translate\(([-\d.]+),/.exec(transform)![1]);
     const fx = drawn.scale("fx")!;
-    return fx.domain.findIndex((title) => Math.abs(fx.apply(title) - fx.apply(fx.domain[0]) - offset) < 0.5);
+    const at = (title: unknown) => fx.apply(title) - fx.apply(fx.domain[0]);
+    return fx.domain.findIndex((title) => Math.abs(at(title) - offset) < 0.5);
   };
   const wMin = bruteMinimum(costs.convex.J, costs.convex.domain).w;
 
   it("draws three panels side by side, each titled with its rate", () => {
-    expect(drawn.scale("fx")!.domain).toEqual(["α = 0.05: too small", "α = 0.6: about right", "α = 2.1: too large"]);
+    expect(drawn.scale("fx")!.domain).toEqual([
+      "α = 0.05: too small",
+      "α = 0.6: about right",
+      "α = 2.1: too large",
+    ]);
     expect(runs.map(panelOf)).toEqual([0, 1, 2]);
     panels.forEach((ws, k) => {
-      expect(ws).toEqual(reference(costs.convex.dJ, -0.5, rates[k], 8).map((w) => expect.closeTo(w, 2)));
+      const expected = reference(costs.convex.dJ, -0.5, rates[k], 8);
+      expect(ws).toEqual(expected.map((w) => expect.closeTo(w, 2)));
     });
   });
 
-  it("too small ends far from the minimum, right converges, too large oscillates and diverges", () => {
+  it("too small ends far from the minimum, right converges, too large oscillates out", () => {
     const distance = (w: number) => Math.abs(w - wMin);
     const [small, right, large] = panels;
     const start = distance(-0.5);
@@ -119,13 +131,23 @@ describe("learningRates(options)", () => {
   });
 
   it("says so in the alt text", () => {
-    expect(spec.alt).toMatch(/With α = 0\.05 \(too small\), it ends after 8 steps at w = [\d.]+ \(J = [\d.]+\), still [\d.]+ from the minimum\./);
-    expect(spec.alt).toMatch(/With α = 0\.6 \(about right\), it reaches w = 3 \(J = 1\) after 8 steps, at the minimum\./);
-    expect(spec.alt).toContain("With α = 2.1 (too large), it jumps back and forth across the minimum");
+    const small = reference(costs.convex.dJ, -0.5, 0.05, 8).pop()!;
+    expect(spec.alt).toContain(
+      `With α = 0.05 (too small), it ends after 8 steps at w = ${fmt(small)} ` +
+        `(J = ${fmt(costs.convex.J(small))}), still ${fmt(3 - small)} from the minimum.`,
+    );
+    expect(spec.alt).toContain(
+      "With α = 0.6 (about right), it reaches w = 3 (J = 1) after 8 steps, at the minimum.",
+    );
+    expect(spec.alt).toContain(
+      "With α = 2.1 (too large), it jumps back and forth across the minimum",
+    );
     expect(spec.alt).toContain("farther from the minimum than where it started: it diverges.");
   });
 
   it("wants exactly three rates", () => {
-    expect(() => learningRates({ rates: [0.1, 0.2] as never })).toThrow(/received 2 rates \[0\.1,0\.2\]; expected three/);
+    expect(() => learningRates({ rates: [0.1, 0.2] as never })).toThrow(
+      /received 2 rates \[0\.1,0\.2\]; expected three/,
+    );
   });
 });

@@ -45,7 +45,13 @@ describe("networkLayout({ layers })", () => {
 
 describe("neuronLayout(props)", () => {
   it("joins each input to Σ and writes its weight on the edge", () => {
-    const layout = neuronLayout({ inputs: ["x₁", "x₂"], weights: [0.5, -1], bias: "b", activation: "f", output: "a" });
+    const layout = neuronLayout({
+      inputs: ["x₁", "x₂"],
+      weights: [0.5, -1],
+      bias: "b",
+      activation: "f",
+      output: "a",
+    });
     expect(layout.edges.map((e) => e.weight?.text)).toEqual(["0.5", "-1"]);
     for (const e of layout.edges) {
       expect(Math.hypot(e.to.x - layout.sum.x, e.to.y - layout.sum.y)).toBeCloseTo(layout.sum.r, 6);
@@ -54,8 +60,10 @@ describe("neuronLayout(props)", () => {
   });
 
   it("refuses more weights than inputs", () => {
-    expect(() => neuronLayout({ inputs: ["x"], weights: [1, 2], bias: false, activation: "f", output: "a" })).toThrow(
-      "NeuronDiagram: received 2 weights for 1 inputs; give one weight per input (or leave weights out)",
+    const props = { inputs: ["x"], weights: [1, 2], bias: false as const, activation: "f" };
+    expect(() => neuronLayout({ ...props, output: "a" })).toThrow(
+      "NeuronDiagram: received 2 weights for 1 inputs; " +
+        "give one weight per input (or leave weights out)",
     );
   });
 });
@@ -85,7 +93,9 @@ describe("graphLayout(graph)", () => {
   it("puts every result to the right of its operands, leaves next to their first use", () => {
     const layout = graphLayout(graph);
     const box = new Map(layout.boxes.map((b) => [b.id, b]));
-    for (const e of graph.edges) expect(box.get(e.from)!.column).toBeLessThan(box.get(e.to)!.column);
+    for (const e of graph.edges) {
+      expect(box.get(e.from)!.column).toBeLessThan(box.get(e.to)!.column);
+    }
     expect(box.get("c")!.column).toBe(box.get("d")!.column - 1);
     expect(box.get("f")!.column).toBe(box.get("L")!.column - 1);
     expect(layout.edges.length).toBe(graph.edges.length);
@@ -118,14 +128,20 @@ describe("graphLayout(graph)", () => {
     const layout = graphLayout(graph);
     for (const a of layout.boxes)
       for (const b of layout.boxes)
-        if (a !== b && a.column === b.column) expect(a.y + a.h <= b.y || b.y + b.h <= a.y).toBe(true);
+        if (a !== b && a.column === b.column) {
+          expect(a.y + a.h <= b.y || b.y + b.h <= a.y).toBe(true);
+        }
   });
 
   it("refuses edges to unknown nodes and cycles", () => {
     expect(() => graphLayout({ nodes: graph.nodes, edges: [{ from: "a", to: "zz" }] })).toThrow(
       /edge \{"from":"a","to":"zz"\} names a node that is not in graph.nodes/,
     );
-    const loop = { nodes: graph.nodes.slice(0, 2), edges: [{ from: "a", to: "b" }, { from: "b", to: "a" }] };
+    const edges = [
+      { from: "a", to: "b" },
+      { from: "b", to: "a" },
+    ];
+    const loop = { nodes: graph.nodes.slice(0, 2), edges };
     expect(() => graphLayout(loop)).toThrow(/the graph has a cycle/);
   });
 });

@@ -18,7 +18,8 @@ export function draw(spec: ChartSpec): Drawn {
     scale(name: string): Scale | undefined;
   };
   // with a legend Plot returns a <figure>: swatches first, the chart's <svg> last
-  const svg = root.tagName.toLowerCase() === "svg" ? root : [...root.children].filter((c) => c.tagName.toLowerCase() === "svg").pop()!;
+  const isSvg = (el: Element) => el.tagName.toLowerCase() === "svg";
+  const svg = isSvg(root) ? root : [...root.children].filter(isSvg).pop()!;
   return {
     root: svg,
     x: root.scale("x") as Scale,
@@ -45,5 +46,16 @@ export function dotPositions(group: Element): { x: number; y: number }[] {
 
 /** The vertices of an SVG path made of M/L commands. */
 export function vertices(d: string): { x: number; y: number }[] {
-  return [...d.matchAll(/[ML]\s*([-\d.e]+)[ ,]([-\d.e]+)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+  const pairs = d.matchAll(/[ML]\s*([-\d.e]+)[ ,]([-\d.e]+)/g);
+  return [...pairs].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+}
+
+/** A pixel position back in data units, through the chart's x and y scales. */
+export function inData(drawn: Drawn, p: { x: number; y: number }): [number, number] {
+  return [drawn.x.invert(p.x), drawn.y.invert(p.y)];
+}
+
+/** The strings of the <text> elements inside a group. */
+export function texts(group: Element): (string | null)[] {
+  return [...group.querySelectorAll("text")].map((t) => t.textContent);
 }

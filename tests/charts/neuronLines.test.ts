@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { biasShift, neuronResponse } from "../../src/charts/index.ts";
-import { draw, dotPositions, marks, vertices } from "./helpers.ts";
+import { draw, dotPositions, inData, marks, vertices } from "./helpers.ts";
 
 describe("neuronResponse(options)", () => {
   it("draws a = w·x as a line through the origin with slope w, for each weight", () => {
@@ -34,20 +34,22 @@ describe("biasShift(options)", () => {
     const biases = [-2, 0, 1.5];
     const drawn = draw(biasShift({ weight: 0.5, biases }));
     const intercepts = dotPositions(marks(drawn.root, "dot")[0]);
-    expect(intercepts.map((p) => drawn.x.invert(p.x))).toEqual(biases.map(() => expect.closeTo(0, 2)));
-    expect(intercepts.map((p) => drawn.y.invert(p.y))).toEqual(biases.map((b) => expect.closeTo(b, 2)));
+    expect(intercepts.map((p) => inData(drawn, p))).toEqual(
+      biases.map((b) => [expect.closeTo(0, 2), expect.closeTo(b, 2)]),
+    );
     const paths = [...marks(drawn.root, "line")[0].querySelectorAll("path")];
     paths.forEach((path, k) => {
-      const [a, b] = vertices(path.getAttribute("d")!).map((p) => ({ x: drawn.x.invert(p.x), y: drawn.y.invert(p.y) }));
-      expect((b.y - a.y) / (b.x - a.x)).toBeCloseTo(0.5, 3);
-      expect(a.y - 0.5 * a.x).toBeCloseTo(biases[k], 2);
+      const [[ax, ay], [bx, by]] = vertices(path.getAttribute("d")!).map((p) => inData(drawn, p));
+      expect((by - ay) / (bx - ax)).toBeCloseTo(0.5, 3);
+      expect(ay - 0.5 * ax).toBeCloseTo(biases[k], 2);
     });
   });
 
   it("states the intercepts in the alt text", () => {
     expect(biasShift({ weight: 1, biases: [-2, 0, 2] }).alt).toBe(
-      "Lines z = 1·x + b for x from −3 to 3 and b = −2, 0 and 2: the same slope, shifted up or down " +
-        "by the bias. Each line crosses the vertical axis (x = 0) at its bias: z = −2, 0 and 2.",
+      "Lines z = 1·x + b for x from −3 to 3 and b = −2, 0 and 2: the same slope, shifted up " +
+        "or down by the bias. Each line crosses the vertical axis (x = 0) at its bias: " +
+        "z = −2, 0 and 2.",
     );
   });
 });

@@ -50,9 +50,14 @@ describe("renderChart(spec, document)", () => {
   it("refuses a spec without alt text, and a missing document, saying how to fix it", () => {
     const spec = neuronResponse();
     expect(() => renderChart({ ...spec, alt: "" }, freshDocument())).toThrow(
-      'renderChart: the chart has no alt text (received ""); every chart needs a sentence that says what it shows.',
+      'renderChart: the chart has no alt text (received ""); ' +
+        "every chart needs a sentence that says what it shows.",
     );
-    expect(() => renderChart(spec, undefined)).toThrow(/received undefined as the document; expected a DOM document/);
-    expect(() => renderChart(null as never, freshDocument())).toThrow(/expected a ChartSpec \{ options, alt \}/);
+    expect(() => renderChart(spec, undefined)).toThrow(
+      /received undefined as the document; expected a DOM document/,
+    );
+    expect(() => renderChart(null as never, freshDocument())).toThrow(
+      /expected a ChartSpec \{ options, alt \}/,
+    );
   });
 });

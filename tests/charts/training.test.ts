@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { digitGrid, lossCurve } from "../../src/charts/index.ts";
-import { draw, marks, vertices } from "./helpers.ts";
+import { draw, inData, marks, texts, vertices } from "./helpers.ts";
 
 const history = Array.from({ length: 20 }, (_, i) => ({
   epoch: i + 1,
@@ -12,8 +12,9 @@ describe("lossCurve(history)", () => {
   it("draws the loss per epoch", () => {
     const drawn = draw(lossCurve(history.map(({ epoch, loss }) => ({ epoch, loss }))));
     const d = marks(drawn.root, "line")[0].querySelector("path")!.getAttribute("d")!;
-    const points = vertices(d).map((p) => [drawn.x.invert(p.x), drawn.y.invert(p.y)]);
-    expect(points).toEqual(history.map((h) => [expect.closeTo(h.epoch, 1), expect.closeTo(h.loss, 2)]));
+    const points = vertices(d).map((p) => inData(drawn, p));
+    const expected = history.map((h) => [expect.closeTo(h.epoch, 1), expect.closeTo(h.loss, 2)]);
+    expect(points).toEqual(expected);
   });
 
   it("adds an accuracy panel when the history has accuracies", () => {
@@ -47,7 +48,9 @@ describe("digitGrid(options)", () => {
     const drawn = draw(digitGrid({ images: [image], width: 4, height: 3 }));
     const ink = marks(drawn.root, "ink")[0];
     const paths = [...ink.querySelectorAll("path")];
-    const byOpacity = new Map(paths.map((p) => [Number(p.getAttribute("fill-opacity")), p.getAttribute("d")!]));
+    const byOpacity = new Map(
+      paths.map((p) => [Number(p.getAttribute("fill-opacity")), p.getAttribute("d")!]),
+    );
     expect([...byOpacity.keys()].sort()).toEqual([0.6, 1]); // 0.5 rounds to 3 of 5 shades
     const corner = (d: string) => {
       const m = /M([-\d.]+),([-\d.]+)/.exec(d)!;
@@ -65,16 +68,18 @@ describe("digitGrid(options)", () => {
       labels: [7, 2, 5],
       predictions: [7, 1, 5],
     });
-    const captions = [...marks(draw(spec).root, "text")[0].querySelectorAll("text")].map((t) => t.textContent);
+    const captions = texts(marks(draw(spec).root, "text")[0]);
     expect(captions).toEqual(["7 ✓", "2 → 1 ✗", "5 ✓"]);
     expect(spec.alt).toBe(
-      "3 handwritten digit images of 4 × 3 pixels, 3 per row. The model reads 2 of 3 correctly; wrong: a 2 read as 1.",
+      "3 handwritten digit images of 4 × 3 pixels, 3 per row. " +
+        "The model reads 2 of 3 correctly; wrong: a 2 read as 1.",
     );
   });
 
   it("checks every image has width × height pixels", () => {
     expect(() => digitGrid({ images: [image, [0, 1]], width: 4, height: 3 })).toThrow(
-      "digitGrid: image 1 has 2 pixels; expected width × height = 4 × 3 = 12. Check the width and height options.",
+      "digitGrid: image 1 has 2 pixels; expected width × height = 4 × 3 = 12. " +
+        "Check the width and height options.",
     );
   });
 });
