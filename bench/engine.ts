@@ -8,7 +8,7 @@ import {
   binaryCrossEntropy,
   softmaxCrossEntropy,
 } from "../engine/index.ts";
-import type { LayerWeights, Plan, Run, Task } from "./task.ts";
+import { stopwatch, type LayerWeights, type Plan, type Run, type Task } from "./task.ts";
 
 /** Builds the task's network with the engine's own initialisation. */
 export function engineNet(task: Task, seed: number): MLP {
@@ -44,20 +44,20 @@ export function trainEngine(task: Task, plan: Plan, net: MLP): Run {
 
   const epochTimes: number[] = [];
   const accuracies: number[] = [];
-  let seconds = 0;
+  const clock = stopwatch();
   let samples = 0;
   for (const epoch of plan.epochs) {
     // Each epoch's batches become tensors before its clock starts, as they do for TF.js.
     const batches = batchesOf(epoch);
-    const start = performance.now();
+    clock.start();
     for (const { x, y } of batches) {
       optimizer.zeroGrad();
       lossFn(net.forward(x), y).backward();
       optimizer.step();
       samples += x.shape[0];
     }
-    seconds += (performance.now() - start) / 1000;
-    epochTimes.push(seconds);
+    clock.stop();
+    epochTimes.push(clock.seconds);
     if (evaluate) {
       accuracies.push(accuracy(net.forward(evaluate.x), evaluate.y));
       if (plan.stopAt !== undefined && accuracies.at(-1)! >= plan.stopAt) break;
@@ -65,5 +65,7 @@ export function trainEngine(task: Task, plan: Plan, net: MLP): Run {
   }
   const all = task.data.x.map((_, i) => i);
   const finalLoss = lossFn(net.forward(input(task.data.x)), target(all)).data[0];
-  return { seconds, samplesPerSecond: samples / seconds, finalLoss, epochTimes, accuracies };
+  const { seconds, cpuSeconds } = clock;
+  const speeds = { samplesPerSecond: samples / seconds, cpuSamplesPerSecond: samples / cpuSeconds };
+  return { seconds, cpuSeconds, ...speeds, finalLoss, epochTimes, accuracies };
 }

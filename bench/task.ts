@@ -31,9 +31,12 @@ export interface Plan {
 
 /** What one training run measured. */
 export interface Run {
-  /** Training time, without building the batches or scoring held-out data. */
+  /** Training time (wall clock), without building the batches or scoring held-out data. */
   seconds: number;
   samplesPerSecond: number;
+  /** The same time counted as this process's CPU time: steadier on a shared, loaded machine. */
+  cpuSeconds: number;
+  cpuSamplesPerSecond: number;
   /** Loss over the whole training set after the last step. */
   finalLoss: number;
   /** Training seconds elapsed at the end of each epoch. */
@@ -67,6 +70,31 @@ export function digitsTo8x8(x: number[][]): number[][] {
     }
     return small;
   });
+}
+
+/** A stopwatch of wall-clock and process CPU seconds, started and stopped around each epoch. */
+export function stopwatch() {
+  let [wall, cpu] = [0, 0];
+  let [wallStart, cpuStart] = [0, 0];
+  const cpuNow = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  };
+  return {
+    start() {
+      [wallStart, cpuStart] = [performance.now(), cpuNow()];
+    },
+    stop() {
+      wall += (performance.now() - wallStart) / 1000;
+      cpu += cpuNow() - cpuStart;
+    },
+    get seconds() {
+      return wall;
+    },
+    get cpuSeconds() {
+      return cpu;
+    },
+  };
 }
 
 /** The middle value of `xs`. */

@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { createRequire } from "node:module";
 import path from "node:path";
-import type { Plan, Run, Task } from "./task.ts";
+import { stopwatch, type Plan, type Run, type Task } from "./task.ts";
 
 /** The TF.js backends the benchmark compares against. */
 export type TfBackend = "cpu" | "wasm";
@@ -77,21 +77,21 @@ export function trainTf(task: Task, plan: Plan): Run {
 
   const epochTimes: number[] = [];
   const accuracies: number[] = [];
-  let seconds = 0;
+  const clock = stopwatch();
   let samples = 0;
   for (const epoch of plan.epochs) {
     // Each epoch's batches become tensors before its clock starts, as they do for the engine.
     const batches = batchesOf(epoch);
-    const start = performance.now();
+    clock.start();
     for (const { x, y } of batches) {
       optimizer.minimize(() => lossOf(x, y), false, variables);
       samples += x.shape[0];
     }
     // Wait for the work to finish: read one weight back before stopping the clock.
     weights[0].b.dataSync();
-    seconds += (performance.now() - start) / 1000;
+    clock.stop();
     tf.dispose(batches.flatMap(({ x, y }) => [x, y]));
-    epochTimes.push(seconds);
+    epochTimes.push(clock.seconds);
     if (evaluate) {
       const accuracy = tf.tidy(() => accuracyOf(forward(evaluate.x), evaluate.y));
       accuracies.push(accuracy);
@@ -102,7 +102,9 @@ export function trainTf(task: Task, plan: Plan): Run {
   tf.dispose([xs, ys, ...variables]);
   if (evaluate) evaluate.x.dispose();
   optimizer.dispose();
-  return { seconds, samplesPerSecond: samples / seconds, finalLoss, epochTimes, accuracies };
+  const { seconds, cpuSeconds } = clock;
+  const speeds = { samplesPerSecond: samples / seconds, cpuSamplesPerSecond: samples / cpuSeconds };
+  return { seconds, cpuSeconds, ...speeds, finalLoss, epochTimes, accuracies };
 }
 
 // Targets as the loss wants them: a [n, 1] column of 0/1, or one-hot rows.
