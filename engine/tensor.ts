@@ -204,7 +204,9 @@ export class Tensor {
       const g = out.grad!;
       // through the activation first: dz = g · f'(z), with f'(z) read off the output y
       const dz = activation === "identity" ? g : takeZeros(g.length);
-      if (dz !== g) for (let i = 0; i < g.length; i++) dz[i] = g[i] * slope(y[i]);
+      if (activation === "tanh") for (let i = 0; i < g.length; i++) dz[i] = g[i] * (1 - y[i] * y[i]);
+      else if (activation === "relu") for (let i = 0; i < g.length; i++) dz[i] = y[i] > 0 ? g[i] : 0;
+      else if (dz !== g) for (let i = 0; i < g.length; i++) dz[i] = g[i] * slope(y[i]);
       if (this.requiresGrad) matmulTransposeBInto(gradOf(this), dz, W.data, n, m, k);
       if (W.requiresGrad) matmulTransposeAInto(gradOf(W), this.data, dz, n, k, m);
       // the bias was added to every row, so it collects every row's gradient
