@@ -16,7 +16,7 @@ export type DigitGridOptions = {
   labels?: number[];
   /** The model's guess for each image; a wrong guess is printed in red with a ✗ and framed. */
   predictions?: number[];
-  /** Images per row of the grid. Default: up to 8. */
+  /** Images per row of the grid. Default: up to 6 (5 when that fills the rows evenly). */
   columns?: number;
 };
 
@@ -31,7 +31,7 @@ const levels = 5; // ink shades drawn
 export function digitGrid(options: DigitGridOptions): ChartSpec {
   const { images, width, height, labels, predictions } = checkDigits(options);
   const count = images.length;
-  const columns = options.columns ?? Math.min(8, count);
+  const columns = options.columns ?? defaultColumns(count);
   if (!Number.isInteger(columns) || columns < 1) {
     throw new RangeError(
       `digitGrid: invalid columns ${JSON.stringify(columns)} (expected a whole number ≥ 1)`,
@@ -87,6 +87,13 @@ export function digitGrid(options: DigitGridOptions): ChartSpec {
     },
     alt: digitsAlt(count, width, height, columns, labels, predictions),
   };
+}
+
+// Up to 6 per row keeps the grid under 600px, so a phone shrinks it rather than scrolling it;
+// 5 per row when that fills every row and 6 would not (10 digits: two rows of 5).
+function defaultColumns(count: number): number {
+  if (count <= 6) return count;
+  return count % 5 === 0 && count % 6 !== 0 ? 5 : 6;
 }
 
 // A custom mark: one <path> per ink shade per image, built from runs of equal pixels in a row.

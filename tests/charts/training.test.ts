@@ -76,6 +76,16 @@ describe("digitGrid(options)", () => {
     );
   });
 
+  it("lays 28 × 28 digits out narrow enough to shrink on a phone rather than scroll", () => {
+    const blank = Array.from({ length: 784 }, () => 0);
+    for (const [count, columns] of [[10, 5], [12, 6], [24, 6], [4, 4]]) {
+      const images = Array.from({ length: count }, () => blank);
+      const spec = digitGrid({ images, width: 28, height: 28 });
+      expect(spec.alt).toContain(`, ${columns} per row`);
+      expect(Number(spec.options.width)).toBeLessThanOrEqual(600);
+    }
+  });
+
   it("checks every image has width × height pixels", () => {
     expect(() => digitGrid({ images: [image, [0, 1]], width: 4, height: 3 })).toThrow(
       "digitGrid: image 1 has 2 pixels; expected width × height = 4 × 3 = 12. " +
