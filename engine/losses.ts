@@ -46,7 +46,7 @@ export function binaryCrossEntropy(pred: Tensor, target: Target): Tensor {
   let total = 0;
   for (let i = 0; i < n; i++) {
     if (fromLogits) {
-      // −log σ(z) for t = 1 and −log(1 − σ(z)) for t = 0, written so that exp never overflows
+      // −log σ(z) for t = 1 and −log(1 − σ(z)) for t = 0, written so exp never overflows
       total += Math.max(x[i], 0) - x[i] * t[i] + Math.log1p(Math.exp(-Math.abs(x[i])));
     } else {
       const p = Math.min(Math.max(x[i], EPS), 1 - EPS);
@@ -126,7 +126,9 @@ export type LossName = keyof typeof losses;
 export function lossName(name: unknown, where: string): LossName {
   if (typeof name === "string" && Object.hasOwn(losses, name)) return name as LossName;
   const known = Object.keys(losses).map((k) => JSON.stringify(k));
-  throw new Error(`${where}: unknown loss ${JSON.stringify(name)} (expected one of ${known.join(", ")}).`);
+  throw new Error(
+    `${where}: unknown loss ${JSON.stringify(name)} (expected one of ${known.join(", ")}).`,
+  );
 }
 
 /**

@@ -16,7 +16,8 @@ export interface ValueNetOptions {
 }
 
 /**
- * One neuron: z = Σ wᵢxᵢ + b, then the activation. Weights start uniform in [−1, 1], the bias at 0.
+ * One neuron: z = Σ wᵢxᵢ + b, then the activation. Weights start uniform in [−1, 1], the
+ * bias at 0.
  *
  * @example
  * const n = new Neuron(2, { activation: "tanh", seed: 1 });
@@ -31,13 +32,13 @@ export class Neuron {
 
   constructor(inputs: number, options: ValueNetOptions = {}) {
     checkUnits(inputs, "Neuron", "inputs");
-    this.activation = activationName(
-      options.activation ?? "tanh",
-      "Neuron",
-      false,
-    ) as ActivationName;
+    const activation = activationName(options.activation ?? "tanh", "Neuron", false);
+    this.activation = activation as ActivationName;
     const random = options.random ?? rng(options.seed ?? 0);
-    this.w = Array.from({ length: inputs }, (_, i) => new Value(random.uniform(-1, 1), `w${i + 1}`));
+    this.w = Array.from(
+      { length: inputs },
+      (_, i) => new Value(random.uniform(-1, 1), `w${i + 1}`),
+    );
     this.b = new Value(0, "b");
   }
 
@@ -67,7 +68,10 @@ export class Layer {
   constructor(inputs: number, outputs: number, options: ValueNetOptions = {}) {
     checkUnits(outputs, "Layer", "outputs");
     const random = options.random ?? rng(options.seed ?? 0);
-    this.neurons = Array.from({ length: outputs }, () => new Neuron(inputs, { ...options, random }));
+    this.neurons = Array.from(
+      { length: outputs },
+      () => new Neuron(inputs, { ...options, random }),
+    );
   }
 
   /** One output per neuron. */

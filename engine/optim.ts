@@ -52,7 +52,8 @@ export interface MomentumOptions extends OptimizerOptions {
 }
 
 /**
- * SGD with momentum: a velocity that remembers past steps, v ← β·v + ∂J/∂w, then w ← w − α·v.
+ * SGD with momentum: a velocity that remembers past steps, v ← β·v + ∂J/∂w, then
+ * w ← w − α·v.
  */
 export class Momentum extends SGD {
   beta: number;

@@ -1,4 +1,4 @@
-// Seeded randomness: the same seed always gives the same numbers (the engine never calls Math.random).
+// Seeded randomness: one seed, always the same numbers (the engine never calls Math.random).
 
 /** A seeded random number generator. */
 export interface Rng {

@@ -11,7 +11,7 @@ import { describe } from "./value.ts";
 
 /** Options of the Tensor factories. */
 export interface TensorOptions {
-  /** Whether backward() fills in this tensor's `grad` (default true; inputs of a batch use false). */
+  /** Whether backward() fills in this tensor's `grad` (default true; a batch of inputs: false). */
   requiresGrad?: boolean;
 }
 
@@ -31,7 +31,7 @@ export class Tensor {
   readonly data: Float64Array;
   readonly rows: number;
   readonly cols: number;
-  /** ∂(the tensor backward() was called on)/∂(each element); null until backward() reaches it. */
+  /** ∂(the tensor backward() was called on)/∂(each element); null until backward() fills it. */
   grad: Float64Array | null = null;
   /** Whether backward() computes this tensor's gradient. */
   requiresGrad: boolean;
@@ -187,7 +187,8 @@ export class Tensor {
     }
     const op = activation === "identity" ? "linear" : `linear ${activation}`;
     const out = new Tensor(n, m, undefined, [this, W, b], op);
-    const [y, bias, f, slope] = [out.data, b.data, activations[activation].f, slopeFromOutput[activation]];
+    const [y, bias] = [out.data, b.data];
+    const [f, slope] = [activations[activation].f, slopeFromOutput[activation]];
     matmulInto(y, this.data, W.data, n, k, m);
     for (let i = 0; i < n; i++) {
       const row = i * m;
@@ -204,9 +205,13 @@ export class Tensor {
       const g = out.grad!;
       // through the activation first: dz = g · f'(z), with f'(z) read off the output y
       const dz = activation === "identity" ? g : takeZeros(g.length);
-      if (activation === "tanh") for (let i = 0; i < g.length; i++) dz[i] = g[i] * (1 - y[i] * y[i]);
-      else if (activation === "relu") for (let i = 0; i < g.length; i++) dz[i] = y[i] > 0 ? g[i] : 0;
-      else if (dz !== g) for (let i = 0; i < g.length; i++) dz[i] = g[i] * slope(y[i]);
+      if (activation === "tanh") {
+        for (let i = 0; i < g.length; i++) dz[i] = g[i] * (1 - y[i] * y[i]);
+      } else if (activation === "relu") {
+        for (let i = 0; i < g.length; i++) dz[i] = y[i] > 0 ? g[i] : 0;
+      } else if (dz !== g) {
+        for (let i = 0; i < g.length; i++) dz[i] = g[i] * slope(y[i]);
+      }
       if (this.requiresGrad) matmulTransposeBInto(gradOf(this), dz, W.data, n, m, k);
       if (W.requiresGrad) matmulTransposeAInto(gradOf(W), this.data, dz, n, k, m);
       // the bias was added to every row, so it collects every row's gradient
@@ -219,7 +224,7 @@ export class Tensor {
     return out;
   }
 
-  /** Elementwise sum with a tensor of the same shape, a [1, cols] row (added to every row), or a number. */
+  /** Elementwise sum with a tensor of the same shape, a [1, cols] row or a number. */
   add(other: Tensor | number): Tensor {
     const that = this.operand(other, "add");
     const out = new Tensor(this.rows, this.cols, undefined, [this, that], "+");
@@ -394,7 +399,9 @@ export class Tensor {
 
   private checkIndex(i: number, j: number, method: string): void {
     if (!(Number.isInteger(i) && Number.isInteger(j) && i >= 0 && j >= 0)) {
-      throw new Error(`Tensor.${method}: indices must be whole numbers ≥ 0, received (${i}, ${j}).`);
+      throw new Error(
+        `Tensor.${method}: indices must be whole numbers ≥ 0, received (${i}, ${j}).`,
+      );
     }
     if (i >= this.rows || j >= this.cols) {
       throw new Error(

@@ -101,12 +101,15 @@ export async function train(
   if (!Object.hasOwn(optimizers, optimizer)) {
     const known = Object.keys(optimizers).map((k) => JSON.stringify(k));
     throw new Error(
-      `train: unknown optimizer ${JSON.stringify(optimizer)} (expected one of ${known.join(", ")}).`,
+      `train: unknown optimizer ${JSON.stringify(optimizer)} ` +
+        `(expected one of ${known.join(", ")}).`,
     );
   }
   for (const [name, value] of [["epochs", epochs], ["batchSize", batchSize]] as const) {
     if (!(Number.isInteger(value) && value > 0)) {
-      throw new Error(`train: ${name} must be a whole number above 0, received ${describe(value)}.`);
+      throw new Error(
+        `train: ${name} must be a whole number above 0, received ${describe(value)}.`,
+      );
     }
   }
   checkOutput(net, loss);

@@ -38,7 +38,8 @@ describe("gradcheck", () => {
 
   test("gradcheck says what it received when inputs are not Tensors or Values", () => {
     expect(() => gradcheck((x) => x, [new Value(1), 3 as unknown as Value])).toThrow(
-      "gradcheck: input 1 is number 3, expected a Tensor, a Value or a number (all inputs of one kind).",
+      "gradcheck: input 1 is number 3, expected a Tensor, a Value or a number " +
+        "(all inputs of one kind).",
     );
   });
 });

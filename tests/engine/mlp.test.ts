@@ -30,7 +30,8 @@ const nets: [number[], LayerActivation, LayerActivation][] = [
 describe("MLP and ValueMLP with the same weights", () => {
   for (const [sizes, activation, output] of nets) {
     for (const seed of [1, 2]) {
-      test(`give the same outputs and gradients: [${sizes}] ${activation}/${output}, seed ${seed}`, () => {
+      const name = `[${sizes}] ${activation}/${output}, seed ${seed}`;
+      test(`give the same outputs and gradients: ${name}`, () => {
         const net = new MLP(sizes, { activation, output: output, seed });
         const valueNet = new ValueMLP(sizes, {
           activation: activation as "tanh",
@@ -57,7 +58,9 @@ describe("MLP and ValueMLP with the same weights", () => {
 
         net.layers.forEach((dense, l) => {
           valueNet.layers[l].neurons.forEach((neuron, j) => {
-            neuron.w.forEach((w, i) => expect(w.grad).toBeCloseTo(dense.W.grad![i * dense.outputs + j], 12));
+            neuron.w.forEach((w, i) => {
+              expect(w.grad).toBeCloseTo(dense.W.grad![i * dense.outputs + j], 12);
+            });
             expect(neuron.b.grad).toBeCloseTo(dense.b.grad![j], 12);
           });
         });

@@ -39,13 +39,15 @@ describe("Perceptron.fit", () => {
 
   test("a label other than 0 or 1 is refused", () => {
     expect(() => new Perceptron(2).fit([[0, 1]], [2])).toThrow(
-      "Perceptron.fit: label number 2 (example 0) is not 0 or 1; a perceptron separates two classes.",
+      "Perceptron.fit: label number 2 (example 0) is not 0 or 1; " +
+        "a perceptron separates two classes.",
     );
   });
 
   test("a learning rate that is not a positive number is refused", () => {
     expect(() => new Perceptron(2, { lr: 0 })).toThrow(
-      "Perceptron: the learning rate must be a positive number, received number 0. Try { lr: 0.1 }.",
+      "Perceptron: the learning rate must be a positive number, received number 0. " +
+        "Try { lr: 0.1 }.",
     );
   });
 });

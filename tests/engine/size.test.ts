@@ -5,7 +5,7 @@ import { describe, expect, test } from "vitest";
 // The engine is meant to be read in an afternoon: this test holds its line budget
 // (engine/README.md says how it is counted).
 const ENGINE = new URL("../../engine/", import.meta.url).pathname;
-const BUDGET = { code: 1800, file: 400 };
+const BUDGET = { code: 1850, file: 400 };
 
 /** Lines of code: not blank and not only a comment (JSDoc and // lines are free). */
 function codeLines(source: string): number {
@@ -48,6 +48,7 @@ describe("engine size", () => {
   });
 
   test("codeLines counts code, not comments or blank lines", () => {
-    expect(codeLines("/**\n * doc\n */\nconst a = 1; // note\n\n// comment\nexport { a };")).toBe(2);
+    const source = "/**\n * doc\n */\nconst a = 1; // note\n\n// comment\nexport { a };";
+    expect(codeLines(source)).toBe(2);
   });
 });

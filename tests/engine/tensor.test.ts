@@ -31,7 +31,7 @@ describe("Tensor ops match central differences", () => {
       ["linear with leakyRelu", [random(4, 3, r), random(3, 5, r), random(1, 5, r)], (x, W, b) =>
         weighted(x.linear(W, b, "leakyRelu"), rng(seed))],
       ["add", [random(4, 3, r), random(4, 3, r)], (a, b) => weighted(a.add(b), rng(seed))],
-      ["add a bias row", [random(4, 3, r), random(1, 3, r)], (a, b) => weighted(a.add(b), rng(seed))],
+      ["add a row", [random(4, 3, r), random(1, 3, r)], (a, b) => weighted(a.add(b), rng(seed))],
       ["add a number", [random(4, 3, r)], (a) => weighted(a.add(2.5), rng(seed))],
       ["sub", [random(4, 3, r), random(4, 3, r)], (a, b) => weighted(a.sub(b), rng(seed))],
       ["sub a row", [random(4, 3, r), random(1, 3, r)], (a, b) => weighted(a.sub(b), rng(seed))],

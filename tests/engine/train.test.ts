@@ -34,7 +34,11 @@ describe("train", () => {
     expect(result.diverged).toBe(true);
     expect(result.history.length).toBeLessThan(50);
     expect(result.message).toMatch(
-      /^Training diverged at epoch \d+, batch \d+: the loss (became NaN|became Infinity|grew to .+)\. The learning rate \(lr = 10\) is likely too large: try lr = 1\.$/,
+      new RegExp(
+        String.raw`^Training diverged at epoch \d+, batch \d+: the loss ` +
+          String.raw`(became NaN|became Infinity|grew to .+)\. ` +
+          String.raw`The learning rate \(lr = 10\) is likely too large: try lr = 1\.$`,
+      ),
     );
   });
 
