@@ -187,7 +187,8 @@ export class NbCell extends HTMLElement implements CellView {
     if (!this.#editorLoading) {
       this.#editorLoading = import("./editor.ts").then(({ createEditor }) => {
         const host = document.createElement("div");
-        host.className = "nb-editor";
+        // not-content: Starlight's prose spacing must not reach CodeMirror's lines.
+        host.className = "nb-editor not-content";
         this.#codeBlock!.before(host);
         const editor = createEditor(host, {
           doc: this.#code,

@@ -61,6 +61,8 @@ export function createEditor(parent: HTMLElement, options: EditorOptions): CellE
     options.onRun();
     return true;
   };
+  // Changes made by the page (Reset, a shared link) are not the reader's typing.
+  let replacing = false;
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -74,7 +76,7 @@ export function createEditor(parent: HTMLElement, options: EditorOptions): CellE
         theme,
         EditorView.contentAttributes.of({ "aria-label": options.label }),
         EditorView.updateListener.of((update) => {
-          if (update.docChanged) options.onChange(update.state.doc.toString());
+          if (update.docChanged && !replacing) options.onChange(update.state.doc.toString());
         }),
       ],
     }),
@@ -82,7 +84,12 @@ export function createEditor(parent: HTMLElement, options: EditorOptions): CellE
   return {
     code: () => view.state.doc.toString(),
     replace(code) {
-      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: code } });
+      replacing = true;
+      try {
+        view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: code } });
+      } finally {
+        replacing = false;
+      }
     },
     focus: () => view.focus(),
     destroy: () => view.destroy(),

@@ -105,13 +105,18 @@ export class KernelHost {
   }
 
   /** Runs `code` as cell `cellId`; resolves with its sanitizable output, rejects on restart. */
-  async run(cellId: string, code: string, onProgress?: (p: Progress) => void): Promise<RunResult> {
+  async run(
+    cellId: string,
+    code: string,
+    onProgress?: (p: Progress) => void,
+    width?: number,
+  ): Promise<RunResult> {
     const run = ++this.#runs;
     const worker = await this.#kernel();
     const result = new Promise<RunResult>((resolve, reject) => {
       this.#pending.set(run, { resolve, reject, onProgress });
     });
-    this.#post(worker, { type: "run", run, cellId, code });
+    this.#post(worker, { type: "run", run, cellId, code, width });
     // Keep a second worker warm once the reader has started running code: restarts take ~10 ms.
     if (!this.#standby) this.#standby = this.#spawn();
     return result;

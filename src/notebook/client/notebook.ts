@@ -54,10 +54,11 @@ async function execute(cell: CellView, ticket: number): Promise<boolean> {
   running = { cell, ticket };
   const started = performance.now();
   try {
-    const result = await host.run(cell.cellId, cell.code(), (progress) => {
+    const onProgress = (progress: Progress) => {
       if (latest.get(cell.cellId) !== ticket) return;
       cell.showProgress(progress, progress.html ? sanitizeHtml(progress.html) : null);
-    });
+    };
+    const result = await host.run(cell.cellId, cell.code(), onProgress, cell.clientWidth);
     if (latest.get(cell.cellId) !== ticket) return false;
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     const status = result.stopped

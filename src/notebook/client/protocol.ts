@@ -6,8 +6,11 @@ import type { CellNames } from "./deps.ts";
 
 /** Page → worker. */
 export type ToWorker =
-  /** Run a cell's code in the shared scope; `run` numbers runs so late results can be dropped. */
-  | { type: "run"; run: number; cellId: string; code: string }
+  /**
+   * Run a cell's code in the shared scope; `run` numbers runs so late results can be dropped;
+   * `width` is the output's width in CSS pixels, for the live chart.
+   */
+  | { type: "run"; run: number; cellId: string; code: string; width?: number }
   /** Ask run `run` to stop at its next await (training loops check between batches). */
   | { type: "stop"; run: number }
   /** Find what each cell declares and references (nothing runs). */

@@ -37,13 +37,14 @@ function post(message: FromWorker): void {
 }
 
 // The live chart: loss (and accuracy) by epoch so far, drawn with the same Plot as the cells.
-function liveChart(points: ProgressPoint[], epochs: number | null): string {
+function liveChart(points: ProgressPoint[], epochs: number | null, width = 640): string {
   const rows = points.flatMap((p) => [
     { epoch: p.epoch, value: p.loss, series: "loss" },
     ...(p.accuracy === null ? [] : [{ epoch: p.epoch, value: p.accuracy, series: "accuracy" }]),
   ]);
   return Plot.plot({
     document,
+    width: Math.max(280, Math.min(640, width)),
     height: 180,
     marginLeft: 44,
     x: { label: "epoch", domain: epochs ? [0, epochs] : undefined },
@@ -56,14 +57,14 @@ function liveChart(points: ProgressPoint[], epochs: number | null): string {
 
 type ProgressOutput = Extract<Output, { kind: "progress" }>;
 
-function describe(p: ProgressOutput): Progress {
+function describe(p: ProgressOutput, width?: number): Progress {
   const parts = [`epoch ${p.epoch}${p.epochs ? `/${p.epochs}` : ""}`, `loss ${p.loss.toFixed(4)}`];
   if (p.accuracy !== null) parts.push(`accuracy ${(p.accuracy * 100).toFixed(1)}%`);
   const fraction = p.epochs ? Math.min(1, p.epoch / p.epochs) : undefined;
-  return { text: parts.join(" · "), fraction, html: liveChart(p.history, p.epochs) };
+  return { text: parts.join(" · "), fraction, html: liveChart(p.history, p.epochs, width) };
 }
 
-async function run(runId: number, cellId: string, code: string): Promise<void> {
+async function run(runId: number, cellId: string, code: string, width?: number): Promise<void> {
   const controller = new AbortController();
   controllers.set(runId, controller);
   let latest: ProgressOutput | null = null;
@@ -72,7 +73,7 @@ async function run(runId: number, cellId: string, code: string): Promise<void> {
   const send = () => {
     timer = null;
     sentAt = performance.now();
-    if (latest) post({ type: "progress", run: runId, progress: describe(latest) });
+    if (latest) post({ type: "progress", run: runId, progress: describe(latest, width) });
   };
   try {
     const result = await kernel.run(
@@ -112,7 +113,7 @@ async function run(runId: number, cellId: string, code: string): Promise<void> {
 
 scope.addEventListener("message", (event) => {
   const message = event.data;
-  if (message.type === "run") void run(message.run, message.cellId, message.code);
+  if (message.type === "run") void run(message.run, message.cellId, message.code, message.width);
   else if (message.type === "stop") controllers.get(message.run)?.abort();
   else if (message.type === "analyze") {
     const cells = message.cells.map(({ id, code }) => {
