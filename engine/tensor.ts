@@ -59,7 +59,8 @@ export class Tensor {
     }
     this.parents = parents;
     this.op = op;
-    this.requiresGrad = parents.some((p) => p.requiresGrad);
+    // an input or a parameter needs a gradient unless told otherwise; a result, if an operand does
+    this.requiresGrad = parents.length === 0 || parents.some((p) => p.requiresGrad);
   }
 
   /**
