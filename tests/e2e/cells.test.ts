@@ -85,6 +85,12 @@ describe("cells in the browser", () => {
     await cell(page, SECOND).getByRole("button", { name: "Run", exact: true }).click();
     await expect.poll(() => cell(page, SECOND).locator(".nb-output").textContent(), SLOW).toContain("400");
     await expect.poll(() => cell(page, SECOND).getAttribute("class"), SLOW).not.toContain("nb-stale");
+    // With the auto-run switch on, a re-run re-runs the cells that depend on it.
+    await page.getByRole("switch", { name: "Auto-run stale cells" }).check();
+    await replaceCode(page, FIRST, "const x = [3, 4];\nconst w = [100, 10];\nx[0] * w[0]");
+    await run(page, FIRST);
+    await expect.poll(() => cell(page, SECOND).locator(".nb-output").textContent(), SLOW).toContain("300");
+    expect(await cell(page, SECOND).getAttribute("class")).not.toContain("nb-stale");
   });
 
   test("running a later cell first runs the earlier cells it needs", async () => {

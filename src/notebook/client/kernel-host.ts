@@ -24,7 +24,7 @@ export class KernelRestarted extends Error {
 }
 
 /** How long a stopped run may keep the worker busy before it is terminated (ms). */
-export const WATCHDOG_MS = 1200;
+export const WATCHDOG_MS = 1000;
 
 interface Pending {
   resolve(result: RunResult): void;
