@@ -10,7 +10,16 @@ export const LIMITS = { rows: 25, columns: 20, rowVector: 20, entries: 50, depth
 
 type Table = Extract<Output, { kind: "table" }>;
 
-function isNode(value: object): value is { outerHTML: string; nodeType: number; tagName?: string } {
+type NodeLike = {
+  outerHTML: string;
+  nodeType: number;
+  tagName?: string;
+  getAttribute?(name: string): string | null;
+  setAttribute?(name: string, value: string): void;
+  querySelectorAll?(selector: string): Iterable<NodeLike>;
+};
+
+function isNode(value: object): value is NodeLike {
   const v = value as { outerHTML?: unknown; nodeType?: unknown };
   return typeof v.outerHTML === "string" && typeof v.nodeType === "number";
 }
@@ -225,6 +234,22 @@ function prefixIds(html: string, prefix: string): string {
   return out;
 }
 
+// A chart drawn by Observable Plot: its root has Plot's class (`plot-d6a7b5`, `plot-d6a7b5-figure`).
+function isPlot(node: NodeLike): boolean {
+  return /(^|\s)plot-[0-9a-f]{6}(-figure)?(\s|$)/.test(node.getAttribute?.("class") ?? "");
+}
+
+// Plot labels every mark's <g> ("rect", "line"): noise for a screen reader, and not allowed on a
+// <g> without a role. The chart's own label (Plot's ariaLabel, or a ChartSpec's alt) speaks for it.
+function hidePlotLabels(node: NodeLike): void {
+  for (const element of node.querySelectorAll?.("[aria-label]") ?? []) {
+    if (String(element.tagName).toLowerCase() !== "svg") element.setAttribute?.("aria-hidden", "true");
+  }
+  if (node.getAttribute?.("aria-label") && String(node.tagName).toLowerCase() === "svg") {
+    node.setAttribute?.("role", "img");
+  }
+}
+
 /**
  * Turns a value into the outputs that show it (none for `undefined`). `idPrefix` is unique per
  * output: element ids in markup get it.
@@ -234,6 +259,7 @@ export function toOutputs(value: unknown, idPrefix: string): Output[] {
   if (typeof value === "string") return [{ kind: "text", text: value }];
   if (typeof value === "object" && value !== null) {
     if (isNode(value)) {
+      if (isPlot(value)) hidePlotLabels(value);
       const svg = String(value.tagName ?? "").toLowerCase() === "svg";
       return [{ kind: "html", html: prefixIds(value.outerHTML, idPrefix), svg }];
     }

@@ -50,6 +50,18 @@ function withDocument(plot: Record<string, unknown>, document: unknown): Record<
   };
 }
 
+/** A chart of the book (src/charts): Plot options and the sentence that says what they show. */
+function isChartSpec(value: unknown): value is { options: Record<string, unknown>; alt: string } {
+  if (typeof value !== "object" || value === null) return false;
+  const { options, alt } = value as { options?: unknown; alt?: unknown };
+  return (
+    typeof alt === "string" &&
+    typeof options === "object" &&
+    options !== null &&
+    Array.isArray((options as { marks?: unknown }).marks)
+  );
+}
+
 function excerpt(source: string, line: number | null): string | null {
   if (line === null) return null;
   return source.split("\n")[line - 1] ?? null;
@@ -116,6 +128,16 @@ export function createKernel(options: KernelOptions): Kernel {
   const modules: ModuleMap = { ...options.modules };
   if (modules[PLOT] && options.document) modules[PLOT] = withDocument(modules[PLOT], options.document);
   const idPrefix = options.idPrefix ?? "nb";
+  // A ChartSpec value (what the functions of "charts" return) is shown as its chart, labelled
+  // with its alt text, when Plot and a document are at hand.
+  const plot = options.document ? (modules[PLOT] as { plot?: (o: object) => unknown } | undefined) : undefined;
+  const outputsOf = (value: unknown, prefix: string): Output[] => {
+    if (plot?.plot && isChartSpec(value)) {
+      const chart = plot.plot({ ...value.options, ariaLabel: value.alt });
+      return toOutputs(chart, prefix);
+    }
+    return toOutputs(value, prefix);
+  };
   let scope: Record<string, unknown> = Object.create(null);
   let runs = 0;
   let queue: Promise<unknown> = Promise.resolve();
@@ -174,7 +196,7 @@ export function createKernel(options: KernelOptions): Kernel {
 
     // The globals this run's code sees.
     const display = Object.assign((value: unknown) => {
-      for (const output of toOutputs(value, nextPrefix())) show(output);
+      for (const output of outputsOf(value, nextPrefix())) show(output);
     }, {
       /** Shows markup (sanitized by the browser before it is inserted). */
       html: (markup: string) => show(htmlOutput(markup, nextPrefix())),
@@ -217,7 +239,7 @@ export function createKernel(options: KernelOptions): Kernel {
     try {
       const fn = (0, eval)(compiled.code) as (...args: unknown[]) => Promise<unknown>;
       const value = await fn(internals, scope, display, progress, signal, cellConsole);
-      for (const output of toOutputs(value, nextPrefix())) outputs.push(output);
+      for (const output of outputsOf(value, nextPrefix())) outputs.push(output);
       return finish(true, compiled.declares, compiled.references);
     } catch (error) {
       outputs.push(runtimeError(error, compiled, url, cell.source));

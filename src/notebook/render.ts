@@ -34,7 +34,7 @@ function tableCell(value: TableCell): string {
 
 function renderTable(output: Extract<Output, { kind: "table" }>): string {
   const { caption, columns, rowLabels, rows, moreRows, moreColumns } = output;
-  const corner = rowLabels ? `<th scope="col"></th>` : "";
+  const corner = rowLabels ? `<td class="nb-corner"></td>` : "";
   const more = moreColumns > 0 ? `<th scope="col" class="nb-more">+${moreColumns}</th>` : "";
   const head = `<tr>${corner}${columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join("")}${more}</tr>`;
   const body = rows
@@ -48,7 +48,7 @@ function renderTable(output: Extract<Output, { kind: "table" }>): string {
   if (moreColumns > 0) notes.push(`${moreColumns} more column${moreColumns === 1 ? "" : "s"}`);
   const note = notes.length ? ` (${notes.join(", ")} not shown)` : "";
   return (
-    `<div class="nb-table" tabindex="0" role="region" aria-label="${escapeHtml(caption)}">` +
+    `<div class="nb-table" tabindex="0" role="group" aria-label="${escapeHtml(caption)}">` +
     `<table><caption>${escapeHtml(caption + note)}</caption><thead>${head}</thead>` +
     `<tbody>${body}</tbody></table></div>`
   );

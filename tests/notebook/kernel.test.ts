@@ -274,4 +274,21 @@ describe("createKernel", () => {
       for (const ref of h.matchAll(/url\(#([^)]+)\)/g)) expect(ids[i]).toContain(ref[1]);
     }
   });
+
+  it("run() shows a chart spec { options, alt } as its chart, labelled with the alt text", async () => {
+    const { document } = parseHTML("<!DOCTYPE html><html><head></head><body></body></html>");
+    const k = createKernel({ modules: { "@observablehq/plot": { ...Plot } }, document });
+    const source = [
+      'import * as Plot from "@observablehq/plot";',
+      "({ options: { marks: [Plot.dot([1, 2], { x: (d) => d, y: (d) => d })] }, alt: 'Two dots on a diagonal.' })",
+    ].join("\n");
+    const [output] = (await k.run({ id: "spec", source })).outputs;
+    expect(output).toMatchObject({ kind: "html", svg: true });
+    const html = output.kind === "html" ? output.html : "";
+    expect(html).toMatch(/^<svg[^>]* aria-label="Two dots on a diagonal\."/);
+    expect(html).toMatch(/^<svg[^>]* role="img"/);
+    // The marks' own labels ("dot") are hidden: the alt text speaks for the chart.
+    const dots = /<g[^>]*aria-label="dot"[^>]*>/.exec(html)?.[0];
+    expect(dots).toContain('aria-hidden="true"');
+  });
 });

@@ -22,7 +22,7 @@ describe("render", () => {
     ]);
     expect(html).toContain("<caption>Tensor [30×2] (29 more rows not shown)</caption>");
     expect(html).toContain('<th scope="row">0</th><td class="nb-num">0.1235</td><td class="nb-num">-2</td>');
-    expect(html).toMatch(/^<div class="nb-table" tabindex="0" role="region" aria-label="Tensor \[30×2\]">/);
+    expect(html).toMatch(/^<div class="nb-table" tabindex="0" role="group" aria-label="Tensor \[30×2\]">/);
   });
 
   it("renderOutputs(outputs) shows an error with its line, column and a caret under the column", () => {
