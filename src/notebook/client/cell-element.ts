@@ -115,7 +115,8 @@ export class NbCell extends HTMLElement implements CellView {
 
   #buildToolbar(): void {
     const bar = document.createElement("div");
-    bar.className = "nb-toolbar";
+    // not-content: Starlight's prose spacing (margin between siblings) would stagger the buttons.
+    bar.className = "nb-toolbar not-content";
     bar.setAttribute("role", "group");
     bar.setAttribute("aria-label", `Cell ${this.cellId}`);
     const actions: [string, string, string][] = [
@@ -139,7 +140,7 @@ export class NbCell extends HTMLElement implements CellView {
     this.#status.className = "nb-status";
     this.#status.setAttribute("role", "status");
     this.#notices = document.createElement("div");
-    this.#notices.className = "nb-notices";
+    this.#notices.className = "nb-notices not-content";
     this.#output.before(bar, this.#status, this.#notices);
     if (!this.#output.hasAttribute("aria-label") && !this.#output.hasAttribute("aria-labelledby")) {
       this.#output.setAttribute("aria-label", `Output of cell ${this.cellId}`);
@@ -376,7 +377,7 @@ export class NbCell extends HTMLElement implements CellView {
   showProgress(progress: Progress, chart: DocumentFragment | null): void {
     if (!this.#progress) {
       this.#progress = document.createElement("div");
-      this.#progress.className = "nb-progress";
+      this.#progress.className = "nb-progress not-content";
       this.#progress.append(document.createElement("progress"), document.createElement("span"));
       this.#output.before(this.#progress);
     }

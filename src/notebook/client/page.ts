@@ -29,7 +29,7 @@ export function autoRun(): boolean {
 export function chapterBar(first: HTMLElement): void {
   if (bar) return;
   bar = document.createElement("div");
-  bar.className = "nb-chapterbar";
+  bar.className = "nb-chapterbar not-content";
   bar.setAttribute("role", "group");
   bar.setAttribute("aria-label", "Notebook: all cells of this chapter");
   const runAll = document.createElement("button");
