@@ -138,22 +138,33 @@ function assetUrl(): URL | null {
 
 async function readAsset(url: URL | null): Promise<Uint8Array> {
   if (url === null || url.protocol === "file:") {
-    // A variable base keeps bundlers from copying the asset into the bundle (public/ serves it).
-    const here = import.meta.url;
-    const file = url ?? new URL(`../../public/${ASSET}`, here);
     // Kept out of browser bundles: only reached where there is no page address, i.e. in Node.
-    const fsModule = "node:fs/promises";
+    const [fsModule, urlModule] = ["node:fs/promises", "node:url"];
     const { readFile } = (await import(/* @vite-ignore */ fsModule)) as {
       readFile(path: URL): Promise<Uint8Array>;
     };
-    try {
-      return new Uint8Array(await readFile(file));
-    } catch (error) {
-      throw new Error(
-        `loadDigits: cannot read ${file.href} (${(error as Error).message}). ` +
-          `Build the asset with "node_modules/.bin/node scripts/make-digits.ts".`,
-      );
+    const { pathToFileURL } = (await import(/* @vite-ignore */ urlModule)) as {
+      pathToFileURL(path: string): URL;
+    };
+    const places = url ? [url] : assetFiles(pathToFileURL);
+    for (const file of places) {
+      try {
+        return new Uint8Array(await readFile(file));
+      } catch (error) {
+        if (url || (error as { code?: string }).code !== "ENOENT") {
+          throw new Error(
+            `loadDigits: cannot read ${file.href} (${(error as Error).message}). ` +
+              `Build the asset with "node_modules/.bin/node scripts/make-digits.ts".`,
+          );
+        }
+      }
     }
+    const looked = places.map((file) => file.pathname).join(", ");
+    throw new Error(
+      `loadDigits: found no public/${ASSET} (looked for ${looked}). Build it with ` +
+        `"node_modules/.bin/node scripts/make-digits.ts" in the project, or call ` +
+        `setDigitsUrl(url) with its address.`,
+    );
   }
   let response: Response;
   try {
@@ -200,6 +211,21 @@ async function decode(bytes: Uint8Array, source: string): Promise<Decoded> {
     fail(`payload of ${payload.length} bytes, expected ${count * (1 + width * height)}`);
   }
   return { width, height, labels: payload.subarray(0, count), pixels: payload.subarray(count) };
+}
+
+// Where public/ may be under Node: beside every folder above this module (it sits in
+// engine/datasets/, or in a bundle a build wrote elsewhere), then in the working directory.
+function assetFiles(pathToFileURL: (path: string) => URL): URL[] {
+  // A variable base keeps bundlers from copying the asset into the bundle (public/ serves it).
+  const here = import.meta.url;
+  const files: URL[] = [];
+  for (let dir = new URL(".", here); ; dir = new URL("..", dir)) {
+    files.push(new URL(`public/${ASSET}`, dir));
+    if (dir.pathname === "/") break;
+  }
+  const cwd = (globalThis as { process?: { cwd?(): string } }).process?.cwd?.();
+  if (cwd) files.push(new URL(`public/${ASSET}`, pathToFileURL(`${cwd}/`)));
+  return files;
 }
 
 // DecompressionStream exists in browsers, workers and Node ≥ 18: no library needed.

@@ -1,5 +1,8 @@
 import { createServer, type Server } from "node:http";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { transform } from "sucrase";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { MLP, accuracy, loadDigits, setDigitsUrl, train } from "../../engine/index.ts";
@@ -36,6 +39,8 @@ beforeAll(async () => {
   server = createServer(async (request, response) => {
     const url = request.url ?? "";
     requests.push(url);
+    // No keep-alive: a reused socket the server is closing can fail a fetch on a busy machine.
+    response.setHeader("connection", "close");
     const js = { "content-type": "text/javascript" };
     if (url === "/book/data/digits-v1.bin") response.end(asset);
     else if (url === "/book/") response.writeHead(200, { "content-type": "text/html" }).end(page);
@@ -123,6 +128,26 @@ describe("public/data/digits-v1.bin", () => {
     expect(asset.length).toBeLessThanOrEqual(2_000_000);
     expect(asset.subarray(0, 4).toString("latin1")).toBe("DGTS");
     expect(asset.readUInt32LE(8)).toBe(10_000);
+  });
+});
+
+describe("loadDigits under Node", () => {
+  test("a bundle written outside the project finds public/ from the working dir", async () => {
+    // As `astro build` does: the loader's code lands in a chunk far from engine/datasets/.
+    const dir = await mkdtemp(join(tmpdir(), "digits-bundle-"));
+    try {
+      const strip = async (file: string) =>
+        transform(await readFile(new URL(file, engineDir), "utf8"), { transforms: ["typescript"] })
+          .code;
+      const loader = (await strip("datasets/digits.ts")).replace('"../rng.ts"', '"./rng.mjs"');
+      await writeFile(join(dir, "rng.mjs"), await strip("rng.ts"));
+      await writeFile(join(dir, "digits.mjs"), loader);
+      const bundled = await import(/* @vite-ignore */ pathToFileURL(join(dir, "digits.mjs")).href);
+      const digits = await bundled.loadDigits({ seed: 5 });
+      expect(digits.test.y).toEqual((await loadDigits({ seed: 5 })).test.y);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
   });
 });
 
