@@ -40,7 +40,8 @@ export interface AuthoredCell {
 /** True for a fence that is a cell: a cell language and `cell` as the first word of its meta. */
 export function isCellFence(node: CodeNode): boolean {
   return (
-    CELL_LANGS.includes(String(node.lang ?? "")) && /^cell(\s|$)/.test(String(node.meta ?? "").trim())
+    CELL_LANGS.includes(String(node.lang ?? "")) &&
+    /^cell(\s|$)/.test(String(node.meta ?? "").trim())
   );
 }
 
@@ -60,7 +61,8 @@ export function parseCellMeta(meta: string, position: number): CellOptions {
       const value = id[1].replace(/^["']|["']$/g, "");
       if (!/^[A-Za-z][\w-]*$/.test(value)) {
         throw new CellOptionError(
-          `invalid cell id: "${value}" (expected a letter, then letters, digits, "-" or "_", e.g. id=forward-pass)`,
+          `invalid cell id: "${value}" ` +
+            '(expected a letter, then letters, digits, "-" or "_", e.g. id=forward-pass)',
         );
       }
       options.id = value;
@@ -97,7 +99,8 @@ export function findCells(tree: Tree): AuthoredCell[] {
       const earlier = seen.get(options.id);
       if (earlier !== undefined) {
         throw new CellOptionError(
-          `line ${fenceLine}: cell id "${options.id}" is already used by the cell at line ${earlier}; ids must be unique in a chapter`,
+          `line ${fenceLine}: cell id "${options.id}" is already used by the cell at line ` +
+            `${earlier}; ids must be unique in a chapter`,
         );
       }
       seen.set(options.id, fenceLine);

@@ -15,9 +15,9 @@ function treeText(value: Inspected, indent: string): string {
     case "circular":
       return `[circular ${value.label}]`;
     case "object": {
-      if (value.entries.length === 0) return value.more ? `${value.label} {…}` : `${value.label} {}`;
+      if (value.entries.length === 0) return `${value.label} ${value.more ? "{…}" : "{}"}`;
       const inner = `${indent}  `;
-      const lines = value.entries.map(({ key, value: v }) => `${inner}${key}: ${treeText(v, inner)}`);
+      const lines = value.entries.map((e) => `${inner}${e.key}: ${treeText(e.value, inner)}`);
       if (value.more) lines.push(`${inner}… ${value.more} more`);
       return `${value.label} {\n${lines.join("\n")}\n${indent}}`;
     }
@@ -37,19 +37,22 @@ export function outputText(output: Output): string {
         ...(output.rowLabels ? [output.rowLabels[i]] : []),
         ...row.map((c) => (typeof c === "number" ? formatNumber(c) : (c ?? "—"))),
       ]);
-      const widths = header.map((_, j) => Math.max(...[header, ...rows].map((r) => String(r[j]).length)));
+      const all = [header, ...rows];
+      const widths = header.map((_, j) => Math.max(...all.map((r) => String(r[j]).length)));
       const line = (r: unknown[]) => r.map((c, j) => String(c).padStart(widths[j])).join("  ");
       const notes = [
         output.moreRows ? `${output.moreRows} more rows` : "",
         output.moreColumns ? `${output.moreColumns} more columns` : "",
       ].filter(Boolean);
-      return [output.caption, line(header), ...rows.map(line), ...(notes.length ? [`(${notes.join(", ")})`] : [])].join("\n");
+      const note = notes.length ? [`(${notes.join(", ")})`] : [];
+      return [output.caption, line(header), ...rows.map(line), ...note].join("\n");
     }
     case "html":
       return `[${output.svg ? "svg" : "html"}, ${output.html.length} characters]`;
     case "error": {
       const where = output.line ? ` (cell line ${output.line}, column ${output.column})` : "";
-      return `${output.name}: ${output.message}${where}${output.excerpt ? `\n  ${output.excerpt}` : ""}`;
+      const excerpt = output.excerpt ? `\n  ${output.excerpt}` : "";
+      return `${output.name}: ${output.message}${where}${excerpt}`;
     }
     case "progress":
       return `[training] ${progressText(output)}`;
@@ -59,7 +62,8 @@ export function outputText(output: Output): string {
 function cellText(run: CellRun): string {
   const { options } = run.cell;
   const flags = (["hidden", "readonly", "norun", "throws"] as const).filter((f) => options[f]);
-  const title = `── ${options.id} (line ${run.cell.fenceLine})${flags.length ? ` [${flags.join(" ")}]` : ""}`;
+  const marks = flags.length ? ` [${flags.join(" ")}]` : "";
+  const title = `── ${options.id} (line ${run.cell.fenceLine})${marks}`;
   if (!run.result) return `${title}\n(not run: norun)`;
   const time = `${run.result.durationMs.toFixed(0)} ms`;
   const body = run.result.outputs.map(outputText).join("\n") || "(no output)";

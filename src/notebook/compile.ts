@@ -52,12 +52,12 @@ export interface CellImport {
 
 /** A compiled cell. */
 export interface CompiledCell {
-  /** A JavaScript expression: an async function of (__nb, __scope, display, progress, signal, console). */
+  /** A JavaScript expression: an async function of (__nb, __scope, ...the kernel globals). */
   code: string;
   declares: string[];
   references: string[];
   imports: CellImport[];
-  /** Maps a line and column of `code` back to a line and column (both from 1) of the cell's source. */
+  /** Maps a line and column of `code` back to the cell's source (both from 1). */
   position(line: number, column: number): { line: number; column: number };
 }
 
@@ -174,7 +174,9 @@ function declareScopes(program: Node): Map<Node, Scope> {
       scopes.set(node, inner);
       if (node.type === "FunctionDeclaration" && node.id) scope.names.add(node.id.name);
       if (node.type === "FunctionExpression" && node.id) inner.names.add(node.id.name);
-      for (const param of node.params) for (const id of patternNames(param)) inner.names.add(id.name);
+      for (const param of node.params) {
+        for (const id of patternNames(param)) inner.names.add(id.name);
+      }
     } else if (node.type === "ClassDeclaration" || node.type === "ClassExpression") {
       inner = { parent: scope, names: new Set(), functionScope: false, top: false };
       scopes.set(node, inner);
@@ -188,14 +190,17 @@ function declareScopes(program: Node): Map<Node, Scope> {
       node.type === "CatchClause" ||
       node.type === "StaticBlock"
     ) {
-      inner = { parent: scope, names: new Set(), functionScope: node.type === "StaticBlock", top: false };
+      const functionScope = node.type === "StaticBlock";
+      inner = { parent: scope, names: new Set(), functionScope, top: false };
       scopes.set(node, inner);
       if (node.type === "CatchClause" && node.param) {
         for (const id of patternNames(node.param)) inner.names.add(id.name);
       }
     } else if (node.type === "VariableDeclaration") {
       const target = node.kind === "var" ? functionOf(scope) : scope;
-      for (const d of node.declarations) for (const id of patternNames(d.id)) target.names.add(id.name);
+      for (const d of node.declarations) {
+        for (const id of patternNames(d.id)) target.names.add(id.name);
+      }
     } else if (node.type === "ImportDeclaration") {
       for (const s of node.specifiers) scope.names.add(s.local.name);
     }
@@ -260,18 +265,21 @@ export function compileCell(source: string, context?: CompileContext): CompiledC
   };
 
   // An identifier read or written: where the name lives decides what it becomes.
-  const reference = (id: Node, scope: Scope, how: "read" | "write" | "typeof", shorthand: boolean) => {
+  type Use = "read" | "write" | "typeof";
+  const reference = (id: Node, scope: Scope, how: Use, shorthand: boolean) => {
     const where = resolve(id.name, scope);
     if (where === "local") return;
     if (where === "free") {
-      const global = STANDARD_GLOBALS.has(id.name) || (KERNEL_GLOBALS as readonly string[]).includes(id.name);
+      const global =
+        STANDARD_GLOBALS.has(id.name) || (KERNEL_GLOBALS as readonly string[]).includes(id.name);
       if (!global) references.add(id.name);
       if (!known.has(id.name)) {
         // Not declared by any cell yet: a read looks the name up when it runs (a later cell may
         // declare it), with a clear error if nobody has.
         if (how !== "read" || global || id.name in globalThis) return;
-        const text = `__nb.ref(${JSON.stringify(id.name)})`;
-        edits.push({ start: id.start, end: id.end, text: shorthand ? `${id.name}: ${text}` : text });
+        const lookup = `__nb.ref(${JSON.stringify(id.name)})`;
+        const text = shorthand ? `${id.name}: ${lookup}` : lookup;
+        edits.push({ start: id.start, end: id.end, text });
         return;
       }
     }
@@ -309,11 +317,19 @@ export function compileCell(source: string, context?: CompileContext): CompiledC
     }
   };
 
-  // A top-level `const/let/var`: `const a = 1, { b } = o` becomes `;(__scope.a = 1, { b: __scope.b } = o)`.
+  // Does a declaration bind names of the cell's top level?
+  const declaresCellNames = (node: Node, scope: Scope) =>
+    node.declarations.some((d: Node) =>
+      patternNames(d.id).some((id) => resolve(id.name, scope) === "cell"),
+    );
+
+  // A top-level `const/let/var`: `const a = 1, { b } = o` becomes
+  // `;(__scope.a = 1, { b: __scope.b } = o)`.
   const topDeclaration = (node: Node, scope: Scope, inForHead: boolean) => {
     const first = node.declarations[0];
     const keyword = js.slice(node.start, first.start);
-    edits.push({ start: node.start, end: first.start, text: keepLines(keyword, inForHead ? "" : ";(") });
+    const opening = keepLines(keyword, inForHead ? "" : ";(");
+    edits.push({ start: node.start, end: first.start, text: opening });
     for (const d of node.declarations) {
       writePattern(d.id, scope);
       if (d.init) walk(d.init, scope);
@@ -348,23 +364,26 @@ export function compileCell(source: string, context?: CompileContext): CompiledC
             ...lineColumn(js, s.start),
           })),
         });
-        edits.push({ start: node.start, end: node.end, text: keepLines(js.slice(node.start, node.end), "") });
+        const blank = keepLines(js.slice(node.start, node.end), "");
+        edits.push({ start: node.start, end: node.end, text: blank });
         return;
       }
       case "ImportExpression":
         throw new CellSyntaxError(
-          'A cell cannot import() a module at run time; import it at the top: import { … } from "engine"',
+          "A cell cannot import() a module at run time; " +
+            'import it at the top: import { … } from "engine"',
           lineColumn(js, node.start),
         );
       case "ExportNamedDeclaration":
       case "ExportDefaultDeclaration":
       case "ExportAllDeclaration":
         throw new CellSyntaxError(
-          "A cell cannot export: its top-level names are shared with later cells as they are; remove `export`",
+          "A cell cannot export: its top-level names are shared with later cells as they are; " +
+            "remove `export`",
           lineColumn(js, node.start),
         );
       case "VariableDeclaration":
-        if (node.declarations.some((d: Node) => patternNames(d.id).some((id) => resolve(id.name, scope) === "cell"))) {
+        if (declaresCellNames(node, scope)) {
           topDeclaration(node, scope, false);
           return;
         }
@@ -378,10 +397,7 @@ export function compileCell(source: string, context?: CompileContext): CompiledC
       case "ForOfStatement": {
         const head = node.type === "ForStatement" ? node.init : node.left;
         if (head && head.type === "VariableDeclaration") {
-          const isTop = head.declarations.some((d: Node) =>
-            patternNames(d.id).some((id) => resolve(id.name, inner) === "cell"),
-          );
-          if (isTop) topDeclaration(head, inner, true);
+          if (declaresCellNames(head, inner)) topDeclaration(head, inner, true);
           else for (const d of head.declarations) {
             walkPatternDefaults(d.id, inner);
             if (d.init) walk(d.init, inner);
@@ -390,7 +406,9 @@ export function compileCell(source: string, context?: CompileContext): CompiledC
           if (node.type === "ForStatement") walk(head, inner);
           else writePattern(head, inner);
         }
-        for (const key of ["test", "update", "right", "body"]) if (node[key]) walk(node[key], inner);
+        for (const key of ["test", "update", "right", "body"]) {
+          if (node[key]) walk(node[key], inner);
+        }
         return;
       }
       case "FunctionDeclaration":
@@ -434,8 +452,9 @@ export function compileCell(source: string, context?: CompileContext): CompiledC
         return;
       case "Property":
         if (node.computed) walk(node.key, scope);
-        if (node.shorthand && node.value.type === "Identifier") reference(node.value, scope, "read", true);
-        else walk(node.value, scope);
+        if (node.shorthand && node.value.type === "Identifier") {
+          reference(node.value, scope, "read", true);
+        } else walk(node.value, scope);
         return;
       case "MethodDefinition":
       case "PropertyDefinition":
@@ -517,7 +536,12 @@ export function compileCell(source: string, context?: CompileContext): CompiledC
   for (const edit of edits) {
     if (edit.start < at) continue; // overlapping edits cannot happen; keep the first if they do
     body += js.slice(at, edit.start);
-    landed.push({ from: edit.start, to: prelude.length + body.length, length: edit.text.length, original: edit.end - edit.start });
+    landed.push({
+      from: edit.start,
+      to: prelude.length + body.length,
+      length: edit.text.length,
+      original: edit.end - edit.start,
+    });
     body += edit.text;
     at = edit.end;
   }

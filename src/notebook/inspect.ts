@@ -36,7 +36,13 @@ function isTensor(value: object): value is { shape: number[]; toArray(): number[
 }
 
 function isNumberList(value: unknown): value is ArrayLike<number> {
-  if (ArrayBuffer.isView(value)) return !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array);
+  if (ArrayBuffer.isView(value)) {
+    return !(
+      value instanceof DataView ||
+      value instanceof BigInt64Array ||
+      value instanceof BigUint64Array
+    );
+  }
   return Array.isArray(value) && value.length > 0 && value.every((x) => typeof x === "number");
 }
 
@@ -116,7 +122,9 @@ function vectorTable(values: ArrayLike<number>, caption: string): Table {
 
 function recordsTable(records: Record<string, unknown>[]): Table {
   const keys: string[] = [];
-  for (const record of records) for (const key of Object.keys(record)) if (!keys.includes(key)) keys.push(key);
+  for (const record of records) {
+    for (const key of Object.keys(record)) if (!keys.includes(key)) keys.push(key);
+  }
   const columns = keys.slice(0, LIMITS.columns);
   const shown = records.slice(0, LIMITS.rows);
   return {
@@ -148,7 +156,8 @@ function functionText(fn: Function): string {
 export function inspect(value: unknown, depth = 0, seen: Set<object> = new Set()): Inspected {
   switch (typeof value) {
     case "number":
-      return { type: "primitive", kind: "number", text: Object.is(value, -0) ? "-0" : String(value) };
+      const text = Object.is(value, -0) ? "-0" : String(value);
+      return { type: "primitive", kind: "number", text };
     case "string": {
       const text = value.length > LIMITS.string ? `${value.slice(0, LIMITS.string)}…` : value;
       return { type: "primitive", kind: "string", text: JSON.stringify(text) };
@@ -234,7 +243,7 @@ function prefixIds(html: string, prefix: string): string {
   return out;
 }
 
-// A chart drawn by Observable Plot: its root has Plot's class (`plot-d6a7b5`, `plot-d6a7b5-figure`).
+// A chart drawn by Observable Plot: its root has Plot's class (`plot-d6a7b5`, `…-figure`).
 function isPlot(node: NodeLike): boolean {
   return /(^|\s)plot-[0-9a-f]{6}(-figure)?(\s|$)/.test(node.getAttribute?.("class") ?? "");
 }
@@ -243,7 +252,8 @@ function isPlot(node: NodeLike): boolean {
 // <g> without a role. The chart's own label (Plot's ariaLabel, or a ChartSpec's alt) speaks for it.
 function hidePlotLabels(node: NodeLike): void {
   for (const element of node.querySelectorAll?.("[aria-label]") ?? []) {
-    if (String(element.tagName).toLowerCase() !== "svg") element.setAttribute?.("aria-hidden", "true");
+    if (String(element.tagName).toLowerCase() === "svg") continue;
+    element.setAttribute?.("aria-hidden", "true");
   }
   if (node.getAttribute?.("aria-label") && String(node.tagName).toLowerCase() === "svg") {
     node.setAttribute?.("role", "img");
@@ -267,7 +277,9 @@ export function toOutputs(value: unknown, idPrefix: string): Output[] {
       const [rows, columns] = value.shape;
       return [matrixTable(value.toArray(), `${typeName(value)} [${rows}×${columns}]`)];
     }
-    if (isMatrix(value)) return [matrixTable(value, `Array(${value.length}) of number[${value[0].length}]`)];
+    if (isMatrix(value)) {
+      return [matrixTable(value, `Array(${value.length}) of number[${value[0].length}]`)];
+    }
     if (isNumberList(value)) {
       const name = Array.isArray(value) ? "number" : typeName(value as object);
       return [vectorTable(value, `${name}[${value.length}]`)];

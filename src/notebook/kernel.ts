@@ -80,10 +80,19 @@ function syntaxError(error: CellSyntaxError, source: string): ErrorOutput {
 }
 
 // Where a runtime error happened in the cell: the first stack frame in the cell's sourceURL.
-function runtimeError(error: unknown, compiled: CompiledCell, url: string, source: string): ErrorOutput {
+function runtimeError(
+  error: unknown,
+  compiled: CompiledCell,
+  url: string,
+  source: string,
+): ErrorOutput {
   const e = error instanceof Error ? error : null;
   const name = e?.name ?? "Error";
-  const raw = e ? e.message : typeof error === "string" ? error : JSON.stringify(error) ?? String(error);
+  const raw = e
+    ? e.message
+    : typeof error === "string"
+      ? error
+      : (JSON.stringify(error) ?? String(error));
   const message = raw.replaceAll(`${SCOPE}.`, "");
   let line: number | null = null;
   let column: number | null = null;
@@ -94,7 +103,8 @@ function runtimeError(error: unknown, compiled: CompiledCell, url: string, sourc
     line = at.line;
     column = at.column;
   }
-  return { kind: "error", phase: "run", name, message, line, column, excerpt: excerpt(source, line) };
+  const text = excerpt(source, line);
+  return { kind: "error", phase: "run", name, message, line, column, excerpt: text };
 }
 
 // Checks a cell's imports against the modules the host provides.
@@ -126,11 +136,14 @@ function checkImports(compiled: CompiledCell, modules: ModuleMap): CellSyntaxErr
 /** Creates a kernel with an empty scope. */
 export function createKernel(options: KernelOptions): Kernel {
   const modules: ModuleMap = { ...options.modules };
-  if (modules[PLOT] && options.document) modules[PLOT] = withDocument(modules[PLOT], options.document);
+  if (modules[PLOT] && options.document) {
+    modules[PLOT] = withDocument(modules[PLOT], options.document);
+  }
   const idPrefix = options.idPrefix ?? "nb";
   // A ChartSpec value (what the functions of "charts" return) is shown as its chart, labelled
   // with its alt text, when Plot and a document are at hand.
-  const plot = options.document ? (modules[PLOT] as { plot?: (o: object) => unknown } | undefined) : undefined;
+  type PlotModule = { plot?: (o: object) => unknown } | undefined;
+  const plot = options.document ? (modules[PLOT] as PlotModule) : undefined;
   const outputsOf = (value: unknown, prefix: string): Output[] => {
     if (plot?.plot && isChartSpec(value)) {
       const chart = plot.plot({ ...value.options, ariaLabel: value.alt });
@@ -206,7 +219,8 @@ export function createKernel(options: KernelOptions): Kernel {
       if (!live) return;
       if (typeof report !== "object" || report === null || typeof report.loss !== "number") {
         throw new TypeError(
-          `progress() received ${JSON.stringify(report)}; expected { epoch, loss, epochs?, accuracy? }`,
+          `progress() received ${JSON.stringify(report)}; ` +
+            "expected { epoch, loss, epochs?, accuracy? }",
         );
       }
       const point: ProgressPoint = {
@@ -215,12 +229,20 @@ export function createKernel(options: KernelOptions): Kernel {
         accuracy: typeof report.accuracy === "number" ? report.accuracy : null,
       };
       if (!progressOutput) {
-        progressOutput = { kind: "progress", epoch: 0, epochs: null, loss: 0, accuracy: null, history: [] };
+        progressOutput = {
+          kind: "progress",
+          epoch: 0,
+          epochs: null,
+          loss: 0,
+          accuracy: null,
+          history: [],
+        };
         outputs.push(progressOutput);
       }
       const history = progressOutput.history;
       // One point per epoch: a later report of the same epoch replaces the earlier one.
-      if (history.length && history[history.length - 1].epoch === point.epoch) history[history.length - 1] = point;
+      const last = history.length - 1;
+      if (last >= 0 && history[last].epoch === point.epoch) history[last] = point;
       else history.push(point);
       progressOutput.epoch = point.epoch;
       progressOutput.loss = point.loss;
@@ -234,7 +256,13 @@ export function createKernel(options: KernelOptions): Kernel {
         stream,
         text: args.map((a) => (typeof a === "string" ? a : formatInline(a))).join(" "),
       });
-    const cellConsole = { log: line("log"), info: line("info"), warn: line("warn"), error: line("error"), debug: line("log") };
+    const cellConsole = {
+      log: line("log"),
+      info: line("info"),
+      warn: line("warn"),
+      error: line("error"),
+      debug: line("log"),
+    };
 
     try {
       const fn = (0, eval)(compiled.code) as (...args: unknown[]) => Promise<unknown>;
@@ -271,7 +299,9 @@ export function createKernel(options: KernelOptions): Kernel {
 
 // A value on one line, for console.log.
 function formatInline(value: unknown): string {
-  if (typeof value === "number" || typeof value === "boolean" || value == null) return String(value);
+  if (typeof value === "number" || typeof value === "boolean" || value == null) {
+    return String(value);
+  }
   if (typeof value === "function") return `ƒ ${value.name || ""}()`;
   try {
     const text = JSON.stringify(value, (_key, v) =>

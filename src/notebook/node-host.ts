@@ -91,7 +91,9 @@ function problemOf(chapter: string, cell: AuthoredCell, result: RunResult): Cell
       cellId: id,
       line: cell.fenceLine,
       column: 1,
-      message: `${chapter}: cell "${id}" (line ${cell.fenceLine}) is marked throws but ran without an error; remove "throws" or make it throw`,
+      message:
+        `${chapter}: cell "${id}" (line ${cell.fenceLine}) is marked throws but ran without ` +
+        'an error; remove "throws" or make it throw',
     };
   }
   if (result.ok || throws) return null;
@@ -99,12 +101,16 @@ function problemOf(chapter: string, cell: AuthoredCell, result: RunResult): Cell
   const line = cell.fenceLine + (error?.line ?? 0);
   const column = error?.column ?? 1;
   const what = error ? `${error.name}: ${error.message.replace(/\.$/, "")}` : "an error";
-  const where = error?.line ? `line ${line} (line ${error.line} of the cell)` : `line ${cell.fenceLine}`;
+  const where = error?.line
+    ? `line ${line} (line ${error.line} of the cell)`
+    : `line ${cell.fenceLine}`;
   return {
     cellId: id,
     line,
     column,
-    message: `${chapter}: cell "${id}" threw at ${where}: ${what}. Fix the cell, or mark it "throws" if the error is the point`,
+    message:
+      `${chapter}: cell "${id}" threw at ${where}: ${what}. ` +
+      'Fix the cell, or mark it "throws" if the error is the point',
   };
 }
 
@@ -115,7 +121,8 @@ const cache = new Map<string, Promise<ChapterRun>>();
  * build is in `problems`. Cached by chapter and sources, so a chapter runs once per build.
  */
 export function runCells(chapter: string, cells: AuthoredCell[]): Promise<ChapterRun> {
-  const key = `${chapter}\0${cells.map((c) => `${JSON.stringify(c.options)}\0${c.source}`).join("\0")}`;
+  const sources = cells.map((c) => `${JSON.stringify(c.options)}\0${c.source}`);
+  const key = `${chapter}\0${sources.join("\0")}`;
   let run = cache.get(key);
   if (!run) {
     run = runFresh(chapter, cells);
@@ -148,7 +155,10 @@ export function chapterSlug(path: string): string {
 }
 
 /** Parses an MDX chapter the way the build does (remark + MDX + math) and finds its cells. */
-export async function cellsOfFile(path: string, text = readFileSync(path, "utf8")): Promise<AuthoredCell[]> {
+export async function cellsOfFile(
+  path: string,
+  text = readFileSync(path, "utf8"),
+): Promise<AuthoredCell[]> {
   const [{ unified }, { default: remarkParse }, { default: remarkMdx }, { default: remarkMath }] =
     await Promise.all([
       import("unified"),

@@ -53,7 +53,8 @@ export default function remarkCells() {
     const run = await runCells(chapter, cells);
     if (run.problems.length > 0) {
       const [first, ...rest] = run.problems;
-      const others = rest.length ? `\n(and ${rest.map((p) => `"${p.cellId}" at line ${p.line}`).join(", ")})` : "";
+      const more = rest.map((p) => `"${p.cellId}" at line ${p.line}`).join(", ");
+      const others = rest.length ? `\n(and ${more})` : "";
       file.fail(`${first.message}${others}`, { line: first.line, column: first.column });
     }
     const slug = chapterSlug(path);

@@ -27,7 +27,9 @@ export function formatNumber(x: number): string {
 }
 
 function tableCell(value: TableCell): string {
-  if (typeof value === "number") return `<td class="nb-num">${escapeHtml(formatNumber(value))}</td>`;
+  if (typeof value === "number") {
+    return `<td class="nb-num">${escapeHtml(formatNumber(value))}</td>`;
+  }
   if (value === null) return `<td class="nb-null">—</td>`;
   return `<td>${escapeHtml(value)}</td>`;
 }
@@ -36,11 +38,13 @@ function renderTable(output: Extract<Output, { kind: "table" }>): string {
   const { caption, columns, rowLabels, rows, moreRows, moreColumns } = output;
   const corner = rowLabels ? `<td class="nb-corner"></td>` : "";
   const more = moreColumns > 0 ? `<th scope="col" class="nb-more">+${moreColumns}</th>` : "";
-  const head = `<tr>${corner}${columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join("")}${more}</tr>`;
+  const headers = columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join("");
+  const head = `<tr>${corner}${headers}${more}</tr>`;
   const body = rows
     .map((row, i) => {
       const label = rowLabels ? `<th scope="row">${escapeHtml(rowLabels[i])}</th>` : "";
-      return `<tr>${label}${row.map(tableCell).join("")}${moreColumns > 0 ? "<td>…</td>" : ""}</tr>`;
+      const ellipsis = moreColumns > 0 ? "<td>…</td>" : "";
+      return `<tr>${label}${row.map(tableCell).join("")}${ellipsis}</tr>`;
     })
     .join("");
   const notes: string[] = [];
@@ -64,33 +68,47 @@ function renderInspected(value: Inspected, open: boolean): string {
       return `<span class="nb-circular">[circular ${escapeHtml(value.label)}]</span>`;
     case "object": {
       const label = escapeHtml(value.label);
-      if (value.entries.length === 0 && value.more === 0) return `<span class="nb-label">${label} {}</span>`;
-      if (value.entries.length === 0) return `<span class="nb-label">${label} {…}</span>`;
+      if (value.entries.length === 0) {
+        return `<span class="nb-label">${label} ${value.more ? "{…}" : "{}"}</span>`;
+      }
       const items = value.entries
-        .map(({ key, value: v }) => `<li><span class="nb-key">${escapeHtml(key)}</span>: ${renderInspected(v, false)}</li>`)
+        .map((e) => {
+          const key = `<span class="nb-key">${escapeHtml(e.key)}</span>`;
+          return `<li>${key}: ${renderInspected(e.value, false)}</li>`;
+        })
         .join("");
       const more = value.more > 0 ? `<li class="nb-more">… ${value.more} more</li>` : "";
-      return `<details class="nb-tree"${open ? " open" : ""}><summary>${label}</summary><ul>${items}${more}</ul></details>`;
+      const tag = `<details class="nb-tree"${open ? " open" : ""}>`;
+      return `${tag}<summary>${label}</summary><ul>${items}${more}</ul></details>`;
     }
   }
 }
 
+// SVG pieces of the loss chart: a label, and an axis line.
+function svgText(x: number, y: number, content: string, anchor = "start"): string {
+  const attributes = `x="${x}" y="${y}" text-anchor="${anchor}" font-size="10" fill="currentColor"`;
+  return `<text ${attributes}>${escapeHtml(content)}</text>`;
+}
+
+function svgAxis(x1: number, y1: number, x2: number, y2: number): string {
+  const ends = `x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}"`;
+  return `<line ${ends} stroke="currentColor" stroke-opacity="0.4"/>`;
+}
+
 // The loss curve of a training run, drawn as a small SVG line chart.
 function lossChart(history: ProgressPoint[], epochs: number | null): string {
-  const width = 320;
-  const height = 120;
-  const left = 44;
-  const right = 8;
-  const top = 18;
-  const bottom = 22;
+  const [width, height] = [320, 120];
+  const [left, right, top, bottom] = [44, 8, 18, 22];
   const first = history[0];
   const last = history[history.length - 1];
   const maxEpoch = Math.max(epochs ?? 0, last.epoch, first.epoch + 1);
   const minEpoch = first.epoch;
   const losses = history.map((p) => p.loss).filter(Number.isFinite);
   const maxLoss = Math.max(...losses, 1e-12);
-  const x = (epoch: number) => left + ((epoch - minEpoch) / (maxEpoch - minEpoch)) * (width - left - right);
-  const y = (loss: number) => top + (1 - Math.min(loss, maxLoss) / maxLoss) * (height - top - bottom);
+  const x = (epoch: number) =>
+    left + ((epoch - minEpoch) / (maxEpoch - minEpoch)) * (width - left - right);
+  const y = (loss: number) =>
+    top + (1 - Math.min(loss, maxLoss) / maxLoss) * (height - top - bottom);
   const points = history
     .filter((p) => Number.isFinite(p.loss))
     .map((p) => `${x(p.epoch).toFixed(1)},${y(p.loss).toFixed(1)}`)
@@ -99,24 +117,26 @@ function lossChart(history: ProgressPoint[], epochs: number | null): string {
     `Training loss by epoch: ${formatNumber(first.loss)} at epoch ${first.epoch}, ` +
     `${formatNumber(last.loss)} at epoch ${last.epoch}.`;
   const axisY = height - bottom;
+  const size = `viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"`;
   return (
-    `<svg class="nb-loss" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(label)}">` +
-    `<line x1="${left}" y1="${axisY}" x2="${width - right}" y2="${axisY}" stroke="currentColor" stroke-opacity="0.4"/>` +
-    `<line x1="${left}" y1="${top}" x2="${left}" y2="${axisY}" stroke="currentColor" stroke-opacity="0.4"/>` +
-    `<text x="${left - 4}" y="${top + 4}" text-anchor="end" font-size="10" fill="currentColor">${escapeHtml(formatNumber(maxLoss))}</text>` +
-    `<text x="${left - 4}" y="${axisY}" text-anchor="end" font-size="10" fill="currentColor">0</text>` +
-    `<text x="${left - 4}" y="10" font-size="10" fill="currentColor">↑ loss</text>` +
-    `<text x="${left}" y="${height - 6}" font-size="10" fill="currentColor">${minEpoch}</text>` +
-    `<text x="${width - right}" y="${height - 6}" text-anchor="end" font-size="10" fill="currentColor">${maxEpoch}</text>` +
-    `<text x="${(left + width - right) / 2}" y="${height - 6}" text-anchor="middle" font-size="10" fill="currentColor">epoch →</text>` +
-    `<polyline class="nb-loss-line" points="${points}" fill="none" stroke="currentColor" stroke-width="1.5"/>` +
-    `</svg>`
+    `<svg class="nb-loss" ${size} role="img" aria-label="${escapeHtml(label)}">` +
+    svgAxis(left, axisY, width - right, axisY) +
+    svgAxis(left, top, left, axisY) +
+    svgText(left - 4, top + 4, formatNumber(maxLoss), "end") +
+    svgText(left - 4, axisY, "0", "end") +
+    svgText(left - 4, 10, "↑ loss") +
+    svgText(left, height - 6, String(minEpoch)) +
+    svgText(width - right, height - 6, String(maxEpoch), "end") +
+    svgText((left + width - right) / 2, height - 6, "epoch →", "middle") +
+    `<polyline class="nb-loss-line" points="${points}" fill="none" stroke="currentColor" ` +
+    `stroke-width="1.5"/></svg>`
   );
 }
 
 /** One line saying where a training run is: "epoch 12/50 · loss 0.2134 · accuracy 94%". */
 export function progressText(output: Extract<Output, { kind: "progress" }>): string {
-  const parts = [`epoch ${output.epoch}${output.epochs ? `/${output.epochs}` : ""}`, `loss ${formatNumber(output.loss)}`];
+  const of = output.epochs ? `/${output.epochs}` : "";
+  const parts = [`epoch ${output.epoch}${of}`, `loss ${formatNumber(output.loss)}`];
   if (output.accuracy !== null) parts.push(`accuracy ${formatNumber(output.accuracy * 100)}%`);
   return parts.join(" · ");
 }
@@ -129,11 +149,13 @@ function renderError(output: Extract<Output, { kind: "error" }>): string {
   let snippet = "";
   if (output.excerpt !== null && output.line !== null) {
     const gutter = `${output.line} | `;
-    const caret = output.column !== null ? `\n${" ".repeat(gutter.length + output.column - 1)}^` : "";
+    const caret =
+      output.column !== null ? `\n${" ".repeat(gutter.length + output.column - 1)}^` : "";
     snippet = `<pre>${escapeHtml(gutter + output.excerpt + caret)}</pre>`;
   }
   return (
-    `<div class="nb-error" data-phase="${output.phase}"><p><strong>${escapeHtml(output.name)}</strong>: ` +
+    `<div class="nb-error" data-phase="${output.phase}">` +
+    `<p><strong>${escapeHtml(output.name)}</strong>: ` +
     `${escapeHtml(output.message)}${escapeHtml(where)}</p>${snippet}</div>`
   );
 }
@@ -142,7 +164,8 @@ function renderError(output: Extract<Output, { kind: "error" }>): string {
 export function renderOutput(output: Output): string {
   switch (output.kind) {
     case "text":
-      return `<pre class="nb-text${output.stream ? ` nb-${output.stream}` : ""}">${escapeHtml(output.text)}</pre>`;
+      const stream = output.stream ? ` nb-${output.stream}` : "";
+      return `<pre class="nb-text${stream}">${escapeHtml(output.text)}</pre>`;
     case "value":
       return `<div class="nb-value">${renderInspected(output.value, true)}</div>`;
     case "table":
@@ -153,7 +176,8 @@ export function renderOutput(output: Output): string {
       return renderError(output);
     case "progress":
       return (
-        `<div class="nb-training"><p class="nb-training-text">${escapeHtml(progressText(output))}</p>` +
+        `<div class="nb-training">` +
+        `<p class="nb-training-text">${escapeHtml(progressText(output))}</p>` +
         `${output.history.length ? lossChart(output.history, output.epochs) : ""}</div>`
       );
   }

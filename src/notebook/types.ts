@@ -51,7 +51,7 @@ export type TableCell = number | string | null;
 
 /** Everything a run can show. `kind` tells which; every field is plain data. */
 export type Output =
-  /** Plain text: a string value, or a line from `console.log` (`stream` says which console call). */
+  /** Plain text: a string value, or a line from `console.log` (`stream`: which console call). */
   | { kind: "text"; text: string; stream?: "log" | "info" | "warn" | "error" }
   /** Any other value, as a tree the reader can open. */
   | { kind: "value"; value: Inspected }
