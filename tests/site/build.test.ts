@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { parseHTML } from "linkedom";
 import { describe, expect, inject, test } from "vitest";
@@ -23,7 +24,7 @@ describe.skipIf(!siteBuilt)("the built book", () => {
     expect(list.map(({ file }) => file.slice(0, 2))).toEqual(
       ["00", "01", "02", "03", "04", "05", "06", "07", "08", "09"],
     );
-    const sidebar = [...page("").querySelectorAll("nav.sidebar a, #starlight__sidebar a")].map(
+    const sidebar = [...page(list[0].slug).querySelectorAll("nav.sidebar a")].map(
       (a) => a.getAttribute("href"),
     );
     expect(sidebar).toEqual(list.map(({ slug }) => `${BASE}${slug}/`));
@@ -38,13 +39,27 @@ describe.skipIf(!siteBuilt)("the built book", () => {
     const formulas = source.match(/\$\$[\s\S]+?\$\$|\$[^$\n]+\$/g) ?? [];
     expect(doc.querySelectorAll(".katex").length).toBeGreaterThanOrEqual(formulas.length);
     expect(doc.querySelectorAll(".katex-error").length).toBe(0);
-    expect(body!.textContent).not.toMatch(/\$\$|\\frac|\\sum/);
+    // The prose (not code, not KaTeX's MathML source) has no TeX left over.
+    const prose = body!.cloneNode(true) as Element;
+    for (const el of prose.querySelectorAll("annotation, script, pre, code, .expressive-code")) {
+      el.remove();
+    }
+    expect(prose.textContent).not.toMatch(/\$\$|\\frac|\\sum/);
     // At least one figure drawn as SVG, and every figure says what it shows.
     const svgs = [...body!.querySelectorAll("svg")].filter((svg) => !svg.closest("a, button"));
     expect(svgs.length, `${slug} has no SVG figure`).toBeGreaterThan(0);
-    for (const figure of body!.querySelectorAll("figure")) {
-      const labelled = figure.querySelector("[role=img][aria-label], [role=img][aria-labelledby]");
-      expect(labelled, `a figure in ${slug} has no text alternative`).toBeTruthy();
+    // (Expressive Code draws code blocks as `figure.frame`: those are code, not figures.)
+    for (const figure of body!.querySelectorAll("figure:not(.frame)")) {
+      const labelled =
+        figure.matches("[aria-label]") ||
+        figure.querySelector("[role=img][aria-label], [role=img][aria-labelledby], svg[aria-label]");
+      expect(labelled, `a figure in ${slug} has no text alternative: ${figure.outerHTML.slice(0, 300)}`).toBeTruthy();
+    }
+    // Charts drawn by cells say what they show too (Plot's `ariaLabel` option).
+    for (const svg of body!.querySelectorAll(".nb-output svg")) {
+      if (svg.parentElement?.closest("svg") || svg.closest("[aria-label], figure[aria-labelledby]")) continue;
+      if (svg.closest(".plot-d6a7b5-swatches, [class*=swatch]")) continue;
+      expect(svg.getAttribute("aria-label"), `a cell chart in ${slug} has no aria-label: ${svg.outerHTML.slice(0, 300)}`).toBeTruthy();
     }
     // It opens with its objectives and ends with a self-check.
     expect(doc.querySelector(".chapter-objectives li")).toBeTruthy();
@@ -91,6 +106,14 @@ describe.skipIf(!siteBuilt)("the built book", () => {
   test("has a search index", () => {
     expect(readdirSync(join(SITE_DIR, "pagefind"))).toContain("pagefind.js");
   });
+});
+
+test("the KaTeX stylesheet the site ships is the KaTeX that renders the formulas", () => {
+  // Two versions name their size classes differently: subscripts then print full size.
+  const version = (from: string) =>
+    JSON.parse(readFileSync(createRequire(from).resolve("katex/package.json"), "utf8")).version;
+  const rehypeKatex = createRequire(import.meta.url).resolve("rehype-katex");
+  expect(version(rehypeKatex)).toBe(version(import.meta.url));
 });
 
 describe("a chapter with a bad frontmatter field", () => {

@@ -5,7 +5,7 @@ import { extname, join, normalize, resolve } from "node:path";
 
 /** Tests build and serve the book under this sub-path, the harder way to host it. */
 export const BASE = "/book/";
-export const SITE_DIR = resolve("test-output/site");
+export const SITE_DIR = resolve(process.env.TEST_SITE_DIR ?? "test-output/site");
 
 /** Runs `astro build` into `outDir` with the given base path; returns its output and status. */
 export function buildSite(outDir: string, base: string, extraEnv: Record<string, string> = {}) {
