@@ -131,6 +131,13 @@ export function runCells(chapter: string, cells: AuthoredCell[]): Promise<Chapte
   return run;
 }
 
+/**
+ * How long a cell may run at build time (ms; CELL_TIMEOUT_MS overrides). A cell still waiting
+ * then is stopped through its signal and fails the build, rather than hanging it. (A loop that
+ * never awaits cannot be interrupted: mark such a cell `norun`.)
+ */
+export const CELL_TIMEOUT_MS = Number(process.env.CELL_TIMEOUT_MS ?? 120_000);
+
 async function runFresh(chapter: string, cells: AuthoredCell[]): Promise<ChapterRun> {
   const kernel = await createNodeKernel();
   const runs: CellRun[] = [];
@@ -141,7 +148,30 @@ async function runFresh(chapter: string, cells: AuthoredCell[]): Promise<Chapter
       runs.push({ cell, result: null, html: "", hash });
       continue;
     }
-    const result = await kernel.run({ id: cell.options.id, source: cell.source });
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<null>((done) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        done(null);
+      }, CELL_TIMEOUT_MS);
+    });
+    const running = kernel.run({ id: cell.options.id, source: cell.source }, {
+      signal: controller.signal,
+    });
+    const result = await Promise.race([running, timeout]);
+    clearTimeout(timer);
+    if (!result) {
+      problems.push({
+        cellId: cell.options.id,
+        line: cell.fenceLine,
+        column: 1,
+        message:
+          `${chapter}: cell "${cell.options.id}" (line ${cell.fenceLine}) did not finish within ` +
+          `${CELL_TIMEOUT_MS / 1000} s; make it faster, or mark it "norun"`,
+      });
+      break; // the kernel is still busy with it: later cells cannot run
+    }
     const problem = problemOf(chapter, cell, result);
     if (problem) problems.push(problem);
     runs.push({ cell, result, html: renderOutputs(result.outputs), hash });

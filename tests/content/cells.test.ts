@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { runChapterFile } from "../../src/notebook/node-host.ts";
 
 // The chapters, as the build finds them (drafts start with "_").
@@ -35,6 +35,25 @@ describe("every cell of every chapter runs", () => {
         message:
           'broken-chapter.mdx: cell "meant-to-throw" (line 22) is marked throws but ran without ' +
           'an error; remove "throws" or make it throw',
+      },
+    ]);
+  });
+
+  it("runChapterFile() fails a cell that does not finish in time, and stops the chapter there", async () => {
+    process.env.CELL_TIMEOUT_MS = "300";
+    vi.resetModules();
+    const host = await import("../../src/notebook/node-host.ts");
+    delete process.env.CELL_TIMEOUT_MS;
+    const run = await host.runChapterFile("tests/content/fixtures/slow-chapter.mdx");
+    expect(run.cells.map((c) => c.cell.options.id)).toEqual(["quick"]);
+    expect(run.problems).toEqual([
+      {
+        cellId: "forever",
+        line: 9,
+        column: 1,
+        message:
+          'slow-chapter.mdx: cell "forever" (line 9) did not finish within 0.3 s; ' +
+          'make it faster, or mark it "norun"',
       },
     ]);
   });
