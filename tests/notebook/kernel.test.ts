@@ -153,6 +153,14 @@ describe("createKernel", () => {
     expect(values(after.outputs)).toEqual(["1"]);
   });
 
+  it("run() reports an error thrown inside a module at the cell line that called it", async () => {
+    const modules = { lib: { fail: () => { throw new RangeError("lr must be positive"); } } };
+    const k = createKernel({ modules });
+    const source = 'import { fail } from "lib";\nconst ok = 1;\n  fail();';
+    const [error] = (await k.run({ id: "a", source })).outputs;
+    expect(error).toMatchObject({ name: "RangeError", message: "lr must be positive", line: 3, column: 3 });
+  });
+
   it("run() reports errors thrown after an await at the cell's line", async () => {
     const result = await kernel().run({ id: "a", source: "await null;\nthrow new RangeError(\"too far\");" });
     expect(result.outputs[0]).toMatchObject({ kind: "error", name: "RangeError", message: "too far", line: 2 });
