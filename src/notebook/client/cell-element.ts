@@ -32,8 +32,15 @@ function readOptions(raw: string | undefined): CellOptions {
   } catch {
     // Not JSON: a list of flags.
   }
-  for (const flag of raw.split(/[\s,]+/)) if (flag in options) options[flag as keyof CellOptions] = true;
+  for (const flag of raw.split(/[\s,]+/)) {
+    if (flag in options) options[flag as keyof CellOptions] = true;
+  }
   return options;
+}
+
+// A printable key without a modifier: the reader means to type.
+function isTyping(event: KeyboardEvent): boolean {
+  return event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey;
 }
 
 // One storage notice per page is enough: the reader learns it once.
@@ -150,7 +157,9 @@ export class NbCell extends HTMLElement implements CellView {
 
   #listen(): void {
     this.addEventListener("click", (event) => {
-      const target = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-action]");
+      const target = (event.target as HTMLElement).closest<HTMLButtonElement>(
+        "button[data-action]",
+      );
       if (!target || !this.contains(target)) return;
       const action = target.dataset.action;
       if (action === "run") void this.run();
@@ -175,7 +184,7 @@ export class NbCell extends HTMLElement implements CellView {
       if (event.key === "Enter" && event.shiftKey) {
         event.preventDefault();
         void this.run();
-      } else if (event.key === "Enter" || (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey)) {
+      } else if (event.key === "Enter" || isTyping(event)) {
         // An edit key: open the editor (the key starts the editing session, it is not typed).
         event.preventDefault();
         void this.edit(true);
@@ -231,22 +240,28 @@ export class NbCell extends HTMLElement implements CellView {
     if (result === "saved" || storageWarned) return;
     storageWarned = true;
     const why =
-      result === "full" ? "this browser's storage for the book is full" : "this browser does not allow the book to store data";
-    this.#notice("storage", `Editing works, but your edits won't be kept after you leave: ${why}.`, "warn");
+      result === "full"
+        ? "this browser's storage for the book is full"
+        : "this browser does not allow the book to store data";
+    const text = `Editing works, but your edits won't be kept after you leave: ${why}.`;
+    this.#notice("storage", text, "warn");
   }
 
   #restoreEdit(): void {
     const found = loadEdit(this.#chapter, this.cellId, this.#hash);
     if (found.kind === "corrupt") {
       clearEdit(this.#chapter, this.cellId);
-      this.#notice("corrupt", "Your saved edits for this cell could not be read, so they were ignored.", "warn");
+      const text = "Your saved edits for this cell could not be read, so they were ignored.";
+      this.#notice("corrupt", text, "warn");
       return;
     }
     if (found.kind !== "edit" || !this.#editable()) return;
     this.#code = found.edit.code;
     // The author's highlighted code would mislead until the editor shows the reader's.
     if (this.#codeBlock) this.#codeBlock.hidden = true;
-    this.#setStatus("Your edited code (saved in this browser). The output below is from the author's code.");
+    this.#setStatus(
+      "Your edited code (saved in this browser). The output below is from the author's code.",
+    );
     if (found.outdated) {
       this.#notice(
         "outdated",
@@ -268,7 +283,8 @@ export class NbCell extends HTMLElement implements CellView {
     editor.replace(code);
     // The link's code is not the reader's edit until they change it.
     clearEdit(this.#chapter, this.cellId);
-    this.#notice("shared", "Loaded from a link: press Run to run it. The output below is still the author's.", "info");
+    const text = "Loaded from a link: press Run to run it. The output below is still the author's.";
+    this.#notice("shared", text, "info");
     this.scrollIntoView({ block: "start" });
     this.#buttons.get("run")?.focus({ preventScroll: true });
   }
@@ -320,7 +336,8 @@ export class NbCell extends HTMLElement implements CellView {
     }
     this.#notice(
       "share",
-      copied ? "Link copied. It opens this page with your code in this cell (nothing runs until Run)." : "Copy this link: it opens this page with your code in this cell (nothing runs until Run).",
+      `${copied ? "Link copied." : "Copy this link:"} It opens this page with your code in this ` +
+        "cell (nothing runs until Run).",
       "info",
       [],
       field,
@@ -354,7 +371,9 @@ export class NbCell extends HTMLElement implements CellView {
       column.append(heading, pre);
       grid.append(column);
     }
-    this.#notice("compare", "Lines only in the author's code are marked in red, lines only in yours in green.", "info", [["Close", () => this.#notice("compare", null)]], grid);
+    const text = "Lines only in the author's code are marked in red, lines only in yours in green.";
+    const close: [string, () => void] = ["Close", () => this.#notice("compare", null)];
+    this.#notice("compare", text, "info", [close], grid);
   }
 
   /** Runs the cell (after the earlier cells it needs) in the page's kernel. */
@@ -373,7 +392,7 @@ export class NbCell extends HTMLElement implements CellView {
     if (state === "idle") this.#progress?.remove(), (this.#progress = null);
   }
 
-  /** Streams a long run's progress: a bar, a line of numbers, a live chart (sanitized by the caller). */
+  /** Streams a long run's progress: a bar, a line of numbers, a live chart (already sanitized). */
   showProgress(progress: Progress, chart: DocumentFragment | null): void {
     if (!this.#progress) {
       this.#progress = document.createElement("div");

@@ -12,7 +12,7 @@ export interface CellNames {
   references: readonly string[];
 }
 
-// For each cell, the earlier cells it reads from: for every name, the last earlier cell declaring it.
+// The earlier cells a cell reads from: for each name, the last earlier cell declaring it.
 function providers(cells: readonly CellNames[], index: number): number[] {
   const found = new Set<number>();
   for (const name of cells[index].references) {

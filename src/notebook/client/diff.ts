@@ -3,7 +3,7 @@
  * reader's copy. Cells are short, so the quadratic table is fine.
  */
 
-/** One line of a diff: in both texts, only in the first ("removed") or only in the second ("added"). */
+/** One line of a diff: in both texts, only in the first ("removed") or the second ("added"). */
 export interface DiffLine {
   kind: "same" | "removed" | "added";
   text: string;
@@ -14,10 +14,13 @@ export function lineDiff(before: string, after: string): DiffLine[] {
   const a = before.split("\n");
   const b = after.split("\n");
   // common[i][j]: length of the longest common subsequence of a[i..] and b[j..].
-  const common = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  const common = Array.from({ length: a.length + 1 }, () =>
+    new Array<number>(b.length + 1).fill(0),
+  );
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
-      common[i][j] = a[i] === b[j] ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
+      common[i][j] =
+        a[i] === b[j] ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
     }
   }
   const lines: DiffLine[] = [];

@@ -38,15 +38,25 @@ const highlight = HighlightStyle.define([
   { tag: [tags.number, tags.bool, tags.null], color: "var(--nb-tok-number)" },
   { tag: [tags.comment, tags.lineComment, tags.blockComment], color: "var(--nb-tok-comment)" },
   { tag: [tags.typeName, tags.className], color: "var(--nb-tok-type)" },
-  { tag: [tags.function(tags.variableName), tags.function(tags.propertyName)], color: "var(--nb-tok-function)" },
+  {
+    tag: [tags.function(tags.variableName), tags.function(tags.propertyName)],
+    color: "var(--nb-tok-function)",
+  },
   { tag: tags.propertyName, color: "var(--nb-tok-property)" },
   { tag: tags.operator, color: "var(--nb-tok-operator)" },
 ]);
 
 const theme = EditorView.theme({
   "&": { fontSize: "0.875rem", backgroundColor: "var(--nb-code-bg)", color: "var(--nb-code-fg)" },
-  ".cm-content": { fontFamily: "var(--__sl-font-mono, ui-monospace, monospace)", caretColor: "var(--nb-code-fg)" },
-  ".cm-gutters": { backgroundColor: "var(--nb-code-bg)", color: "var(--nb-tok-comment)", border: "none" },
+  ".cm-content": {
+    fontFamily: "var(--__sl-font-mono, ui-monospace, monospace)",
+    caretColor: "var(--nb-code-fg)",
+  },
+  ".cm-gutters": {
+    backgroundColor: "var(--nb-code-bg)",
+    color: "var(--nb-tok-comment)",
+    border: "none",
+  },
   ".cm-activeLine, .cm-activeLineGutter": { backgroundColor: "var(--nb-active-line)" },
   "&.cm-focused": { outline: "2px solid var(--sl-color-accent)", outlineOffset: "2px" },
   "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection": {

@@ -26,6 +26,9 @@ export class KernelRestarted extends Error {
 /** How long a stopped run may keep the worker busy before it is terminated (ms). */
 export const WATCHDOG_MS = 1000;
 
+/** A cell's names as the kernel's analysis found them. */
+type Analyzed = CellNames & { error?: string };
+
 interface Pending {
   resolve(result: RunResult): void;
   reject(error: Error): void;
@@ -62,7 +65,7 @@ export class KernelHost {
   #runs = 0;
   #requests = 0;
   #pending = new Map<number, Pending>();
-  #analyses = new Map<number, (cells: (CellNames & { error?: string })[]) => void>();
+  #analyses = new Map<number, Pick<Pending, "reject"> & { resolve(cells: Analyzed[]): void }>();
   #watchdogs = new Map<number, ReturnType<typeof setTimeout>>();
   #onRestart: () => void;
 
@@ -87,7 +90,7 @@ export class KernelHost {
     // A late message from a worker that was replaced belongs to nobody.
     if (from !== this.#current) return;
     if (message.type === "analysis") {
-      this.#analyses.get(message.request)?.(message.cells);
+      this.#analyses.get(message.request)?.resolve(message.cells);
       this.#analyses.delete(message.request);
     } else if (message.type === "progress") {
       this.#pending.get(message.run)?.onProgress?.(message.progress);
@@ -146,24 +149,21 @@ export class KernelHost {
     this.#watchdogs.clear();
     const pending = [...this.#pending.values()];
     this.#pending.clear();
+    const analyses = [...this.#analyses.values()];
     this.#analyses.clear();
+    for (const analysis of analyses) analysis.reject(new KernelRestarted());
     this.#current = this.#standby ?? this.#spawn();
     this.#standby = this.#spawn();
     for (const run of pending) run.reject(new KernelRestarted());
     this.#onRestart();
   }
 
-  /** Sets a kernel input variable (for example the pixels of a drawn digit). */
-  async input(name: string, value: unknown): Promise<void> {
-    this.#post(await this.#kernel(), { type: "input", name, value });
-  }
-
   /** What each cell declares and references, found by the kernel core's analysis. */
-  async analyze(cells: { id: string; code: string }[]): Promise<(CellNames & { error?: string })[]> {
+  async analyze(cells: { id: string; code: string }[]): Promise<Analyzed[]> {
     const request = ++this.#requests;
     const worker = await this.#kernel();
-    const answer = new Promise<(CellNames & { error?: string })[]>((resolve) => {
-      this.#analyses.set(request, resolve);
+    const answer = new Promise<Analyzed[]>((resolve, reject) => {
+      this.#analyses.set(request, { resolve, reject });
     });
     this.#post(worker, { type: "analyze", request, cells });
     return answer;

@@ -40,6 +40,8 @@ function cells(): CellView[] {
 
 function enqueue(job: () => Promise<void>): void {
   queue = queue.then(job).catch((error: unknown) => {
+    // A restart already told the reader what happened.
+    if (error instanceof KernelRestarted) return;
     announce(`Something went wrong while running cells: ${(error as Error).message}`);
   });
 }
@@ -162,16 +164,7 @@ function restarted(): void {
   }
   const again = lost.length > 0 ? ` Run again: ${lost.map((id) => `"${id}"`).join(", ")}.` : "";
   announce(
-    `Cell "${culprit ?? "?"}" did not stop, so the kernel was restarted and its variables are gone.${again}`,
+    `Cell "${culprit ?? "?"}" did not stop, so the kernel was restarted and its variables ` +
+      `are gone.${again}`,
   );
-}
-
-/** Sets a kernel input (e.g. a drawn digit) and re-runs the cells that read it. */
-export async function setInput(name: string, value: unknown): Promise<void> {
-  await host.input(name, value);
-  const all = cells();
-  const names = await analyze(all);
-  for (const [j, entry] of names.entries()) {
-    if (entry.references.includes(name) && ran.has(entry.id)) run(all[j]);
-  }
 }

@@ -14,9 +14,7 @@ export type ToWorker =
   /** Ask run `run` to stop at its next await (training loops check between batches). */
   | { type: "stop"; run: number }
   /** Find what each cell declares and references (nothing runs). */
-  | { type: "analyze"; request: number; cells: { id: string; code: string }[] }
-  /** Set a kernel input variable (e.g. the digit the reader drew). */
-  | { type: "input"; name: string; value: unknown };
+  | { type: "analyze"; request: number; cells: { id: string; code: string }[] };
 
 /** Progress of a long run, streamed while it works. */
 export interface Progress {

@@ -18,11 +18,11 @@ export function shareUrl(pageUrl: string, cellId: string, code: string): string 
   return url.href;
 }
 
-/** Reads a fragment such as `#cell=xor&code=…`; anything else that names `cell=` is "malformed". */
+/** Reads a fragment such as `#cell=xor&code=…`; a broken one that names `cell=` is "malformed". */
 export function parseShareFragment(hash: string): SharedCell {
   const fragment = hash.startsWith("#") ? hash.slice(1) : hash;
   if (!/(^|&)(cell|code)=/.test(fragment)) return { kind: "none" };
-  // The compressed code uses only URI-safe characters (and "+"), so split by hand, not URLSearchParams.
+  // The code uses URI-safe characters and "+" (a space to URLSearchParams): split by hand.
   const fields = new Map<string, string>();
   for (const part of fragment.split("&")) {
     const at = part.indexOf("=");
@@ -30,7 +30,9 @@ export function parseShareFragment(hash: string): SharedCell {
   }
   const cell = fields.get("cell");
   const packed = fields.get("code");
-  if (!cell) return { kind: "malformed", reason: "the link names no cell (expected #cell=<id>&code=…)" };
+  if (!cell) {
+    return { kind: "malformed", reason: "the link names no cell (expected #cell=<id>&code=…)" };
+  }
   if (!packed) return { kind: "malformed", reason: `the link carries no code for cell "${cell}"` };
   let code: string | null = null;
   try {

@@ -1,6 +1,7 @@
 /**
  * Saved edits: the reader's copy of a cell, kept in localStorage per chapter and cell, tied to a
- * hash of the author's source so a changed chapter can say "your copy is based on an older version".
+ * hash of the author's source, so a changed chapter can say "your copy is based on an older
+ * version".
  */
 
 /** What is kept for one edited cell. */
@@ -31,7 +32,7 @@ export function editKey(chapter: string, cellId: string): string {
   return `${PREFIX}${chapter}:${cellId}`;
 }
 
-/** A short, stable hash of a source text (FNV-1a, 32 bits, hex): cheap and good enough to notice a change. */
+/** A short, stable hash of a text (FNV-1a, 32 bits, hex): enough to notice a change. */
 export function sourceHash(text: string): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
@@ -41,7 +42,7 @@ export function sourceHash(text: string): string {
   return (hash >>> 0).toString(16).padStart(8, "0");
 }
 
-// localStorage itself can throw (blocked cookies, sandboxed frames): every access goes through here.
+// localStorage itself can throw (blocked cookies, sandboxed frames): access goes through here.
 function store(): Storage | null {
   try {
     const storage = globalThis.localStorage;
@@ -65,7 +66,7 @@ function isSavedEdit(value: unknown): value is SavedEdit {
   );
 }
 
-/** The reader's saved copy of a cell, whether it is based on an older author source, or "corrupt". */
+/** The reader's saved copy of a cell and whether it is based on an older source, or "corrupt". */
 export function loadEdit(chapter: string, cellId: string, authorHash: string): LoadResult {
   const key = editKey(chapter, cellId);
   let raw: string | null;
