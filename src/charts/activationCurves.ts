@@ -3,7 +3,7 @@ import * as Plot from "@observablehq/plot";
 import { activationByName } from "./activations.ts";
 import { checkDomain, samples } from "./checks.ts";
 import { fmt, listing } from "./format.ts";
-import type { ChartSpec } from "./spec.ts";
+import { labelled, type ChartSpec } from "./spec.ts";
 import { axisRoom, chartStyle, defaults, palette } from "./theme.ts";
 
 /** Options of {@link activationCurves}. */
@@ -67,7 +67,7 @@ export function activationCurves(options: ActivationCurvesOptions = {}): ChartSp
     row: Math.floor(k / columns),
   }));
 
-  return {
+  return labelled({
     options: {
       width: layout === "grid" && columns > 1 ? defaults.width : defaults.width,
       height: layout === "grid" ? Math.max(defaults.height, 190 * rows + 40) : defaults.height,
@@ -104,7 +104,7 @@ export function activationCurves(options: ActivationCurvesOptions = {}): ChartSp
       ],
     },
     alt: activationAlt(functions, domain, layout),
-  };
+  });
 }
 
 function activationAlt(

@@ -4,7 +4,7 @@ import { checkNumber, samples } from "./checks.ts";
 import { costByName, descend, judge, minima } from "./descent.ts";
 import type { Cost, DescentStep, Minimum, Outcome } from "./descent.ts";
 import { fmt, plural } from "./format.ts";
-import type { ChartSpec } from "./spec.ts";
+import { labelled, type ChartSpec } from "./spec.ts";
 import { axisRoom, chartStyle, defaults, palette } from "./theme.ts";
 
 /** Options of {@link costCurve}. */
@@ -39,7 +39,7 @@ export function costCurve(options: CostCurveOptions = {}): ChartSpec {
   const found = minima(cost);
   const outcome = judge(path, found, cost);
   const domain = drawnDomain(cost, [path]);
-  return {
+  return labelled({
     options: {
       width: defaults.width,
       height: defaults.height + 40,
@@ -55,7 +55,7 @@ export function costCurve(options: CostCurveOptions = {}): ChartSpec {
       ],
     },
     alt: costAlt(found, path, lr, outcome),
-  };
+  });
 }
 
 // J's range over the drawn weights, with room under the lowest minimum for its label.

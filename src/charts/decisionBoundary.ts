@@ -3,7 +3,7 @@ import * as Plot from "@observablehq/plot";
 import { checkPoints } from "./checks.ts";
 import type { LabelledPoint } from "./decisionLine.ts";
 import { fmt, plural } from "./format.ts";
-import type { ChartSpec } from "./spec.ts";
+import { labelled, type ChartSpec } from "./spec.ts";
 import { axisRoom, chartStyle, defaults, palette } from "./theme.ts";
 
 /** A model as the chart sees it: the probability of class 1 at a point. */
@@ -49,7 +49,7 @@ export function decisionBoundary(options: DecisionBoundaryOptions): ChartSpec {
   const correct = points.filter((p) => predicted(p) === p.label);
   const share = grid.cells.filter((c) => c.p >= 0.5).length / grid.cells.length;
 
-  return {
+  return labelled({
     options: {
       width: defaults.width,
       height: defaults.width * 0.75,
@@ -105,7 +105,7 @@ export function decisionBoundary(options: DecisionBoundaryOptions): ChartSpec {
         ? ` and classifies ${correct.length} of ${plural(points.length, "point")} correctly ` +
           `(${fmt((100 * correct.length) / points.length, 0)}%).`
         : "."),
-  };
+  });
 }
 
 // Calls the model and checks its answer is a probability.

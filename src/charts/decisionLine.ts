@@ -2,7 +2,7 @@
 import * as Plot from "@observablehq/plot";
 import { checkNumber, checkPoints } from "./checks.ts";
 import { fmt, plural } from "./format.ts";
-import type { ChartSpec } from "./spec.ts";
+import { labelled, type ChartSpec } from "./spec.ts";
 import { axisRoom, chartStyle, defaults, palette } from "./theme.ts";
 
 /** A labelled point in the plane. */
@@ -48,7 +48,7 @@ export function decisionLine(options: DecisionLineOptions): ChartSpec {
   const rows = points.map((p) => ({ ...p, kind: p.label === 1 ? "class 1" : "class 0" }));
   const correct = points.filter((p) => (z(p.x1, p.x2) > 0 ? 1 : 0) === p.label).length;
 
-  return {
+  return labelled({
     options: {
       ...squareUnits(xDomain, yDomain),
       style: chartStyle,
@@ -82,7 +82,7 @@ export function decisionLine(options: DecisionLineOptions): ChartSpec {
       ],
     },
     alt: `${lineSentence(w1, w2, b)} ${pointsSentence(points.length, correct)}`,
-  };
+  });
 }
 
 // Equal units on both axes (so the line's slope looks right) unless that makes a freak shape.

@@ -1,7 +1,7 @@
 // Small images (handwritten digits) in a grid, each with its label and the model's prediction.
 import * as Plot from "@observablehq/plot";
 import { listing } from "./format.ts";
-import type { ChartSpec } from "./spec.ts";
+import { labelled, type ChartSpec } from "./spec.ts";
 import { chartStyle, palette } from "./theme.ts";
 
 /** Options of {@link digitGrid}. */
@@ -55,7 +55,7 @@ export function digitGrid(options: DigitGridOptions): ChartSpec {
   });
   const totalW = columns * cellW - width * gap;
   const totalH = rows * cellH;
-  return {
+  return labelled({
     options: {
       width: Math.round(totalW * scale) + 8,
       height: Math.round(totalH * scale) + 8,
@@ -86,7 +86,7 @@ export function digitGrid(options: DigitGridOptions): ChartSpec {
       ],
     },
     alt: digitsAlt(count, width, height, columns, labels, predictions),
-  };
+  });
 }
 
 // Up to 6 per row keeps the grid under 600px, so a phone shrinks it rather than scrolling it;

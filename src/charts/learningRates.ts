@@ -11,7 +11,7 @@ import {
 } from "./costCurve.ts";
 import { costs, descend, judge, minima } from "./descent.ts";
 import { fmt } from "./format.ts";
-import type { ChartSpec } from "./spec.ts";
+import { labelled, type ChartSpec } from "./spec.ts";
 import { axisRoom, chartStyle } from "./theme.ts";
 
 /** Options of {@link learningRates}. */
@@ -54,7 +54,7 @@ export function learningRates(options: LearningRatesOptions = {}): ChartSpec {
     runs.map((run) => run.path),
   );
   const panels = runs.map((run) => run.panel);
-  return {
+  return labelled({
     options: {
       width: 720,
       height: 300,
@@ -81,5 +81,5 @@ export function learningRates(options: LearningRatesOptions = {}): ChartSpec {
           return `With α = ${fmt(run.lr, 4)} (${run.role}), ${how}`;
         })
         .join(" "),
-  };
+  });
 }

@@ -1,6 +1,6 @@
 // Training progress: loss (and accuracy, when recorded) per epoch.
 import * as Plot from "@observablehq/plot";
-import type { ChartSpec } from "./spec.ts";
+import { labelled, type ChartSpec } from "./spec.ts";
 import { fmt } from "./format.ts";
 import { axisRoom, chartStyle, defaults, palette } from "./theme.ts";
 
@@ -44,7 +44,7 @@ export function lossCurve(history: HistoryEntry[]): ChartSpec {
     { metric: "loss", text: "loss" },
     ...(hasAccuracy ? [{ metric: "accuracy", text: "accuracy" }] : []),
   ];
-  return {
+  return labelled({
     options: {
       width: defaults.width,
       height: hasAccuracy ? defaults.height + 120 : defaults.height - 40,
@@ -73,7 +73,7 @@ export function lossCurve(history: HistoryEntry[]): ChartSpec {
       ],
     },
     alt: lossAlt(history, finite, withAccuracy),
-  };
+  });
 }
 
 function lossAlt(history: HistoryEntry[], finite: HistoryEntry[], acc: HistoryEntry[]): string {

@@ -2,7 +2,7 @@
 import * as Plot from "@observablehq/plot";
 import { checkDomain, checkNumber, checkNumbers } from "./checks.ts";
 import { fmt, listing } from "./format.ts";
-import type { ChartSpec } from "./spec.ts";
+import { labelled, type ChartSpec } from "./spec.ts";
 import { axisRoom, chartStyle, defaults, palette } from "./theme.ts";
 
 /** Options of {@link neuronResponse}. */
@@ -42,10 +42,10 @@ export function neuronResponse(options: NeuronResponseOptions = {}): ChartSpec {
   );
   const domain = checkDomain("neuronResponse", options.domain ?? lineDefaults.domain);
   const lines = weights.map((w) => ({ key: `w = ${fmt(w)}`, slope: w, intercept: 0 }));
-  return {
+  return labelled({
     options: linesOptions(lines, domain, "a = w·x"),
     alt: `${responseIntro(weights, domain)} ${responseFacts(weights)}`,
-  };
+  });
 }
 
 /**
@@ -65,13 +65,13 @@ export function biasShift(options: BiasShiftOptions = {}): ChartSpec {
   ];
   const bs = listing(biases.map((b) => fmt(b)));
   const sameSlope = biases.length > 1 ? "the same slope, shifted up or down by the bias" : "";
-  return {
+  return labelled({
     options: spec,
     alt:
       `Lines z = ${fmt(weight)}·x + b for x from ${fmt(domain[0])} to ${fmt(domain[1])} ` +
       `and b = ${bs}${sameSlope ? `: ${sameSlope}` : ""}. ` +
       `Each line crosses the vertical axis (x = 0) at its bias: z = ${bs}.`,
-  };
+  });
 }
 
 type Line = { key: string; slope: number; intercept: number };

@@ -1,6 +1,6 @@
 // The perceptron learning rule's progress: how many training points it got wrong in each epoch.
 import * as Plot from "@observablehq/plot";
-import type { ChartSpec } from "./spec.ts";
+import { labelled, type ChartSpec } from "./spec.ts";
 import { fmt, plural } from "./format.ts";
 import { axisRoom, chartStyle, defaults, palette } from "./theme.ts";
 
@@ -32,7 +32,7 @@ export function perceptronMistakes(options: PerceptronMistakesOptions): ChartSpe
   const most = Math.max(1, ...mistakes);
   const yStep = Math.max(1, Math.ceil(most / 5));
   const yTicks = Array.from({ length: Math.floor(most / yStep) + 1 }, (_, i) => i * yStep);
-  return {
+  return labelled({
     options: {
       width: defaults.width,
       height: defaults.height - 40,
@@ -49,7 +49,7 @@ export function perceptronMistakes(options: PerceptronMistakesOptions): ChartSpe
       ],
     },
     alt: mistakesAlt(mistakes),
-  };
+  });
 }
 
 function mistakesAlt(mistakes: number[]): string {

@@ -13,6 +13,14 @@ export type ChartSpec = {
   alt: string;
 };
 
+/**
+ * Makes a ChartSpec whose options also carry the alt text as Plot's `ariaLabel`, so a cell that
+ * draws `Plot.plot(spec.options)` itself still gets a chart that says what it shows.
+ */
+export function labelled(spec: ChartSpec): ChartSpec {
+  return { options: { ariaLabel: spec.alt, ...spec.options }, alt: spec.alt };
+}
+
 /** Options for {@link renderChart}. */
 export type RenderOptions = {
   /**
