@@ -61,7 +61,7 @@ describe.skipIf(!siteUrl)("every page in Chromium", () => {
       } finally {
         await context.close();
       }
-    });
+    }, 150_000);
   }
 
   test.each(pages())("%s reads at phone width without sideways scrolling", async (path) => {
@@ -82,7 +82,7 @@ describe.skipIf(!siteUrl)("every page in Chromium", () => {
     } finally {
       await context.close();
     }
-  });
+  }, 120_000);
 
   test("the mobile menu opens and lists the chapters", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
@@ -102,9 +102,11 @@ describe.skipIf(!siteUrl)("every page in Chromium", () => {
     try {
       const { page, problems } = await open(context, "");
       await page.getByRole("button", { name: "Search" }).click();
-      await page.getByRole("searchbox").fill("backpropagation");
+      const input = page.locator("dialog .pagefind-ui__search-input");
+      await input.waitFor({ timeout: 15_000 });
+      await input.fill("backpropagation");
       const result = page.locator(".pagefind-ui__result-link").first();
-      await result.waitFor({ timeout: 15_000 });
+      await result.waitFor({ timeout: 20_000 });
       expect(await result.getAttribute("href")).toContain(new URL(siteUrl).pathname);
       await result.click();
       await page.waitForLoadState("networkidle");
