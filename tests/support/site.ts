@@ -11,7 +11,8 @@ export const SITE_DIR = resolve(process.env.TEST_SITE_DIR ?? "test-output/site")
 export function buildSite(outDir: string, base: string, extraEnv: Record<string, string> = {}) {
   const astro = resolve("node_modules/astro/bin/astro.mjs");
   const result = spawnSync(process.execPath, [astro, "build", "--outDir", outDir], {
-    env: { ...process.env, BASE_PATH: base, ...extraEnv },
+    // Vitest sets NODE_ENV=test, which makes Astro build dev-only fallbacks (no search).
+    env: { ...process.env, NODE_ENV: "production", BASE_PATH: base, ...extraEnv },
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
