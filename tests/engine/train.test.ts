@@ -106,7 +106,6 @@ describe("train", () => {
     const batchMs = (times.at(-1)! - times[0]) / (2 * 94);
     expect(reports.filter((p) => p.batch < p.batches).length).toBeGreaterThan(0);
     expect(Math.max(...gaps)).toBeLessThan(250 + 3 * batchMs + 250);
-    expect(Math.max(...gaps)).toBeLessThan(30 * batchMs);
     expect(reports.at(-1)).toMatchObject({ epoch: 2, epochs: 2, batch: 94, batches: 94 });
     expect(ticks).toBeGreaterThan(0);
   });
