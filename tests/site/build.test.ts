@@ -117,7 +117,7 @@ test("the KaTeX stylesheet the site ships is the KaTeX that renders the formulas
   expect(version(rehypeKatex)).toBe(version(import.meta.url));
 });
 
-describe("a chapter with a bad frontmatter field", () => {
+describe("a small book built at the root path", () => {
   const work = resolve("test-output/bad-book");
 
   function buildWith(chapter: string) {
@@ -131,7 +131,19 @@ describe("a chapter with a bad frontmatter field", () => {
     });
   }
 
-  test("fails the build, naming the file and the field (order not a number)", () => {
+  test("a good chapter builds, with links from /", () => {
+    const { status, output } = buildWith(
+      "---\ntitle: Fine\norder: 3\nobjectives:\n  - See that a good chapter builds.\n---\n" +
+        "The sum $z = \\sum_i w_i x_i$.\n",
+    );
+    expect(status, output.slice(-3000)).toBe(0);
+    const html = readFileSync(join(work, "dist", "broken-chapter", "index.html"), "utf8");
+    expect(html).toContain('href="/broken-chapter/"');
+    expect(html).toContain('class="katex"');
+    expect(html).not.toContain("/book/");
+  }, 120_000);
+
+  test("a bad frontmatter field fails the build, naming the file and the field (order)", () => {
     const { status, output } = buildWith(
       "---\ntitle: Broken\norder: three\nobjectives:\n  - Notice the broken field.\n---\nText.\n",
     );
@@ -140,7 +152,7 @@ describe("a chapter with a bad frontmatter field", () => {
     expect(output).toMatch(/order/);
   }, 120_000);
 
-  test("fails the build, naming the file and the field (objectives missing)", () => {
+  test("a missing field fails the build, naming the file and the field (objectives)", () => {
     const { status, output } = buildWith("---\ntitle: Broken\norder: 3\n---\nText.\n");
     expect(status).not.toBe(0);
     expect(output).toContain("03-broken-chapter.mdx");
