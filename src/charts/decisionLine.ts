@@ -193,7 +193,7 @@ function sideLabels(
   const top = corners.reduce((a, c) => (c.z > a.z ? c : a));
   const bottom = corners.reduce((a, c) => (c.z < a.z ? c : a));
   const labels = [
-    ...(top.z > 0 ? [{ ...top, text: "z > 0: output 1" }] : []),
+    ...(top.z > 0 ? [{ ...top, text: "z ≥ 0: output 1" }] : []),
     ...(bottom.z < 0 ? [{ ...bottom, text: "z < 0: output 0" }] : []),
   ];
   return labels.map((l) =>
