@@ -1,5 +1,5 @@
 // Losses: one number that says how far the predictions are from the targets (lower is better).
-import { Tensor, gradOf } from "./tensor.ts";
+import { Tensor, gradOf, softmaxRowsInto } from "./tensor.ts";
 import { describe } from "./value.ts";
 
 /** What a loss compares predictions with: a Tensor or rows of the pred's shape, or class labels. */
@@ -83,17 +83,12 @@ export function softmaxCrossEntropy(pred: Tensor, target: Target): Tensor {
   const [z, rows, cols] = [source.data, source.rows, source.cols];
   const probs = new Float64Array(z.length);
   const out = new Tensor(1, 1, undefined, [source], "softmax-ce");
+  // −log softmax(z)ⱼ = logSumExp(z) − zⱼ: exact even where the probability underflows
+  const logSums = softmaxRowsInto(probs, z, rows, cols);
   let total = 0;
   for (let r = 0; r < rows; r++) {
-    const start = r * cols;
-    let max = -Infinity;
-    for (let j = start; j < start + cols; j++) max = Math.max(max, z[j]);
-    let sum = 0;
-    for (let j = start; j < start + cols; j++) sum += probs[j] = Math.exp(z[j] - max);
-    const logSum = max + Math.log(sum);
-    for (let j = start; j < start + cols; j++) {
-      probs[j] /= sum;
-      if (t[j] !== 0) total += t[j] * (logSum - z[j]);
+    for (let j = r * cols; j < (r + 1) * cols; j++) {
+      if (t[j] !== 0) total += t[j] * (logSums[r] - z[j]);
     }
   }
   out.data[0] = total / rows;

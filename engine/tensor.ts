@@ -458,8 +458,17 @@ export function addInto(out: Float64Array, g: Float64Array): void {
   for (let i = 0; i < g.length; i++) out[i] += g[i];
 }
 
-/** Softmax of each row of x[rows×cols] into out (the row's largest is subtracted first). */
-export function softmaxRowsInto(out: Float64Array, x: Float64Array, rows: number, cols: number) {
+/**
+ * Softmax of each row of x[rows×cols] into out (the row's largest is subtracted first). Returns
+ * each row's log-sum-exp, log Σⱼ e^xⱼ, so a loss can take exact logs of tiny probabilities.
+ */
+export function softmaxRowsInto(
+  out: Float64Array,
+  x: Float64Array,
+  rows: number,
+  cols: number,
+): Float64Array {
+  const logSums = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     const start = r * cols;
     let max = -Infinity;
@@ -467,5 +476,7 @@ export function softmaxRowsInto(out: Float64Array, x: Float64Array, rows: number
     let total = 0;
     for (let j = start; j < start + cols; j++) total += out[j] = Math.exp(x[j] - max);
     for (let j = start; j < start + cols; j++) out[j] /= total;
+    logSums[r] = max + Math.log(total);
   }
+  return logSums;
 }
