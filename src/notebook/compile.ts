@@ -1,20 +1,31 @@
 /**
- * Compiling a cell: TypeScript → JavaScript (sucrase strips the types and keeps every line where
- * it was), then a scope analysis (acorn) that finds the cell's top-level declarations and free
- * references and rewrites them as properties of the kernel's shared scope. That rewrite is what
- * lets a later cell read `net`, and a cell declaring `const net` run twice.
+ * Compiling a cell (Observable Framework's model): a cell becomes
+ * `async function (a, b, …) { …its body, unchanged…; return { x, y }; }`, whose parameters are
+ * the names it reads from other cells and whose result holds the names it declares. sucrase strips
+ * the TypeScript types (keeping every line where it was, with a source map for exact columns);
+ * acorn parses the result; a small scope analysis finds what the cell declares, reads and assigns.
+ * The body is never rewritten: imports move to the function's first line, and the value of a last
+ * expression statement is handed to the kernel by wrapping that one expression.
  */
 import { transform } from "sucrase";
 import { parse } from "acorn";
 
-/** The kernel's globals: a cell reads them as plain names. */
-export const KERNEL_GLOBALS = ["display", "progress", "signal", "console"] as const;
+/** The kernel's globals: a cell reads them as plain names; each run gets its own. */
+export const KERNEL_GLOBALS = [
+  "display",
+  "progress",
+  "signal",
+  "view",
+  "Inputs",
+  "tex",
+  "console",
+] as const;
 
-/** The shared scope object in compiled code (stripped from error messages). */
-export const SCOPE = "__scope";
+/** The parameter through which compiled code reaches the kernel (imports, the cell's value). */
+const NB = "__nb";
 
-// Standard JavaScript globals: not counted as references a cell takes from other cells.
-const STANDARD_GLOBALS = new Set(
+// Standard JavaScript globals: never inputs a cell takes from other cells.
+export const STANDARD_GLOBALS: ReadonlySet<string> = new Set(
   (
     "globalThis Infinity NaN undefined eval isFinite isNaN parseFloat parseInt decodeURI " +
     "decodeURIComponent encodeURI encodeURIComponent Array ArrayBuffer BigInt BigInt64Array " +
@@ -24,7 +35,8 @@ const STANDARD_GLOBALS = new Set(
     "Uint8Array Uint8ClampedArray Uint16Array Uint32Array URIError WeakMap WeakRef WeakSet " +
     "AggregateError Atomics JSON Math Reflect Intl setTimeout clearTimeout setInterval " +
     "clearInterval queueMicrotask structuredClone performance URL URLSearchParams TextEncoder " +
-    "TextDecoder AbortController AbortSignal DOMException Iterator arguments"
+    "TextDecoder AbortController AbortSignal DOMException Iterator arguments " +
+    "requestAnimationFrame cancelAnimationFrame"
   ).split(" "),
 );
 
@@ -40,40 +52,48 @@ export class CellSyntaxError extends Error {
   }
 }
 
-/** One `import … from "module"` of a cell. */
+/** A place in a cell's source (line and column from 1). */
+export interface Place {
+  line: number;
+  column: number;
+}
+
+/** One `import … from "module"` of a cell; its names are local to the cell. */
 export interface CellImport {
   module: string;
   /** Local name → imported name (`*` for a namespace import, `default` for a default import). */
-  names: { local: string; imported: string; line: number; column: number }[];
-  /** Where the module's name is in the cell (line and column from 1, for errors). */
+  names: ({ local: string; imported: string } & Place)[];
+  /** Where the module's name is in the cell. */
   line: number;
   column: number;
 }
 
 /** A compiled cell. */
 export interface CompiledCell {
-  /** A JavaScript expression: an async function of (__nb, __scope, ...the kernel globals). */
+  /**
+   * A JavaScript function expression: `async function (...params, __nb)`, returning an object of
+   * the declared names. `params` are `reads` then the kernel globals the cell uses.
+   */
   code: string;
+  /** The function's parameters before `__nb`, in order. */
+  params: string[];
+  /** Top-level names the cell declares (its outputs). Imports are local and not among them. */
   declares: string[];
-  references: string[];
+  /** Where each top-level declaration is (not for `var`s declared inside blocks). */
+  declaresAt: Record<string, Place>;
+  /** Free names the cell reads: names of other cells, or nobody's (an error when it runs). */
+  reads: string[];
+  /** Where each read name first appears in the cell. */
+  readAt: Record<string, Place>;
+  /** Read names used only as `typeof name`: nobody declaring them is not an error. */
+  softReads: string[];
+  /** Free names the cell assigns (never allowed: a cell changes only its own names). */
+  assigns: ({ name: string } & Place)[];
   imports: CellImport[];
+  /** True when the cell ends with an expression statement, whose value it shows. */
+  hasValue: boolean;
   /** Maps a line and column of `code` back to the cell's source (both from 1). */
-  position(line: number, column: number): { line: number; column: number };
-}
-
-/** What the compiler needs to know about the kernel when it compiles a cell for running. */
-export interface CompileContext {
-  /** Names earlier cells declared (read as `__scope.name`). */
-  known: ReadonlySet<string>;
-  /** Shown in stack traces: `//# sourceURL=<sourceURL>`. */
-  sourceURL: string;
-}
-
-// A replacement of compiled[start, end) by text; an insertion when start === end.
-interface Edit {
-  start: number;
-  end: number;
-  text: string;
+  position(line: number, column: number): Place;
 }
 
 // A lexical scope: its names; `top` for the cell's own top level.
@@ -86,29 +106,93 @@ interface Scope {
 
 type Node = { type: string; start: number; end: number; [key: string]: any };
 
-/** Strips TypeScript types; syntax errors become a CellSyntaxError at the right offset. */
-export function stripTypes(source: string): string {
-  try {
-    return transform(source, {
-      transforms: ["typescript"],
-      // A cell may import a name only for later cells: keep every import.
-      keepUnusedImports: true,
-      disableESTransforms: true,
-    }).code;
-  } catch (error) {
-    const e = error as { message?: string; pos?: number };
-    const message = String(e.message ?? error).replace(/\s*\(\d+:\d+\)$/, "");
-    throw new CellSyntaxError(message, lineColumn(source, typeof e.pos === "number" ? e.pos : 0));
+/** The line and column (from 1) of an offset in a text. */
+export function lineColumn(text: string, offset: number): Place {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      start = i + 1;
+    }
   }
+  return { line, column: offset - start + 1 };
 }
 
-function parseModule(js: string): Node {
+function syntaxMessage(error: unknown): string {
+  const message = String((error as { message?: string }).message ?? error);
+  return message.replace(/\s*\(\d+:\d+\)$/, "");
+}
+
+/** Strips TypeScript types; returns the JavaScript and a map back to the source's columns. */
+export function stripTypes(source: string): { js: string; toSource: (at: Place) => Place } {
+  let result;
+  try {
+    result = transform(source, {
+      transforms: ["typescript"],
+      // A cell may import a type-less name it uses only in a comment: keep every import.
+      keepUnusedImports: true,
+      disableESTransforms: true,
+      sourceMapOptions: { compiledFilename: "cell.js" },
+      filePath: "cell.ts",
+    });
+  } catch (error) {
+    const pos = (error as { pos?: number }).pos;
+    throw new CellSyntaxError(syntaxMessage(error), lineColumn(source, pos ?? 0));
+  }
+  const segments = decodeMappings(result.sourceMap?.mappings ?? "");
+  const toSource = ({ line, column }: Place): Place => {
+    // The last segment at or before the column, on the same line (sucrase keeps lines).
+    const row = segments[line - 1] ?? [];
+    let best: number[] | null = null;
+    for (const segment of row) {
+      if (segment[0] <= column - 1) best = segment;
+      else break;
+    }
+    if (!best || best[2] !== line - 1) return { line, column };
+    return { line, column: best[3] + (column - 1 - best[0]) + 1 };
+  };
+  return { js: result.code, toSource };
+}
+
+// Source map "mappings" → per generated line, [generatedColumn, source, sourceLine, sourceColumn].
+function decodeMappings(mappings: string): number[][][] {
+  const lines: number[][][] = [];
+  const state = [0, 0, 0, 0];
+  for (const text of mappings.split(";")) {
+    const row: number[][] = [];
+    state[0] = 0;
+    for (const segment of text.split(",")) {
+      if (!segment) continue;
+      const values: number[] = [];
+      let value = 0;
+      let shift = 0;
+      for (const char of segment) {
+        const digit = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(
+          char,
+        );
+        value += (digit & 31) << shift;
+        if (digit & 32) shift += 5;
+        else {
+          values.push(value & 1 ? -(value >>> 1) : value >>> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      for (let i = 0; i < values.length && i < 4; i++) state[i] += values[i];
+      if (values.length >= 4) row.push([...state]);
+    }
+    lines.push(row);
+  }
+  return lines;
+}
+
+function parseModule(js: string, toSource: (at: Place) => Place): Node {
   try {
     return parse(js, { ecmaVersion: "latest", sourceType: "module" }) as unknown as Node;
   } catch (error) {
-    const e = error as { message?: string; pos?: number };
-    const message = String(e.message ?? error).replace(/\s*\(\d+:\d+\)$/, "");
-    throw new CellSyntaxError(message, lineColumn(js, typeof e.pos === "number" ? e.pos : 0));
+    const pos = (error as { pos?: number }).pos ?? 0;
+    throw new CellSyntaxError(syntaxMessage(error), toSource(lineColumn(js, pos)));
   }
 }
 
@@ -142,7 +226,7 @@ function isFunction(node: Node): boolean {
   );
 }
 
-// The children of a node, in source order, skipping what never holds references.
+// The child nodes of a node, in source order.
 function children(node: Node): Node[] {
   const out: Node[] = [];
   for (const key in node) {
@@ -157,52 +241,60 @@ function children(node: Node): Node[] {
   return out;
 }
 
+const BLOCK_SCOPES = new Set([
+  "ForStatement",
+  "ForInStatement",
+  "ForOfStatement",
+  "SwitchStatement",
+  "CatchClause",
+  "StaticBlock",
+]);
+
 // Pass 1: make the scopes and put every declared name in the scope it belongs to.
 function declareScopes(program: Node): Map<Node, Scope> {
   const scopes = new Map<Node, Scope>();
   const top: Scope = { parent: null, names: new Set(), functionScope: true, top: true };
   scopes.set(program, top);
+  const bodies = new Set<Node>();
   const functionOf = (scope: Scope) => {
     let s = scope;
     while (!s.functionScope && s.parent) s = s.parent;
     return s;
   };
-  const visit = (node: Node, scope: Scope) => {
-    let inner = scope;
+  const scope = (parent: Scope, functionScope: boolean): Scope => ({
+    parent,
+    names: new Set(),
+    functionScope,
+    top: false,
+  });
+  const visit = (node: Node, current: Scope) => {
+    let inner = current;
     if (isFunction(node)) {
-      inner = { parent: scope, names: new Set(), functionScope: true, top: false };
+      inner = scope(current, true);
       scopes.set(node, inner);
-      if (node.type === "FunctionDeclaration" && node.id) scope.names.add(node.id.name);
+      if (node.body.type === "BlockStatement") bodies.add(node.body);
+      if (node.type === "FunctionDeclaration" && node.id) current.names.add(node.id.name);
       if (node.type === "FunctionExpression" && node.id) inner.names.add(node.id.name);
       for (const param of node.params) {
         for (const id of patternNames(param)) inner.names.add(id.name);
       }
     } else if (node.type === "ClassDeclaration" || node.type === "ClassExpression") {
-      inner = { parent: scope, names: new Set(), functionScope: false, top: false };
+      inner = scope(current, false);
       scopes.set(node, inner);
-      if (node.id) (node.type === "ClassDeclaration" ? scope : inner).names.add(node.id.name);
-    } else if (
-      (node.type === "BlockStatement" && !isFunctionBody(node)) ||
-      node.type === "ForStatement" ||
-      node.type === "ForInStatement" ||
-      node.type === "ForOfStatement" ||
-      node.type === "SwitchStatement" ||
-      node.type === "CatchClause" ||
-      node.type === "StaticBlock"
-    ) {
-      const functionScope = node.type === "StaticBlock";
-      inner = { parent: scope, names: new Set(), functionScope, top: false };
+      if (node.id) (node.type === "ClassDeclaration" ? current : inner).names.add(node.id.name);
+    } else if ((node.type === "BlockStatement" && !bodies.has(node)) || BLOCK_SCOPES.has(node.type)) {
+      inner = scope(current, node.type === "StaticBlock");
       scopes.set(node, inner);
       if (node.type === "CatchClause" && node.param) {
         for (const id of patternNames(node.param)) inner.names.add(id.name);
       }
     } else if (node.type === "VariableDeclaration") {
-      const target = node.kind === "var" ? functionOf(scope) : scope;
+      const target = node.kind === "var" ? functionOf(current) : current;
       for (const d of node.declarations) {
         for (const id of patternNames(d.id)) target.names.add(id.name);
       }
     } else if (node.type === "ImportDeclaration") {
-      for (const s of node.specifiers) scope.names.add(s.local.name);
+      for (const s of node.specifiers) current.names.add(s.local.name);
     }
     for (const child of children(node)) visit(child, inner);
   };
@@ -210,252 +302,91 @@ function declareScopes(program: Node): Map<Node, Scope> {
   return scopes;
 }
 
-// A function's body block shares the function's scope (its params live there).
-function isFunctionBody(node: Node): boolean {
-  return node.__body === true;
-}
-
-function markFunctionBodies(node: Node) {
-  if (isFunction(node) && node.body.type === "BlockStatement") node.body.__body = true;
-  for (const child of children(node)) markFunctionBodies(child);
-}
-
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      start = i + 1;
-    }
-  }
-  return { line, column: offset - start + 1 };
-}
-
-/** The line and column (from 1) of an offset in a text. */
-export { lineColumn };
-
-// Replacement text that keeps the line breaks of the text it replaces.
-function keepLines(original: string, text: string): string {
-  return text + original.replace(/[^\n]/g, "");
-}
-
-/**
- * Compiles a cell for the kernel. Throws a CellSyntaxError (with the line and column in the cell)
- * when the cell does not parse or uses syntax cells do not support (`export`).
- */
-export function compileCell(source: string, context?: CompileContext): CompiledCell {
-  const js = stripTypes(source);
-  const program = parseModule(js);
-  markFunctionBodies(program);
-  const scopes = declareScopes(program);
-  const top = scopes.get(program)!;
-  const known = context?.known ?? new Set<string>();
-  const edits: Edit[] = [];
-  const references = new Set<string>();
-  const imports: CellImport[] = [];
-  const hoisted: string[] = [];
-  const scoped = (name: string) => `${SCOPE}.${name}`;
-
-  const resolve = (name: string, scope: Scope): "local" | "cell" | "free" => {
-    for (let s: Scope | null = scope; s; s = s.parent) {
-      if (s.names.has(name)) return s.top ? "cell" : "local";
-    }
-    return "free";
-  };
-
-  // An identifier read or written: where the name lives decides what it becomes.
-  type Use = "read" | "write" | "typeof";
-  const reference = (id: Node, scope: Scope, how: Use, shorthand: boolean) => {
-    const where = resolve(id.name, scope);
-    if (where === "local") return;
-    if (where === "free") {
-      const global =
-        STANDARD_GLOBALS.has(id.name) || (KERNEL_GLOBALS as readonly string[]).includes(id.name);
-      if (!global) references.add(id.name);
-      if (!known.has(id.name)) {
-        // Not declared by any cell yet: a read looks the name up when it runs (a later cell may
-        // declare it), with a clear error if nobody has.
-        if (how !== "read" || global || id.name in globalThis) return;
-        const lookup = `__nb.ref(${JSON.stringify(id.name)})`;
-        const text = shorthand ? `${id.name}: ${lookup}` : lookup;
-        edits.push({ start: id.start, end: id.end, text });
-        return;
-      }
-    }
-    const text = scoped(id.name);
-    edits.push({ start: id.start, end: id.end, text: shorthand ? `${id.name}: ${text}` : text });
-  };
-
-  // A pattern in a write position (assignment target or top-level declaration).
-  const writePattern = (pattern: Node, scope: Scope, shorthand = false) => {
+// Pass 2: every identifier that is read or written (or only asked its `typeof`), with its scope.
+function findUses(
+  program: Node,
+  scopes: Map<Node, Scope>,
+  use: (id: Node, scope: Scope, write: boolean, typeofOnly?: boolean) => void,
+): void {
+  const walkPattern = (pattern: Node, scope: Scope, write: boolean) => {
     switch (pattern.type) {
       case "Identifier":
-        reference(pattern, scope, "write", shorthand);
+        use(pattern, scope, write);
         break;
       case "ObjectPattern":
         for (const p of pattern.properties) {
-          if (p.type === "RestElement") writePattern(p.argument, scope);
+          if (p.type === "RestElement") walkPattern(p.argument, scope, write);
           else {
             if (p.computed) walk(p.key, scope);
-            writePattern(p.value, scope, p.shorthand);
+            walkPattern(p.value, scope, write);
           }
         }
         break;
       case "ArrayPattern":
-        for (const element of pattern.elements) if (element) writePattern(element, scope);
+        for (const element of pattern.elements) if (element) walkPattern(element, scope, write);
         break;
       case "RestElement":
-        writePattern(pattern.argument, scope);
+        walkPattern(pattern.argument, scope, write);
         break;
       case "AssignmentPattern":
-        writePattern(pattern.left, scope, shorthand);
+        walkPattern(pattern.left, scope, write);
         walk(pattern.right, scope);
         break;
       default:
-        walk(pattern, scope);
+        walk(pattern, scope); // a member expression as an assignment target
     }
   };
-
-  // Does a declaration bind names of the cell's top level?
-  const declaresCellNames = (node: Node, scope: Scope) =>
-    node.declarations.some((d: Node) =>
-      patternNames(d.id).some((id) => resolve(id.name, scope) === "cell"),
-    );
-
-  // A top-level `const/let/var`: `const a = 1, { b } = o` becomes
-  // `;(__scope.a = 1, { b: __scope.b } = o)`.
-  const topDeclaration = (node: Node, scope: Scope, inForHead: boolean) => {
-    const first = node.declarations[0];
-    const keyword = js.slice(node.start, first.start);
-    const opening = keepLines(keyword, inForHead ? "" : ";(");
-    edits.push({ start: node.start, end: first.start, text: opening });
-    for (const d of node.declarations) {
-      writePattern(d.id, scope);
-      if (d.init) walk(d.init, scope);
-      else if (!inForHead) edits.push({ start: d.id.end, end: d.id.end, text: " = undefined" });
-    }
-    if (!inForHead) {
-      const last = node.declarations[node.declarations.length - 1];
-      edits.push({ start: last.end, end: last.end, text: ")" });
-    }
-  };
-
   const walk = (node: Node, scope: Scope): void => {
-    const own = scopes.get(node);
-    const inner = own ?? scope;
+    const inner = scopes.get(node) ?? scope;
     switch (node.type) {
       case "Identifier":
-        reference(node, scope, "read", false);
+        use(node, scope, false);
         return;
-      case "ImportDeclaration": {
-        const module = String(node.source.value);
-        imports.push({
-          module,
-          ...lineColumn(js, node.source.start),
-          names: node.specifiers.map((s: Node) => ({
-            local: s.local.name,
-            imported:
-              s.type === "ImportNamespaceSpecifier"
-                ? "*"
-                : s.type === "ImportDefaultSpecifier"
-                  ? "default"
-                  : (s.imported.name ?? String(s.imported.value)),
-            ...lineColumn(js, s.start),
-          })),
-        });
-        const blank = keepLines(js.slice(node.start, node.end), "");
-        edits.push({ start: node.start, end: node.end, text: blank });
+      case "VariableDeclarator":
+        walkPattern(node.id, scope, false);
+        if (node.init) walk(node.init, scope);
         return;
-      }
-      case "ImportExpression":
-        throw new CellSyntaxError(
-          "A cell cannot import() a module at run time; " +
-            'import it at the top: import { … } from "engine"',
-          lineColumn(js, node.start),
-        );
-      case "ExportNamedDeclaration":
-      case "ExportDefaultDeclaration":
-      case "ExportAllDeclaration":
-        throw new CellSyntaxError(
-          "A cell cannot export: its top-level names are shared with later cells as they are; " +
-            "remove `export`",
-          lineColumn(js, node.start),
-        );
-      case "VariableDeclaration":
-        if (declaresCellNames(node, scope)) {
-          topDeclaration(node, scope, false);
-          return;
-        }
-        for (const d of node.declarations) {
-          walkPatternDefaults(d.id, scope);
-          if (d.init) walk(d.init, scope);
-        }
-        return;
-      case "ForStatement":
-      case "ForInStatement":
-      case "ForOfStatement": {
-        const head = node.type === "ForStatement" ? node.init : node.left;
-        if (head && head.type === "VariableDeclaration") {
-          if (declaresCellNames(head, inner)) topDeclaration(head, inner, true);
-          else for (const d of head.declarations) {
-            walkPatternDefaults(d.id, inner);
-            if (d.init) walk(d.init, inner);
-          }
-        } else if (head) {
-          if (node.type === "ForStatement") walk(head, inner);
-          else writePattern(head, inner);
-        }
-        for (const key of ["test", "update", "right", "body"]) {
-          if (node[key]) walk(node[key], inner);
-        }
-        return;
-      }
       case "FunctionDeclaration":
-        if (scope.top) hoisted.push(`${scoped(node.id.name)} = ${node.id.name};`);
-        walkFunction(node, inner);
-        return;
       case "FunctionExpression":
       case "ArrowFunctionExpression":
-        walkFunction(node, inner);
+        for (const param of node.params) walkPattern(param, inner, false);
+        if (node.body.type === "BlockStatement") for (const s of node.body.body) walk(s, inner);
+        else walk(node.body, inner);
         return;
       case "ClassDeclaration":
-        if (scope.top) {
-          edits.push({ start: node.start, end: node.start, text: `;${scoped(node.id.name)} = ` });
-          edits.push({ start: node.end, end: node.end, text: ";" });
-        }
-        walkClass(node, inner);
-        return;
       case "ClassExpression":
-        walkClass(node, inner);
+        if (node.superClass) walk(node.superClass, inner);
+        walk(node.body, inner);
         return;
       case "CatchClause":
-        if (node.param) walkPatternDefaults(node.param, inner);
+        if (node.param) walkPattern(node.param, inner, false);
         walk(node.body, inner);
         return;
       case "AssignmentExpression":
-        writePattern(node.left, scope);
+        walkPattern(node.left, scope, true);
         walk(node.right, scope);
         return;
       case "UpdateExpression":
-        if (node.argument.type === "Identifier") reference(node.argument, scope, "write", false);
+        if (node.argument.type === "Identifier") use(node.argument, scope, true);
         else walk(node.argument, scope);
         return;
       case "UnaryExpression":
         if (node.operator === "typeof" && node.argument.type === "Identifier") {
-          reference(node.argument, scope, "typeof", false);
+          use(node.argument, scope, false, true);
         } else walk(node.argument, scope);
+        return;
+      case "ForInStatement":
+      case "ForOfStatement":
+        if (node.left.type === "VariableDeclaration") walk(node.left, inner);
+        else walkPattern(node.left, inner, true);
+        walk(node.right, inner);
+        walk(node.body, inner);
         return;
       case "MemberExpression":
         walk(node.object, scope);
         if (node.computed) walk(node.property, scope);
         return;
       case "Property":
-        if (node.computed) walk(node.key, scope);
-        if (node.shorthand && node.value.type === "Identifier") {
-          reference(node.value, scope, "read", true);
-        } else walk(node.value, scope);
-        return;
       case "MethodDefinition":
       case "PropertyDefinition":
         if (node.computed) walk(node.key, scope);
@@ -464,6 +395,7 @@ export function compileCell(source: string, context?: CompileContext): CompiledC
       case "LabeledStatement":
         walk(node.body, scope);
         return;
+      case "ImportDeclaration":
       case "BreakStatement":
       case "ContinueStatement":
       case "MetaProperty":
@@ -477,102 +409,151 @@ export function compileCell(source: string, context?: CompileContext): CompiledC
         for (const child of children(node)) walk(child, inner);
     }
   };
+  for (const statement of program.body) walk(statement, scopes.get(program)!);
+}
 
-  // Defaults inside a local pattern may read names: `const { a = net } = o`.
-  const walkPatternDefaults = (pattern: Node, scope: Scope) => {
-    if (pattern.type === "AssignmentPattern") {
-      walkPatternDefaults(pattern.left, scope);
-      walk(pattern.right, scope);
-    } else if (pattern.type === "ObjectPattern") {
-      for (const p of pattern.properties) {
-        if (p.type === "RestElement") walkPatternDefaults(p.argument, scope);
-        else {
-          if (p.computed) walk(p.key, scope);
-          walkPatternDefaults(p.value, scope);
-        }
-      }
-    } else if (pattern.type === "ArrayPattern") {
-      for (const element of pattern.elements) if (element) walkPatternDefaults(element, scope);
-    } else if (pattern.type === "RestElement") walkPatternDefaults(pattern.argument, scope);
+/** Compiles a cell. Throws a CellSyntaxError (line and column in the cell) when it cannot. */
+export function compileCell(source: string, options: { sourceURL?: string } = {}): CompiledCell {
+  const { js, toSource } = stripTypes(source);
+  const program = parseModule(js, toSource);
+  const scopes = declareScopes(program);
+  const top = scopes.get(program)!;
+  const at = (offset: number) => toSource(lineColumn(js, offset));
+
+  // Imports: local to the cell, bound on the function's first line.
+  const imports: CellImport[] = [];
+  const local = new Set<string>();
+  for (const node of program.body as Node[]) {
+    if (node.type === "ImportDeclaration") {
+      if (node.importKind === "type") continue;
+      imports.push({
+        module: String(node.source.value),
+        ...at(node.source.start),
+        names: node.specifiers.map((s: Node) => ({
+          local: s.local.name,
+          imported:
+            s.type === "ImportNamespaceSpecifier"
+              ? "*"
+              : s.type === "ImportDefaultSpecifier"
+                ? "default"
+                : (s.imported.name ?? String(s.imported.value)),
+          ...at(s.start),
+        })),
+      });
+      for (const s of node.specifiers) local.add(s.local.name);
+    } else if (node.type.startsWith("Export")) {
+      throw new CellSyntaxError(
+        "A cell cannot export: its top-level names are shared with other cells as they are; " +
+          "remove `export`",
+        at(node.start),
+      );
+    }
+  }
+  const dynamicImport = (node: Node): Node | null => {
+    if (node.type === "ImportExpression") return node;
+    for (const child of children(node)) {
+      const found = dynamicImport(child);
+      if (found) return found;
+    }
+    return null;
   };
+  const dynamic = dynamicImport(program);
+  if (dynamic) {
+    throw new CellSyntaxError(
+      'A cell cannot import() a module at run time; import it at the top: import { … } from "engine"',
+      at(dynamic.start),
+    );
+  }
 
-  const walkFunction = (node: Node, inner: Scope) => {
-    for (const param of node.params) walkPatternDefaults(param, inner);
-    if (node.body.type === "BlockStatement") for (const s of node.body.body) walk(s, inner);
-    else walk(node.body, inner);
-  };
-
-  const walkClass = (node: Node, inner: Scope) => {
-    if (node.superClass) walk(node.superClass, inner);
-    walk(node.body, inner);
-  };
-
-  for (const statement of program.body) walk(statement, top);
+  // Free names: read (inputs) and written (errors); globals and the kernel's are not inputs.
+  const reads = new Map<string, Place>();
+  const hardReads = new Set<string>();
+  const assigns: ({ name: string } & Place)[] = [];
+  const kernel = new Set<string>();
+  findUses(program, scopes, (id, scope, write, typeofOnly = false) => {
+    for (let s: Scope | null = scope; s; s = s.parent) if (s.names.has(id.name)) return;
+    if (write) {
+      assigns.push({ name: id.name, ...at(id.start) });
+      return;
+    }
+    if ((KERNEL_GLOBALS as readonly string[]).includes(id.name)) kernel.add(id.name);
+    else if (!STANDARD_GLOBALS.has(id.name)) {
+      if (!reads.has(id.name)) reads.set(id.name, at(id.start));
+      if (!typeofOnly) hardReads.add(id.name);
+    }
+  });
+  const declares = [...top.names].filter((name) => !local.has(name));
+  const declaresAt: Record<string, Place> = {};
+  for (const node of program.body as Node[]) {
+    const ids =
+      node.type === "VariableDeclaration"
+        ? node.declarations.flatMap((d: Node) => patternNames(d.id))
+        : (node.type === "FunctionDeclaration" || node.type === "ClassDeclaration") && node.id
+          ? [node.id]
+          : [];
+    for (const id of ids) declaresAt[id.name] ??= at(id.start);
+  }
 
   // The value of a last expression statement is the cell's value.
-  const last = program.body[program.body.length - 1];
-  if (last && last.type === "ExpressionStatement" && !last.directive) {
-    const end = js[last.end - 1] === ";" ? last.end - 1 : last.end;
-    edits.push({ start: last.start, end: last.start, text: "return (" });
-    edits.push({ start: end, end, text: ")" });
+  const last = program.body[program.body.length - 1] as Node | undefined;
+  const hasValue = !!last && last.type === "ExpressionStatement" && !last.directive;
+  const open = `${NB}.value((`;
+  let body = js;
+  if (hasValue) {
+    const expression = last!.expression as Node;
+    body =
+      js.slice(0, expression.start) + open + js.slice(expression.start, expression.end) + "))" +
+      js.slice(expression.end);
   }
-
-  // Apply the edits, remembering where each one landed to map positions back.
-  // By position; an insertion goes before a replacement that starts at the same place.
-  edits.sort((a, b) => a.start - b.start || Number(a.end > a.start) - Number(b.end > b.start));
-  // Imports bind before anything runs, as in a module; then the hoisted functions.
-  const bindings = imports.flatMap(({ module, names }) =>
-    names.map(
-      ({ local, imported }) =>
-        `${scoped(local)} = __nb.import(${JSON.stringify(module)}, ${JSON.stringify(imported)});`,
-    ),
-  );
-  const prelude =
-    `(async function (__nb, ${SCOPE}, ${KERNEL_GLOBALS.join(", ")}) { "use strict"; ` +
-    [...bindings, ...hoisted].join(" ");
-  let body = "";
-  let at = 0;
-  const landed: { from: number; to: number; length: number; original: number }[] = [];
-  for (const edit of edits) {
-    if (edit.start < at) continue; // overlapping edits cannot happen; keep the first if they do
-    body += js.slice(at, edit.start);
-    landed.push({
-      from: edit.start,
-      to: prelude.length + body.length,
-      length: edit.text.length,
-      original: edit.end - edit.start,
-    });
-    body += edit.text;
-    at = edit.end;
+  // Blank the imports (keeping their lines) and bind them on the first line.
+  const blanks = (program.body as Node[])
+    .filter((node) => node.type === "ImportDeclaration")
+    .sort((a, b) => b.start - a.start);
+  const shift = hasValue ? open.length : 0;
+  for (const node of blanks) {
+    const text = js.slice(node.start, node.end).replace(/[^\n]/g, " ");
+    body = body.slice(0, node.start) + text + body.slice(node.end);
   }
-  body += js.slice(at);
-  const sourceURL = context?.sourceURL ?? "cell.js";
-  const code = `${prelude}${body}\n})\n//# sourceURL=${sourceURL}`;
-
-  const position = (line: number, column: number) => {
-    // Offset in code → offset in js (undo the edits) → line and column.
-    let offset = 0;
-    for (let l = 1; l < line; l++) offset = code.indexOf("\n", offset) + 1;
-    offset += column - 1;
-    let shift = prelude.length;
-    let jsOffset = offset - shift;
-    for (const edit of landed) {
-      if (offset < edit.to) break;
-      if (offset < edit.to + edit.length) {
-        jsOffset = edit.from;
-        break;
-      }
-      shift += edit.length - edit.original;
-      jsOffset = offset - shift;
+  const bindings = imports.map((entry, index) => {
+    const named = entry.names.filter((n) => n.imported !== "*");
+    const namespace = entry.names.find((n) => n.imported === "*");
+    const parts: string[] = [];
+    if (namespace) parts.push(`const ${namespace.local} = ${NB}.imports[${index}];`);
+    if (named.length) {
+      const fields = named.map((n) => `${JSON.stringify(n.imported)}: ${n.local}`);
+      parts.push(`const { ${fields.join(", ")} } = ${NB}.imports[${index}];`);
     }
-    return lineColumn(js, Math.max(0, Math.min(jsOffset, js.length)));
+    return parts.join(" ");
+  });
+  const params = [...reads.keys(), ...KERNEL_GLOBALS.filter((name) => kernel.has(name))];
+  const header =
+    `(async function (${[...params, NB].join(", ")}) { "use strict"; ${bindings.join(" ")}`;
+  const sourceURL = options.sourceURL ?? "cell.js";
+  const code =
+    `${header}\n${body}\nreturn { ${declares.join(", ")} };\n})\n//# sourceURL=${sourceURL}`;
+
+  const valueStart = hasValue ? lineColumn(js, (last!.expression as Node).start) : null;
+  const position = (line: number, column: number): Place => {
+    // Line 1 of `code` is the header: the cell's line n is line n + 1.
+    const jsLine = Math.max(1, line - 1);
+    let jsColumn = column;
+    if (valueStart && jsLine === valueStart.line && column > valueStart.column) {
+      jsColumn = Math.max(valueStart.column, column - shift);
+    }
+    return toSource({ line: jsLine, column: jsColumn });
   };
 
   return {
     code,
-    declares: [...top.names],
-    references: [...references],
+    params,
+    declares,
+    declaresAt,
+    reads: [...reads.keys()],
+    readAt: Object.fromEntries(reads),
+    softReads: [...reads.keys()].filter((name) => !hardReads.has(name)),
+    assigns,
     imports,
+    hasValue,
     position,
   };
 }

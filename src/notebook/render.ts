@@ -3,28 +3,11 @@
  * in the browser it is sanitized (DOMPurify) before it is inserted. Pure string work: no DOM.
  * Objects open with <details>, so everything can be read with JavaScript off.
  */
-import type { Inspected, Output, ProgressPoint, TableCell } from "./types.ts";
+import { escapeHtml, formatNumber } from "./format.ts";
+import { renderInput, type InputSpec, type InputValue } from "./inputs.ts";
+import type { Inspected, Output, TableCell } from "./types.ts";
 
-/** Escapes text for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
-
-/** A number as a table shows it: at most 4 significant digits, exponent when tiny or huge. */
-export function formatNumber(x: number): string {
-  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
-  if (!Number.isFinite(x)) return String(x);
-  const magnitude = Math.abs(x);
-  if (magnitude !== 0 && (magnitude < 1e-4 || magnitude >= 1e9)) {
-    return x.toExponential(3).replace(/\.?0+e/, "e");
-  }
-  return String(Number(x.toPrecision(4)));
-}
+export { escapeHtml, formatNumber };
 
 function tableCell(value: TableCell): string {
   if (typeof value === "number") {
@@ -84,55 +67,6 @@ function renderInspected(value: Inspected, open: boolean): string {
   }
 }
 
-// SVG pieces of the loss chart: a label, and an axis line.
-function svgText(x: number, y: number, content: string, anchor = "start"): string {
-  const attributes = `x="${x}" y="${y}" text-anchor="${anchor}" font-size="10" fill="currentColor"`;
-  return `<text ${attributes}>${escapeHtml(content)}</text>`;
-}
-
-function svgAxis(x1: number, y1: number, x2: number, y2: number): string {
-  const ends = `x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}"`;
-  return `<line ${ends} stroke="currentColor" stroke-opacity="0.4"/>`;
-}
-
-// The loss curve of a training run, drawn as a small SVG line chart.
-function lossChart(history: ProgressPoint[], epochs: number | null): string {
-  const [width, height] = [320, 120];
-  const [left, right, top, bottom] = [44, 8, 18, 22];
-  const first = history[0];
-  const last = history[history.length - 1];
-  const maxEpoch = Math.max(epochs ?? 0, last.epoch, first.epoch + 1);
-  const minEpoch = first.epoch;
-  const losses = history.map((p) => p.loss).filter(Number.isFinite);
-  const maxLoss = Math.max(...losses, 1e-12);
-  const x = (epoch: number) =>
-    left + ((epoch - minEpoch) / (maxEpoch - minEpoch)) * (width - left - right);
-  const y = (loss: number) =>
-    top + (1 - Math.min(loss, maxLoss) / maxLoss) * (height - top - bottom);
-  const points = history
-    .filter((p) => Number.isFinite(p.loss))
-    .map((p) => `${x(p.epoch).toFixed(1)},${y(p.loss).toFixed(1)}`)
-    .join(" ");
-  const label =
-    `Training loss by epoch: ${formatNumber(first.loss)} at epoch ${first.epoch}, ` +
-    `${formatNumber(last.loss)} at epoch ${last.epoch}.`;
-  const axisY = height - bottom;
-  const size = `viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"`;
-  return (
-    `<svg class="nb-loss" ${size} role="img" aria-label="${escapeHtml(label)}">` +
-    svgAxis(left, axisY, width - right, axisY) +
-    svgAxis(left, top, left, axisY) +
-    svgText(left - 4, top + 4, formatNumber(maxLoss), "end") +
-    svgText(left - 4, axisY, "0", "end") +
-    svgText(left - 4, 10, "↑ loss") +
-    svgText(left, height - 6, String(minEpoch)) +
-    svgText(width - right, height - 6, String(maxEpoch), "end") +
-    svgText((left + width - right) / 2, height - 6, "epoch →", "middle") +
-    `<polyline class="nb-loss-line" points="${points}" fill="none" stroke="currentColor" ` +
-    `stroke-width="1.5"/></svg>`
-  );
-}
-
 /** One line saying where a training run is: "epoch 12/50 · loss 0.2134 · accuracy 94%". */
 export function progressText(output: Extract<Output, { kind: "progress" }>): string {
   const of = output.epochs ? `/${output.epochs}` : "";
@@ -178,12 +112,37 @@ export function renderOutput(output: Output): string {
       return (
         `<div class="nb-training">` +
         `<p class="nb-training-text">${escapeHtml(progressText(output))}</p>` +
-        `${output.history.length ? lossChart(output.history, output.epochs) : ""}</div>`
+        `${output.chart ?? ""}</div>`
       );
+    case "input":
+      return renderInput(output.key, output.spec, output.value);
   }
 }
 
 /** A run's outputs as HTML, in order (empty string when there are none). */
 export function renderOutputs(outputs: readonly Output[]): string {
   return outputs.map(renderOutput).join("");
+}
+
+/**
+ * A run's outputs in the parts a page puts together: markup from the cell (to sanitize), and the
+ * controls the cell declared (made by the page itself from their plain data, with `renderInput`).
+ */
+export type OutputPart =
+  | { kind: "html"; html: string }
+  | { kind: "input"; key: string; spec: InputSpec; value: InputValue };
+
+export function outputParts(outputs: readonly Output[]): OutputPart[] {
+  const parts: OutputPart[] = [];
+  for (const output of outputs) {
+    if (output.kind === "input") {
+      parts.push({ kind: "input", key: output.key, spec: output.spec, value: output.value });
+      continue;
+    }
+    const html = renderOutput(output);
+    const last = parts.at(-1);
+    if (last?.kind === "html") last.html += html;
+    else parts.push({ kind: "html", html });
+  }
+  return parts;
 }

@@ -24,6 +24,8 @@ export interface CellOptions {
   throws: boolean;
 }
 
+import type { InputSpec, InputValue, TrainingSpeed } from "./inputs.ts";
+
 /** A value taken apart for display: primitives as text, objects as a tree to open. */
 export type Inspected =
   | {
@@ -51,6 +53,11 @@ export type TableCell = number | string | null;
 
 /** Everything a run can show. `kind` tells which; every field is plain data. */
 export type Output =
+  /**
+   * A control the cell declared with `view(Inputs.…)`: `key` (cell id and position) ties it to
+   * the value the page sends back; `value` is the value the cell's run started with.
+   */
+  | { kind: "input"; key: string; spec: InputSpec; value: InputValue }
   /** Plain text: a string value, or a line from `console.log` (`stream`: which console call). */
   | { kind: "text"; text: string; stream?: "log" | "info" | "warn" | "error" }
   /** Any other value, as a tree the reader can open. */
@@ -97,6 +104,8 @@ export type Output =
       accuracy: number | null;
       /** One entry per epoch reported (the last report of each epoch). */
       history: ProgressPoint[];
+      /** The loss (and accuracy) chart of the whole run, as HTML, once it ended. */
+      chart?: string;
     };
 
 /** One point of a training curve. */
@@ -115,39 +124,58 @@ export interface ProgressReport {
   [other: string]: unknown;
 }
 
-/** Streamed while a cell runs: each output as it appears, and each progress report. */
+/** Where a cell is. */
+export type CellStatus = "running" | "done" | "failed" | "stopped" | "blocked";
+
+/** What a kernel tells its host while cells run. */
 export type KernelEvent =
-  | { type: "output"; output: Output }
-  | { type: "progress"; progress: Extract<Output, { kind: "progress" }> };
+  /**
+   * A cell's run started ("running", no outputs yet), showed something (still "running"), or
+   * ended. `outputs` are all the run has shown so far. "blocked": it could not run because a
+   * name it reads is missing (`reason` says which cell failed); the host keeps its old output.
+   */
+  | {
+      type: "cell";
+      id: string;
+      run: number;
+      status: CellStatus;
+      outputs: Output[];
+      reason?: string;
+      durationMs: number;
+    }
+  /** A `progress(...)` report (not throttled: the host decides how often to show it). */
+  | { type: "progress"; id: string; run: number; progress: Extract<Output, { kind: "progress" }> }
+  /** Where a training under controls is: playing, paused at a step, or idle (not running). */
+  | { type: "training"; key: string; status: TrainingStatus };
 
-/** How one run ended. */
-export interface RunResult {
-  /** False when the cell threw (at compile or run time); its error is among `outputs`. */
-  ok: boolean;
-  /** True when the run's signal was aborted (Stop) before it finished. */
-  stopped: boolean;
-  outputs: Output[];
-  /** Top-level names the cell declares (imports included). */
-  declares: string[];
-  /** Free names the cell reads (standard globals and the kernel's globals left out). */
-  references: string[];
-  durationMs: number;
+/** A training under controls, as its controls show it. */
+export interface TrainingStatus {
+  state: "playing" | "paused" | "idle";
+  speed: TrainingSpeed;
+  /** The step it is at, when it has started. */
+  epoch: number | null;
+  batch: number | null;
+  batches: number | null;
 }
 
-/** What `analyze` finds in a cell without running it. */
-export interface Analysis {
+/** A command from a training's controls. */
+export type TrainingCommand =
+  | "play"
+  | "pause"
+  | "step-batch"
+  | "step-epoch"
+  | "reset"
+  | { speed: TrainingSpeed };
+
+/** What the kernel found in a cell when it was defined. */
+export interface CellInfo {
+  id: string;
+  /** Top-level names the cell declares. */
   declares: string[];
-  references: string[];
-  /** The syntax error, when the cell does not compile (declares and references are then empty). */
+  /** Names it reads from other cells. */
+  reads: string[];
+  /** Why it cannot run (a syntax error, a name two cells declare, a cycle …). */
   error?: Extract<Output, { kind: "error" }>;
-}
-
-/** Options of one run. */
-export interface RunOptions {
-  /** Called with each output and progress report as the cell runs. */
-  onEvent?: (event: KernelEvent) => void;
-  /** Aborted by Stop; the cell sees it as the `signal` global. */
-  signal?: AbortSignal;
 }
 
 /** The modules cells may import, by name: `{ engine: await import("engine/index.ts"), … }`. */
@@ -163,14 +191,39 @@ export interface KernelOptions {
   document?: unknown;
   /** Prefix of element ids in outputs, to keep build-time and browser outputs apart ("nb"). */
   idPrefix?: string;
+  /**
+   * True in the page's worker: inputs wait for the reader's new values, and trainings under
+   * controls wait for Play. False at build time: every input gives its value once, and every
+   * training runs to its end.
+   */
+  live?: boolean;
+  /** Receives everything the cells do. */
+  onEvent?: (event: KernelEvent) => void;
+  /** Draws a training's loss (and accuracy) by epoch as HTML, for the output of a run that ended. */
+  progressChart?: (history: ProgressPoint[], epochs: number | null) => string;
 }
 
-/** A notebook kernel: one shared scope where a chapter's cells run, in the order they are run. */
+/**
+ * A chapter's kernel: its cells, defined as a dataflow graph (Observable's runtime). A cell runs
+ * when it is asked to, or when a cell or input it reads changes.
+ */
 export interface Kernel {
-  /** Compile and run a cell in the shared scope. Never rejects: errors become outputs. */
-  run(cell: CellSource, options?: RunOptions): Promise<RunResult>;
-  /** What a cell declares and references, without running it. */
-  analyze(source: string): Analysis;
-  /** Forget every name the cells declared. */
-  reset(): void;
+  /**
+   * Defines the chapter's cells (all of them: a cell left out is removed). Cells whose source did
+   * not change are kept as they are; changed ones re-run if they had run. Nothing else runs.
+   * `inputs` are the controls' values by key (the page's), used when their cells run.
+   */
+  define(cells: CellSource[], inputs?: Record<string, unknown>): CellInfo[];
+  /** Runs these cells again, with the cells they read (if not computed yet) and their readers. */
+  run(ids: string[]): void;
+  /** A control's new value (its key is in its output); re-runs what reads it. */
+  input(key: string, value: unknown): void;
+  /** A command from a training's controls. */
+  control(key: string, command: TrainingCommand): void;
+  /** Stops a cell's run (every running cell without an id). */
+  stop(id?: string): void;
+  /** Resolves when no cell is running or waiting to run. */
+  idle(): Promise<void>;
+  /** Ends every run. */
+  dispose(): void;
 }

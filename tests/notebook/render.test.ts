@@ -63,26 +63,38 @@ describe("render", () => {
     );
   });
 
-  it("renderOutputs(outputs) shows a training run as a line of text and a labelled loss chart", () => {
+  it("renderOutputs(outputs) shows a training run as a line of text and its chart", () => {
+    const progress = {
+      kind: "progress" as const,
+      epoch: 2,
+      epochs: 4,
+      loss: 0.25,
+      accuracy: 0.875,
+      history: [
+        { epoch: 1, loss: 0.5, accuracy: 0.5 },
+        { epoch: 2, loss: 0.25, accuracy: 0.875 },
+      ],
+    };
+    expect(renderOutputs([progress])).toBe(
+      '<div class="nb-training"><p class="nb-training-text">epoch 2/4 · loss 0.25 · accuracy 87.5%</p></div>',
+    );
+    expect(renderOutputs([{ ...progress, chart: "<svg>chart</svg>" }])).toContain("</p><svg>chart</svg></div>");
+  });
+
+  it("renderOutputs(outputs) draws a control with a visible label, its value and its key", () => {
     const html = renderOutputs([
       {
-        kind: "progress",
-        epoch: 2,
-        epochs: 4,
-        loss: 0.25,
-        accuracy: 0.875,
-        history: [
-          { epoch: 1, loss: 0.5, accuracy: 0.5 },
-          { epoch: 2, loss: 0.25, accuracy: 0.875 },
-        ],
+        kind: "input",
+        key: "sliders:0",
+        spec: { type: "range", label: "weight <w₁>", min: -2, max: 2, step: 0.1, value: 0.5 },
+        value: 0.7,
       },
     ]);
-    expect(html).toContain("epoch 2/4 · loss 0.25 · accuracy 87.5%");
-    expect(html).toContain('role="img" aria-label="Training loss by epoch: 0.5 at epoch 1, 0.25 at epoch 2."');
-    // The x axis runs to the planned number of epochs: epoch 2 of 1..4 is a third of the way.
-    const points = /points="([^"]+)"/.exec(html)![1].split(" ").map((p) => p.split(",").map(Number));
-    expect(points[0]).toEqual([44, 18]);
-    expect(points[1][0]).toBeCloseTo(44 + (312 - 44) / 3, 0);
+    expect(html).toMatch(/^<div class="nb-input nb-input--range" data-key="sliders:0" data-sig="[0-9a-f]{14}" data-default="0.5">/);
+    expect(html).toContain('<label for="nb-in-sliders-0">weight &lt;w₁&gt;</label>');
+    expect(html).toContain('<input type="range" id="nb-in-sliders-0" min="-2" max="2" step="0.1" value="0.7" data-role="value">');
+    expect(html).toContain('aria-label="weight &lt;w₁&gt; (exact value)"');
+    expect(html).toContain('value="0.7"');
   });
 
   it("renderOutputs(outputs) passes markup through for the browser to sanitize", () => {

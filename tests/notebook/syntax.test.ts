@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { createKernel } from "../../src/notebook/kernel.ts";
 import type { Output } from "../../src/notebook/types.ts";
 
-// Each case runs its cells in order in one kernel; the last cell's value must equal `expected`
-// (compared as JSON), the value the same code gives as one plain JavaScript function.
+// Each case defines its cells in one kernel and runs them; the last cell's value must equal
+// `expected` (compared as JSON), the value the same code gives as plain JavaScript.
 const cases: { name: string; cells: string[]; expected: unknown }[] = [
   { name: "object rest in a declaration", cells: ["const { a, ...rest } = { a: 1, b: 2, c: 3 };", "[a, rest]"], expected: [1, { b: 2, c: 3 }] },
   { name: "array destructuring and a swap", cells: ["let [x, y] = [1, 2];\n[x, y] = [y, x];", "[x, y]"], expected: [2, 1] },
@@ -18,13 +18,14 @@ const cases: { name: string; cells: string[]; expected: unknown }[] = [
   { name: "getters and computed keys", cells: ["const key = 'k';\nconst o = { [key]: 1, get double() { return this[key] * 2; } };", "[o.k, o.double]"], expected: [1, 2] },
   { name: "labels, break and continue", cells: ["const hits = [];\nouter: for (let i = 0; i < 3; i++) { for (let j = 0; j < 3; j++) { if (j === 1) continue outer; if (i === 2) break outer; hits.push([i, j]); } }", "hits"], expected: [[0, 0], [1, 0]] },
   { name: "default parameters reading the scope", cells: ["const lr = 0.5;\nfunction step(g, rate = lr) { return -rate * g; }", "step(2)"], expected: -1 },
-  { name: "update and compound assignment across cells", cells: ["let n = 1;", "n++;\nn += 10;\nn **= 2;\nn"], expected: 144 },
+  { name: "update and compound assignment", cells: ["let n = 1;\nn++;\nn += 10;\nn **= 2;", "n"], expected: 144 },
   { name: "a local name shadows the scope's", cells: ["const w = 1;", "function f(w) { return w * 3; }\nconst g = () => { const w = 7; return w; };\n[f(2), g(), w]"], expected: [6, 7, 1] },
   { name: "closures over loop variables", cells: ["const fns = [];\nfor (let i = 0; i < 3; i++) fns.push(() => i);", "fns.map((f) => f())"], expected: [0, 1, 2] },
   { name: "generators and async generators", cells: ["function* count(n) { for (let i = 0; i < n; i++) yield i; }\nasync function* twice(xs) { for (const x of xs) yield 2 * x; }", "const out = [];\nfor await (const v of twice(count(3))) out.push(v);\nout"], expected: [0, 2, 4] },
+  { name: "a promise declared by one cell is awaited for the cells that read it", cells: ["const later = new Promise((done) => setTimeout(() => done(5), 5));", "later * 2"], expected: 10 },
   { name: "catch with a pattern, switch with lets", cells: ["let got;\ntry { throw { code: 7 }; } catch ({ code }) { got = code; }\nswitch (got) { case 7: { let s = 'seven'; got = s; } }", "got"], expected: "seven" },
   { name: "optional chaining and nullish coalescing", cells: ["const maybe = null;", "[maybe?.x ?? 'none', typeof maybe?.y]"], expected: ["none", "undefined"] },
-  { name: "a sequence expression as the value", cells: ["let s = 0;", "s = 1, s + 1"], expected: 2 },
+  { name: "a sequence expression as the value", cells: ["let s = 0;\ns = 1, s + 1"], expected: 2 },
   { name: "a trailing comment after the value", cells: ["const v = 3;\nv * 2 // six"], expected: 6 },
   { name: "a function reads a name a later cell declares", cells: ["function later() { return declaredLater * 2; }", "const declaredLater = 21;", "later()"], expected: 42 },
   { name: "typeof of a name nobody declared", cells: ["typeof nowhere"], expected: "undefined" },
@@ -50,13 +51,18 @@ function unwrap(tree: Extract<Output, { kind: "value" }>["value"]): unknown {
 describe("run() on the syntax cells are written in", () => {
   for (const { name, cells, expected } of cases) {
     it(`run() handles ${name}`, async () => {
-      const kernel = createKernel({ modules: {} });
-      let last;
-      for (const [i, source] of cells.entries()) {
-        last = await kernel.run({ id: `c${i}`, source });
-        expect(last.outputs.filter((o) => o.kind === "error")).toEqual([]);
-      }
-      expect(valueOf(last!.outputs)).toEqual(expected);
+      const outputs = new Map<string, Output[]>();
+      const kernel = createKernel({
+        modules: {},
+        onEvent: (e) => e.type === "cell" && e.status !== "running" && outputs.set(e.id, e.outputs),
+      });
+      const info = kernel.define(cells.map((source, i) => ({ id: `c${i}`, source })));
+      expect(info.filter((c) => c.error)).toEqual([]);
+      kernel.run(cells.map((_, i) => `c${i}`));
+      await kernel.idle();
+      const all = [...outputs.values()].flat();
+      expect(all.filter((o) => o.kind === "error")).toEqual([]);
+      expect(valueOf(outputs.get(`c${cells.length - 1}`) ?? [])).toEqual(expected);
     });
   }
 });
