@@ -5,6 +5,7 @@
  */
 import { runChapterFile, type CellRun } from "./node-host.ts";
 import { formatNumber, progressText } from "./render.ts";
+import { formatValue } from "./inputs.ts";
 import type { Inspected, Output } from "./types.ts";
 
 function treeText(value: Inspected, indent: string): string {
@@ -56,6 +57,8 @@ export function outputText(output: Output): string {
     }
     case "progress":
       return `[training] ${progressText(output)}`;
+    case "input":
+      return `[${output.spec.type}] ${output.spec.label}: ${formatValue(output.spec, output.value)}`;
   }
 }
 
@@ -65,7 +68,7 @@ function cellText(run: CellRun): string {
   const marks = flags.length ? ` [${flags.join(" ")}]` : "";
   const title = `── ${options.id} (line ${run.cell.fenceLine})${marks}`;
   if (!run.result) return `${title}\n(not run: norun)`;
-  const time = `${run.result.durationMs.toFixed(0)} ms`;
+  const time = `${run.result.durationMs.toFixed(0)} ms${run.result.status === "done" ? "" : `, ${run.result.status}`}`;
   const body = run.result.outputs.map(outputText).join("\n") || "(no output)";
   return `${title} · ${time}\n${body}`;
 }

@@ -9,8 +9,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { findCells, type AuthoredCell } from "./cells.ts";
 import { hashSource } from "./hash.ts";
 import { createKernel } from "./kernel.ts";
+import { progressChart } from "./progress-chart.ts";
 import { renderOutputs } from "./render.ts";
-import type { Kernel, ModuleMap, Output, RunResult } from "./types.ts";
+import type { CellStatus, Kernel, KernelEvent, ModuleMap, Output } from "./types.ts";
 
 /** The project's root folder (this file is src/notebook/node-host.ts). */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -49,16 +50,34 @@ function loadModules(): Promise<{ modules: ModuleMap; document: unknown }> {
 }
 
 /** A kernel for one chapter, with the engine, Plot and the charts to import. */
-export async function createNodeKernel(): Promise<Kernel> {
+export async function createNodeKernel(onEvent?: (event: KernelEvent) => void): Promise<Kernel> {
   const { modules, document } = await loadModules();
-  return createKernel({ modules, document, idPrefix: "nbb" });
+  return createKernel({
+    modules,
+    document,
+    idPrefix: "nbb",
+    live: false,
+    onEvent,
+    progressChart: progressChart(document, "nbb"),
+  });
+}
+
+/** How one cell ended at build time. */
+export interface CellResult {
+  /** "done", "failed", "stopped" or "blocked" (it reads a name a failed cell declares). */
+  status: CellStatus;
+  ok: boolean;
+  outputs: Output[];
+  /** Why it could not run, when blocked. */
+  reason?: string;
+  durationMs: number;
 }
 
 /** One cell after the chapter ran. */
 export interface CellRun {
   cell: AuthoredCell;
   /** Null for a `norun` cell. */
-  result: RunResult | null;
+  result: CellResult | null;
   /** The outputs as HTML, as the page ships them. */
   html: string;
   hash: string;
@@ -79,13 +98,21 @@ export interface ChapterRun {
   problems: CellProblem[];
 }
 
-function errorOf(result: RunResult): Extract<Output, { kind: "error" }> | undefined {
+function errorOf(result: CellResult): Extract<Output, { kind: "error" }> | undefined {
   return result.outputs.find((o): o is Extract<Output, { kind: "error" }> => o.kind === "error");
 }
 
 /** The problem of a cell that threw (not marked `throws`) or did not throw (marked `throws`). */
-function problemOf(chapter: string, cell: AuthoredCell, result: RunResult): CellProblem | null {
+function problemOf(chapter: string, cell: AuthoredCell, result: CellResult): CellProblem | null {
   const { id, throws } = cell.options;
+  if (result.status === "blocked") {
+    return {
+      cellId: id,
+      line: cell.fenceLine,
+      column: 1,
+      message: `${chapter}: cell "${id}" (line ${cell.fenceLine}) did not run. ${result.reason ?? ""}`.trim(),
+    };
+  }
   if (result.ok && throws) {
     return {
       cellId: id,
@@ -117,8 +144,9 @@ function problemOf(chapter: string, cell: AuthoredCell, result: RunResult): Cell
 const cache = new Map<string, Promise<ChapterRun>>();
 
 /**
- * Runs a chapter's cells in order in a fresh kernel. Never throws for a cell: what must fail the
- * build is in `problems`. Cached by chapter and sources, so a chapter runs once per build.
+ * Runs a chapter's cells in a fresh kernel, every input at its default. Never throws for a cell:
+ * what must fail the build is in `problems`. Cached by chapter and sources, so a chapter runs once
+ * per build.
  */
 export function runCells(chapter: string, cells: AuthoredCell[]): Promise<ChapterRun> {
   const sources = cells.map((c) => `${JSON.stringify(c.options)}\0${c.source}`);
@@ -132,50 +160,62 @@ export function runCells(chapter: string, cells: AuthoredCell[]): Promise<Chapte
 }
 
 /**
- * How long a cell may run at build time (ms; CELL_TIMEOUT_MS overrides). A cell still waiting
+ * How long a cell may run at build time (ms; CELL_TIMEOUT_MS overrides). A cell still running
  * then is stopped through its signal and fails the build, rather than hanging it. (A loop that
  * never awaits cannot be interrupted: mark such a cell `norun`.)
  */
 export const CELL_TIMEOUT_MS = Number(process.env.CELL_TIMEOUT_MS ?? 120_000);
 
 async function runFresh(chapter: string, cells: AuthoredCell[]): Promise<ChapterRun> {
-  const kernel = await createNodeKernel();
-  const runs: CellRun[] = [];
+  const results = new Map<string, CellResult>();
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  let timedOut: ((id: string) => void) | null = null;
+  const kernel = await createNodeKernel((event) => {
+    if (event.type !== "cell") return;
+    const { id, status, outputs, reason, durationMs } = event;
+    if (status === "running") {
+      if (!timers.has(id)) timers.set(id, setTimeout(() => timedOut?.(id), CELL_TIMEOUT_MS));
+      return;
+    }
+    clearTimeout(timers.get(id));
+    timers.delete(id);
+    results.set(id, { status, ok: status === "done", outputs, durationMs, ...(reason ? { reason } : {}) });
+  });
+  const runnable = cells.filter((c) => !c.options.norun);
   const problems: CellProblem[] = [];
+  kernel.define(runnable.map((c) => ({ id: c.options.id, source: c.source })));
+  kernel.run(runnable.map((c) => c.options.id));
+  const late = await Promise.race([
+    kernel.idle().then(() => null),
+    new Promise<string>((resolve) => (timedOut = resolve)),
+  ]);
+  for (const timer of timers.values()) clearTimeout(timer);
+  if (late) {
+    const cell = cells.find((c) => c.options.id === late)!;
+    kernel.stop();
+    problems.push({
+      cellId: late,
+      line: cell.fenceLine,
+      column: 1,
+      message:
+        `${chapter}: cell "${late}" (line ${cell.fenceLine}) did not finish within ` +
+        `${CELL_TIMEOUT_MS / 1000} s; make it faster, or mark it "norun"`,
+    });
+  }
+  const runs: CellRun[] = [];
   for (const cell of cells) {
     const hash = hashSource(cell.source);
     if (cell.options.norun) {
       runs.push({ cell, result: null, html: "", hash });
       continue;
     }
-    const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<null>((done) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        done(null);
-      }, CELL_TIMEOUT_MS);
-    });
-    const running = kernel.run({ id: cell.options.id, source: cell.source }, {
-      signal: controller.signal,
-    });
-    const result = await Promise.race([running, timeout]);
-    clearTimeout(timer);
-    if (!result) {
-      problems.push({
-        cellId: cell.options.id,
-        line: cell.fenceLine,
-        column: 1,
-        message:
-          `${chapter}: cell "${cell.options.id}" (line ${cell.fenceLine}) did not finish within ` +
-          `${CELL_TIMEOUT_MS / 1000} s; make it faster, or mark it "norun"`,
-      });
-      break; // the kernel is still busy with it: later cells cannot run
-    }
-    const problem = problemOf(chapter, cell, result);
+    const result = results.get(cell.options.id);
+    if (!result) continue; // still running when the build gave up on it
+    const problem = late ? null : problemOf(chapter, cell, result);
     if (problem) problems.push(problem);
     runs.push({ cell, result, html: renderOutputs(result.outputs), hash });
   }
+  if (!late) kernel.dispose();
   return { chapter, cells: runs, problems };
 }
 

@@ -58,7 +58,7 @@ export default function remarkCells() {
       file.fail(`${first.message}${others}`, { line: first.line, column: first.column });
     }
     const slug = chapterSlug(path);
-    for (const { cell, result, html, hash } of run.cells) {
+    for (const [index, { cell, result, html, hash }] of run.cells.entries()) {
       const { id, hidden, readonly, norun, throws } = cell.options;
       // Replace the fence node in place: same object, so its parent keeps its order.
       const node = cell.node as unknown as Record<string, unknown>;
@@ -77,6 +77,7 @@ export default function remarkCells() {
           ...attribute("norun", norun),
           ...attribute("throws", throws),
           ...attribute("failed", result !== null && !result.ok),
+          ...attribute("first", index === 0),
         ],
         children: [],
       });

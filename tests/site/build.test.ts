@@ -36,15 +36,17 @@ describe.skipIf(!siteBuilt)("the built book", () => {
     const body = doc.querySelector(".sl-markdown-content");
     expect(body, `${slug} has no content`).toBeTruthy();
     // Every formula in the source became KaTeX; none failed or stayed as raw TeX.
-    const formulas = source.match(/\$\$[\s\S]+?\$\$|\$[^$\n]+\$/g) ?? [];
+    // (Cells are left out: their template literals' `${…}` are not TeX.)
+    const prose = source.replace(/^```[\s\S]*?^```/gm, "");
+    const formulas = prose.match(/\$\$[\s\S]+?\$\$|\$[^$\n]+\$/g) ?? [];
     expect(doc.querySelectorAll(".katex").length).toBeGreaterThanOrEqual(formulas.length);
     expect(doc.querySelectorAll(".katex-error").length).toBe(0);
     // The prose (not code, not KaTeX's MathML source) has no TeX left over.
-    const prose = body!.cloneNode(true) as Element;
-    for (const el of prose.querySelectorAll("annotation, script, pre, code, .expressive-code")) {
+    const text = body!.cloneNode(true) as Element;
+    for (const el of text.querySelectorAll("annotation, script, template, pre, code, .expressive-code")) {
       el.remove();
     }
-    expect(prose.textContent).not.toMatch(/\$\$|\\frac|\\sum/);
+    expect(text.textContent).not.toMatch(/\$\$|\\frac|\\sum/);
     // At least one figure drawn as SVG, and every figure says what it shows.
     const svgs = [...body!.querySelectorAll("svg")].filter((svg) => !svg.closest("a, button"));
     expect(svgs.length, `${slug} has no SVG figure`).toBeGreaterThan(0);
