@@ -1,46 +1,10 @@
-// The browser notebook's pure parts (no page needed): dependencies, line diff, share links.
+// The browser notebook's pure parts (no page needed): line diff, share links, saved state.
 // They live beside the e2e tests because tests/notebook/ belongs to the kernel core.
 import { describe, expect, test } from "vitest";
-import { dependents, prerequisites, type CellNames } from "../../src/notebook/client/deps.ts";
+import { compressToEncodedURIComponent } from "lz-string";
 import { lineDiff } from "../../src/notebook/client/diff.ts";
 import { parseShareFragment, shareUrl } from "../../src/notebook/client/share.ts";
-import { sourceHash } from "../../src/notebook/client/storage.ts";
-
-const cells: CellNames[] = [
-  { id: "data", declares: ["x", "y"], references: [] },
-  { id: "net", declares: ["net"], references: [] },
-  { id: "train", declares: ["history"], references: ["net", "x", "y"] },
-  { id: "plot", declares: [], references: ["history"] },
-  { id: "other", declares: ["z"], references: [] },
-  { id: "redefine", declares: ["x"], references: [] },
-  { id: "late", declares: [], references: ["x"] },
-];
-
-describe("prerequisites(cells, index, ran)", () => {
-  test("lists the earlier cells a cell needs, transitively, in page order", () => {
-    expect(prerequisites(cells, 3, new Set())).toEqual([0, 1, 2]);
-  });
-  test("leaves out cells that already ran in this kernel", () => {
-    expect(prerequisites(cells, 3, new Set(["net", "train"]))).toEqual([]);
-    expect(prerequisites(cells, 3, new Set(["train"]))).toEqual([]);
-    expect(prerequisites(cells, 2, new Set(["data"]))).toEqual([1]);
-  });
-  test("takes each name from the last earlier cell that declares it", () => {
-    expect(prerequisites(cells, 6, new Set())).toEqual([5]);
-  });
-});
-
-describe("dependents(cells, index)", () => {
-  test("lists the later cells that read what a cell declares, transitively", () => {
-    expect(dependents(cells, 0)).toEqual([2, 3]);
-    expect(dependents(cells, 1)).toEqual([2, 3]);
-    expect(dependents(cells, 4)).toEqual([]);
-  });
-  test("stops at a cell that declares the name again", () => {
-    expect(dependents(cells, 5)).toEqual([6]);
-    expect(dependents(cells, 0)).not.toContain(6);
-  });
-});
+import { sourceHash, stateKey } from "../../src/notebook/client/storage.ts";
 
 describe("lineDiff(before, after)", () => {
   test("keeps common lines once and marks the rest", () => {
@@ -55,30 +19,67 @@ describe("lineDiff(before, after)", () => {
 });
 
 describe("shareUrl / parseShareFragment", () => {
-  test("a link round-trips a cell's code, unicode and all", () => {
-    const code = "const w = [0.5, -1]; // wᵢ × xᵢ\n`${w}` + '&#=?'";
-    const url = new URL(shareUrl("http://h/book/the-neuron/#old", "neuron-output", code));
+  test("a link round-trips a chapter's edited cells and settings, unicode and all", () => {
+    const experiment = {
+      cells: { "neuron-output": "const w = [0.5, -1]; // wᵢ × xᵢ\n`${w}` + '&#=?'" },
+      inputs: { "neuron-sliders:2": 0.7, "moons-controls:0": { playing: false, speed: "slow", resets: 0 } },
+      at: "neuron-output",
+    };
+    const url = new URL(shareUrl("http://h/book/the-neuron/#old", experiment));
     expect(url.pathname).toBe("/book/the-neuron/");
-    expect(parseShareFragment(url.hash)).toEqual({ kind: "cell", cellId: "neuron-output", code });
+    expect(parseShareFragment(url.hash)).toEqual({ kind: "experiment", experiment });
   });
+
+  test("a link of the first notebook (#cell=…&code=…) still opens", () => {
+    const code = "const shared = 1;\nshared";
+    expect(parseShareFragment(`#cell=neuron-output&code=${compressToEncodedURIComponent(code)}`)).toEqual({
+      kind: "experiment",
+      experiment: { cells: { "neuron-output": code }, inputs: {}, at: "neuron-output" },
+    });
+  });
+
   test("a fragment that is not a share link is ignored", () => {
     expect(parseShareFragment("#the-bias")).toEqual({ kind: "none" });
     expect(parseShareFragment("")).toEqual({ kind: "none" });
   });
-  test("a malformed link says what is wrong", () => {
-    expect(parseShareFragment("#cell=a&code=%%%")).toMatchObject({ kind: "malformed" });
+
+  test("a damaged or hostile link says what is wrong and carries nothing", () => {
+    const pack = (data: unknown) => `#nb=${compressToEncodedURIComponent(JSON.stringify(data))}`;
+    expect(parseShareFragment("#nb=%%%")).toEqual({ kind: "malformed", reason: "its data is damaged or too long" });
+    expect(parseShareFragment(pack({ cells: { "bad id<": "1" } }))).toEqual({
+      kind: "malformed",
+      reason: 'its cell "bad id<" is damaged',
+    });
+    expect(parseShareFragment(pack({ cells: { a: 1 } }))).toMatchObject({ kind: "malformed" });
+    expect(parseShareFragment(pack({ inputs: { "a:0": { nested: { deep: 1 } } } }))).toEqual({
+      kind: "malformed",
+      reason: 'its setting "a:0" is damaged',
+    });
+    expect(parseShareFragment(pack({ cells: {}, inputs: {} }))).toEqual({
+      kind: "malformed",
+      reason: "it carries no changes",
+    });
+    expect(parseShareFragment(pack({ cells: { a: "x".repeat(600_000) } }))).toMatchObject({
+      kind: "malformed",
+    });
     expect(parseShareFragment("#cell=a")).toEqual({
       kind: "malformed",
-      reason: 'the link carries no code for cell "a"',
+      reason: 'the code in the link for cell "a" is damaged',
     });
-    expect(parseShareFragment("#code=abc")).toMatchObject({ kind: "malformed" });
   });
 });
 
-describe("sourceHash(text)", () => {
-  test("is stable and changes with the text", () => {
-    expect(sourceHash("const x = 1;")).toBe(sourceHash("const x = 1;"));
+describe("saved state", () => {
+  test("sourceHash(text) is the build's hash: 14 hex digits, known for a known text", () => {
+    expect(sourceHash("const x = 1;")).toMatch(/^[0-9a-f]{14}$/);
     expect(sourceHash("const x = 1;")).not.toBe(sourceHash("const x = 2;"));
-    expect(sourceHash("")).toMatch(/^[0-9a-f]{8}$/);
+    // cyrb53 of the empty string is 3338908027751811 (the published reference value), in hex.
+    expect(sourceHash("")).toBe((3338908027751811).toString(16).padStart(14, "0"));
+  });
+
+  test("stateKey(base, chapter) keeps two books on one origin apart", () => {
+    expect(stateKey("/book/", "the-neuron")).toBe("nb:v2:/book/:the-neuron");
+    expect(stateKey("/other/", "the-neuron")).not.toBe(stateKey("/book/", "the-neuron"));
+    expect(stateKey("/book/", "the-neuron", "before-link")).toBe("nb:v2:/book/:the-neuron:before-link");
   });
 });

@@ -1,171 +1,188 @@
 /**
  * The worker host: one kernel per chapter page, in a Web Worker, so cell code never runs on the
- * page's main thread. Runs are numbered; Stop asks politely, then a watchdog terminates a worker
- * that does not answer and starts a fresh kernel (a standby worker, pre-started, takes over).
+ * page's main thread. It starts the worker when first needed (and retries a start that fails),
+ * passes messages, and pings the worker while cells run: one that stops answering (it crashed, or
+ * is stuck in code that never yields) is terminated, and the next message starts a new one. After
+ * Stop the bound is shorter: a worker that still answers is given time to finish its step.
  */
-import type { CellNames } from "./deps.ts";
-import type { FromWorker, Progress, ToWorker } from "./protocol.ts";
+import type { FromWorker, ToWorker } from "./protocol.ts";
 
-/** How a run ended, as the page shows it. */
-export interface RunResult {
-  run: number;
-  html: string;
-  ok: boolean;
-  stopped: boolean;
-  error?: string;
+/** How long a worker may stay silent after Stop before it is terminated (ms). */
+export const WATCHDOG_MS = 2500;
+/** How long a worker running cells may stay silent before it is taken for dead (ms). */
+export const SILENT_MS = 8000;
+/** How long a stopped cell that still answers pings may take to end (ms). */
+export const STOP_GRACE_MS = 10_000;
+/** How many times a worker that fails to start is started again. */
+const START_ATTEMPTS = 3;
+
+/** Why the kernel went away. */
+export type LostReason = "runaway" | "crashed" | "start-failed";
+
+/** What the page hears from its kernel. */
+export interface HostListener {
+  message(message: FromWorker): void;
+  /** The worker is gone: its variables too. `start-failed`: it could not start at all. */
+  lost(reason: LostReason, detail: string): void;
 }
 
-/** Thrown into every pending run when the kernel had to be restarted. */
-export class KernelRestarted extends Error {
-  constructor() {
-    super("The kernel was restarted: this run was stopped before it finished.");
-    this.name = "KernelRestarted";
-  }
-}
-
-/** How long a stopped run may keep the worker busy before it is terminated (ms). */
-export const WATCHDOG_MS = 1000;
-
-/** A cell's names as the kernel's analysis found them. */
-type Analyzed = CellNames & { error?: string };
-
-interface Pending {
-  resolve(result: RunResult): void;
-  reject(error: Error): void;
-  onProgress?: (progress: Progress) => void;
-}
-
-// A worker with its "ready" promise; the worker registers its handler before loading anything.
 interface Started {
   worker: Worker;
   ready: Promise<void>;
+  isReady: boolean;
+  /** Messages sent before the worker was ready, in order. */
+  queue: ToWorker[];
 }
 
-function startWorker(onMessage: (message: FromWorker) => void): Started {
-  const worker = new Worker(new URL("./worker.ts", import.meta.url), {
-    type: "module",
-    name: "cell kernel",
-  });
-  const ready = new Promise<void>((resolve, reject) => {
-    worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
-      if (event.data.type === "ready") resolve();
-      else onMessage(event.data);
-    });
-    worker.addEventListener("error", (event) => {
-      reject(new Error(`The kernel worker failed to start: ${event.message || "unknown error"}`));
-    });
-  });
-  return { worker, ready };
-}
-
-/** The page's kernel: run, stop, analyze; tells the page when it restarted. */
+/** The page's kernel worker. */
 export class KernelHost {
   #current: Started | null = null;
-  #standby: Started | null = null;
-  #runs = 0;
-  #requests = 0;
-  #pending = new Map<number, Pending>();
-  #analyses = new Map<number, Pick<Pending, "reject"> & { resolve(cells: Analyzed[]): void }>();
-  #watchdogs = new Map<number, ReturnType<typeof setTimeout>>();
-  #onRestart: () => void;
+  #listener: HostListener;
+  #watch: { id: string | undefined; timer: ReturnType<typeof setTimeout>; since: number } | null =
+    null;
+  #pings = 0;
+  #lastPong = 0;
+  #heartbeat: ReturnType<typeof setInterval> | null = null;
 
-  /** `onRestart` is called after a runaway worker was replaced: every variable is gone. */
-  constructor(onRestart: () => void) {
-    this.#onRestart = onRestart;
+  constructor(listener: HostListener) {
+    this.#listener = listener;
   }
 
-  #spawn(): Started {
-    const started = startWorker((message) => this.#receive(started, message));
+  /** True once a worker is running (or starting). */
+  get started(): boolean {
+    return this.#current !== null;
+  }
+
+  #spawn(attempt = 1): Started {
+    const worker = new Worker(new URL("./worker.ts", import.meta.url), {
+      type: "module",
+      name: "cell kernel",
+    });
+    const started: Started = {
+      worker,
+      isReady: false,
+      queue: [],
+      ready: new Promise<void>((resolve, reject) => {
+        worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
+          if (this.#current !== started) return;
+          const message = event.data;
+          if (message.type === "ready") {
+            started.isReady = true;
+            for (const queued of started.queue.splice(0)) worker.postMessage(queued);
+            resolve();
+          } else if (message.type === "pong") {
+            this.#lastPong = performance.now();
+          } else this.#listener.message(message);
+        });
+        worker.addEventListener("error", (event) => {
+          if (this.#current !== started) return;
+          event.preventDefault?.();
+          const detail = event.message || "unknown error";
+          if (!started.isReady) {
+            worker.terminate();
+            if (attempt < START_ATTEMPTS) {
+              // A failed start is tried again: the next one takes its place, with the queue.
+              const next = this.#spawn(attempt + 1);
+              next.queue.push(...started.queue);
+              this.#current = next;
+              next.ready.then(resolve, reject);
+            } else {
+              this.#current = null;
+              reject(new Error(`The kernel could not start: ${detail}`));
+              this.#listener.lost("start-failed", detail);
+            }
+            return;
+          }
+          this.#lose("crashed", detail);
+        });
+      }),
+    };
     return started;
   }
 
-  async #kernel(): Promise<Worker> {
-    if (!this.#current) this.#current = this.#spawn();
-    const current = this.#current;
-    await current.ready;
-    return current.worker;
+  /** Sends a message, starting the worker first if there is none (queued until it is ready). */
+  send(message: ToWorker): void {
+    this.#current ??= this.#spawn();
+    this.#current.ready.catch(() => undefined);
+    if (this.#current.isReady) this.#current.worker.postMessage(message);
+    else this.#current.queue.push(message);
   }
 
-  #receive(from: Started, message: FromWorker): void {
-    // A late message from a worker that was replaced belongs to nobody.
-    if (from !== this.#current) return;
-    if (message.type === "analysis") {
-      this.#analyses.get(message.request)?.resolve(message.cells);
-      this.#analyses.delete(message.request);
-    } else if (message.type === "progress") {
-      this.#pending.get(message.run)?.onProgress?.(message.progress);
-    } else if (message.type === "done") {
-      const pending = this.#pending.get(message.run);
-      this.#pending.delete(message.run);
-      clearTimeout(this.#watchdogs.get(message.run));
-      this.#watchdogs.delete(message.run);
-      pending?.resolve({ ...message });
+  /**
+   * Asks a cell (every cell without an id) to stop; if the worker then stays silent for
+   * WATCHDOG_MS, or the cell has not ended after STOP_GRACE_MS, the worker is terminated. While
+   * the worker is still starting, Stop drops what was waiting to run (and returns true).
+   */
+  stop(id?: string): boolean {
+    const current = this.#current;
+    if (!current) return false;
+    if (!current.isReady) {
+      current.queue = current.queue.filter((m) => m.type === "define");
+      return true;
     }
+    current.worker.postMessage({ type: "stop", id } satisfies ToWorker);
+    this.#watchStop(id);
+    return false;
   }
 
-  #post(worker: Worker, message: ToWorker): void {
-    worker.postMessage(message);
-  }
-
-  /** Runs `code` as cell `cellId`; resolves with its sanitizable output, rejects on restart. */
-  async run(
-    cellId: string,
-    code: string,
-    onProgress?: (p: Progress) => void,
-    width?: number,
-  ): Promise<RunResult> {
-    const run = ++this.#runs;
-    const worker = await this.#kernel();
-    const result = new Promise<RunResult>((resolve, reject) => {
-      this.#pending.set(run, { resolve, reject, onProgress });
-    });
-    this.#post(worker, { type: "run", run, cellId, code, width });
-    // Keep a second worker warm once the reader has started running code: restarts take ~10 ms.
-    if (!this.#standby) this.#standby = this.#spawn();
-    return result;
-  }
-
-  /** The number the next run will get (the page marks a cell with it before it starts). */
-  get lastRun(): number {
-    return this.#runs;
-  }
-
-  /** Asks every pending run to stop; if the worker stays busy, restarts the kernel. */
-  stop(): void {
-    const current = this.#current;
-    if (!current) return;
-    for (const run of this.#pending.keys()) {
-      this.#post(current.worker, { type: "stop", run });
-      if (!this.#watchdogs.has(run)) {
-        this.#watchdogs.set(run, setTimeout(() => this.restart(), WATCHDOG_MS));
+  /** Cells are running (pings go out every second), or none is. */
+  busy(running: boolean): void {
+    if (!running) {
+      if (this.#heartbeat) clearInterval(this.#heartbeat);
+      this.#heartbeat = null;
+      return;
+    }
+    if (this.#heartbeat) return;
+    this.#lastPong = performance.now();
+    this.#heartbeat = setInterval(() => {
+      const current = this.#current;
+      if (!current?.isReady) return void (this.#lastPong = performance.now());
+      if (performance.now() - this.#lastPong > SILENT_MS) {
+        this.#lose("crashed", `it did not answer for ${SILENT_MS / 1000} s`);
+        return;
       }
+      current.worker.postMessage({ type: "ping", n: ++this.#pings } satisfies ToWorker);
+    }, 1000);
+  }
+
+  /** The stopped cell ended: stop watching it. */
+  ended(id: string): void {
+    if (this.#watch && (this.#watch.id === undefined || this.#watch.id === id)) {
+      clearTimeout(this.#watch.timer);
+      this.#watch = null;
     }
   }
 
-  /** Terminates the worker, fails its pending runs, and puts a fresh kernel in its place. */
-  restart(): void {
-    this.#current?.worker.terminate();
-    for (const timer of this.#watchdogs.values()) clearTimeout(timer);
-    this.#watchdogs.clear();
-    const pending = [...this.#pending.values()];
-    this.#pending.clear();
-    const analyses = [...this.#analyses.values()];
-    this.#analyses.clear();
-    for (const analysis of analyses) analysis.reject(new KernelRestarted());
-    this.#current = this.#standby ?? this.#spawn();
-    this.#standby = this.#spawn();
-    for (const run of pending) run.reject(new KernelRestarted());
-    this.#onRestart();
+  #watchStop(id: string | undefined): void {
+    if (this.#watch) clearTimeout(this.#watch.timer);
+    const since = performance.now();
+    this.#lastPong = since;
+    const check = () => {
+      const now = performance.now();
+      const silent = now - this.#lastPong > WATCHDOG_MS;
+      if (silent || now - since > STOP_GRACE_MS) {
+        this.#watch = null;
+        this.#lose("runaway", id ?? "");
+        return;
+      }
+      const current = this.#current;
+      if (current) current.worker.postMessage({ type: "ping", n: ++this.#pings } satisfies ToWorker);
+      this.#watch = { id, timer: setTimeout(check, 250), since };
+    };
+    this.#watch = { id, timer: setTimeout(check, 250), since };
   }
 
-  /** What each cell declares and references, found by the kernel core's analysis. */
-  async analyze(cells: { id: string; code: string }[]): Promise<Analyzed[]> {
-    const request = ++this.#requests;
-    const worker = await this.#kernel();
-    const answer = new Promise<Analyzed[]>((resolve, reject) => {
-      this.#analyses.set(request, { resolve, reject });
-    });
-    this.#post(worker, { type: "analyze", request, cells });
-    return answer;
+  #lose(reason: LostReason, detail: string): void {
+    this.#current?.worker.terminate();
+    this.#current = null;
+    if (this.#watch) clearTimeout(this.#watch.timer);
+    this.#watch = null;
+    this.busy(false);
+    this.#listener.lost(reason, detail);
+  }
+
+  /** Ends the worker now (the page will start a new one when it needs one). */
+  terminate(): void {
+    this.#lose("runaway", "");
   }
 }

@@ -1,170 +1,227 @@
 /**
- * The notebook controller: runs cells one at a time in the page's kernel, first the earlier cells
- * they need, then marks (or re-runs) the later cells that read what they declare. Loaded on the
- * first Run, with the worker host and the sanitizer.
+ * The notebook controller: keeps the chapter's kernel (a worker) in step with the page. Running a
+ * cell hands the kernel the code every cell last ran with and the controls' values, then asks for
+ * that cell; the kernel runs what it needs and what reads it, and every cell's new output comes
+ * back as it is ready. Moving a control sends its value (the newest per animation frame).
+ * Loaded on the first Run or the first move of a control, with the sanitizer.
  */
-import { dependents, prerequisites, type CellNames } from "./deps.ts";
-import { KernelHost, KernelRestarted } from "./kernel-host.ts";
-import { announce, autoRun } from "./page.ts";
-import type { Progress } from "./protocol.ts";
+import { renderInput, type InputSpec, type InputValue } from "../inputs.ts";
+import type { OutputPart } from "../render.ts";
+import type { TrainingCommand } from "../types.ts";
+import { controlsIn, showTraining } from "./controls.ts";
+import { KernelHost, type LostReason } from "./kernel-host.ts";
+import { announce, chapterCells, currentInputs } from "./page.ts";
+import type { FromWorker, Progress } from "./protocol.ts";
 import { sanitizeHtml } from "./sanitize.ts";
 
 /** Where a cell is in its run. */
-export type RunState = "idle" | "queued" | "running";
+export type RunState = "idle" | "running";
 
 /** What the controller needs from a cell element. */
 export interface CellView extends HTMLElement {
   readonly cellId: string;
+  readonly output: HTMLElement;
+  /** The code the kernel has for it. */
+  applied: string;
   code(): string;
   setState(state: RunState): void;
   showProgress(progress: Progress, chart: DocumentFragment | null): void;
-  showOutput(output: DocumentFragment, status: string): void;
   setStale(reason: string | null): void;
   setStatus(text: string): void;
 }
 
-const host = new KernelHost(restarted);
-/** Cells that ran in the current kernel: their names exist there. */
+const host = new KernelHost({ message: receive, lost });
+/** The code the kernel has for each cell, as last sent (empty after a restart). */
+let defined = new Map<string, string>();
+/** Cells that ran in the current kernel. */
 const ran = new Set<string>();
-/** The newest request per cell; an older run's result is dropped. */
-const latest = new Map<string, number>();
-let tickets = 0;
-/** Bumped by Stop: queued work from before it is skipped. */
-let generation = 0;
-let running: { cell: CellView; ticket: number } | null = null;
-let queue: Promise<void> = Promise.resolve();
+/** Cells running now (with the newest run number seen). */
+const running = new Map<string, number>();
+/** Cells asked to run whose run has not started in the worker yet. */
+const requested = new Set<string>();
 
-function cells(): CellView[] {
-  return [...document.querySelectorAll<CellView>("nb-cell")];
+function views(): CellView[] {
+  return chapterCells() as unknown as CellView[];
 }
 
-function enqueue(job: () => Promise<void>): void {
-  queue = queue.then(job).catch((error: unknown) => {
-    // A restart already told the reader what happened.
-    if (error instanceof KernelRestarted) return;
-    announce(`Something went wrong while running cells: ${(error as Error).message}`);
+function view(id: string): CellView | undefined {
+  return views().find((cell) => cell.cellId === id);
+}
+
+// Sends the cells' code and the controls' values when anything changed since the last time.
+function sync(): void {
+  const cells = views().map((cell) => ({ id: cell.cellId, code: cell.applied }));
+  const same =
+    cells.length === defined.size && cells.every(({ id, code }) => defined.get(id) === code);
+  if (same) return;
+  defined = new Map(cells.map(({ id, code }) => [id, code]));
+  host.send({ type: "define", cells, inputs: currentInputs() });
+}
+
+/** Runs these cells with the reader's code (and, in the kernel, what they read and what reads them). */
+export function run(cells: CellView[]): void {
+  for (const cell of cells) {
+    cell.applied = cell.code();
+    cell.setStale(null);
+    requested.add(cell.cellId);
+    cell.setState("running");
+    cell.setStatus(host.started ? "Running…" : "Starting the kernel…");
+  }
+  sync();
+  host.send({ type: "run", ids: cells.map((cell) => cell.cellId) });
+}
+
+/** Runs every cell of the chapter. */
+export function runAll(): void {
+  run(views());
+  announce("Running every cell of this chapter.");
+}
+
+// The newest value per control, sent once per animation frame (a drag streams many).
+const pendingInputs = new Map<string, unknown>();
+let inputFrame = 0;
+
+/** A control's new value. */
+export function input(key: string, value: unknown): void {
+  pendingInputs.set(key, value);
+  inputFrame ||= requestAnimationFrame(() => {
+    inputFrame = 0;
+    sync();
+    for (const [pending, latest] of pendingInputs) {
+      host.send({ type: "input", key: pending, value: latest });
+    }
+    pendingInputs.clear();
   });
 }
 
-async function analyze(all: CellView[]): Promise<CellNames[]> {
-  return host.analyze(all.map((cell) => ({ id: cell.cellId, code: cell.code() })));
+/** A training control's command. */
+export function control(key: string, command: TrainingCommand): void {
+  sync();
+  host.send({ type: "control", key, command });
 }
 
-// Runs one cell now (the queue guarantees nothing else runs); false if it failed or was stopped.
-async function execute(cell: CellView, ticket: number): Promise<boolean> {
-  cell.setState("running");
-  running = { cell, ticket };
-  const started = performance.now();
-  try {
-    const onProgress = (progress: Progress) => {
-      if (latest.get(cell.cellId) !== ticket) return;
-      cell.showProgress(progress, progress.html ? sanitizeHtml(progress.html) : null);
-    };
-    const result = await host.run(cell.cellId, cell.code(), onProgress, cell.clientWidth);
-    if (latest.get(cell.cellId) !== ticket) return false;
-    const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    const status = result.stopped
-      ? `Stopped after ${seconds} s; what it computed so far is kept.`
-      : result.ok
-        ? `Ran in ${seconds} s.`
-        : `Failed: ${result.error ?? "see the error below"}`;
-    cell.showOutput(sanitizeHtml(result.html), status);
-    if (result.ok) ran.add(cell.cellId);
-    return result.ok && !result.stopped;
-  } catch (error) {
-    if (!(error instanceof KernelRestarted)) throw error;
-    cell.setStatus("Stopped: it did not answer Stop in time, so the kernel was restarted.");
-    return false;
-  } finally {
-    if (running?.ticket === ticket) running = null;
-    cell.setState("idle");
+/** Stops a cell's run; a kernel that does not answer is restarted (see KernelHost). */
+export function stop(cell: CellView): void {
+  if (!host.started) return;
+  cell.setStatus("Stopping…");
+  if (!host.stop(cell.cellId)) return;
+  // The kernel was still starting: what was waiting to run will not.
+  for (const id of requested) {
+    const waiting = view(id);
+    waiting?.setState("idle");
+    waiting?.setStatus("Stopped before it started.");
+  }
+  requested.clear();
+}
+
+// Puts a run's output in the cell: markup sanitized, controls made here from their data. A
+// control the reader is using (same key, same kind) is kept as it is, focus and pointer too.
+function showParts(cell: CellView, parts: OutputPart[]): void {
+  const output = cell.output;
+  const existing = new Map(controlsIn(output).map((c) => [c.dataset.key!, c]));
+  const nodes: Node[] = [];
+  for (const part of parts) {
+    if (part.kind === "html") {
+      nodes.push(...sanitizeHtml(part.html).childNodes);
+      continue;
+    }
+    const html = renderInput(part.key, part.spec as InputSpec, part.value as InputValue);
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    const fresh = template.content.firstElementChild as HTMLElement;
+    const old = existing.get(part.key);
+    nodes.push(old && old.dataset.sig === fresh.dataset.sig ? old : fresh);
+  }
+  // Remove what goes, keep what stays in place, insert the rest in order.
+  const keep = new Set(nodes.filter((node) => node.parentNode === output));
+  for (const child of [...output.childNodes]) if (!keep.has(child)) child.remove();
+  let cursor: ChildNode | null = output.firstChild;
+  for (const node of nodes) {
+    if (node === cursor) cursor = cursor.nextSibling;
+    else output.insertBefore(node, cursor);
   }
 }
 
-// After `index` ran again, the later cells reading its names are out of date.
-async function afterRun(all: CellView[], names: CellNames[], index: number, ticket: number) {
-  const later = dependents(names, index).map((j) => all[j]);
-  const source = all[index].cellId;
-  for (const cell of later) {
-    cell.setStale(`Out of date: it uses names from cell "${source}", which ran again.`);
-  }
-  if (!autoRun()) return;
-  for (const cell of later) {
-    latest.set(cell.cellId, ticket);
-    if (!(await execute(cell, ticket))) break;
-  }
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(2);
 }
 
-/** Runs `cell`, first running the earlier cells it needs that have not run in this kernel. */
-export function run(cell: CellView): void {
-  const ticket = ++tickets;
-  latest.set(cell.cellId, ticket);
-  // Re-running a cell signals its old run to stop.
-  if (running?.cell === cell) host.stop();
-  const mine = generation;
-  cell.setState("queued");
-  enqueue(async () => {
-    if (mine !== generation || latest.get(cell.cellId) !== ticket) {
-      if (latest.get(cell.cellId) === ticket) cell.setState("idle");
+function receive(message: FromWorker): void {
+  if (message.type === "cell") {
+    const cell = view(message.id);
+    if (!cell) return;
+    const { status, parts, reason, durationMs } = message;
+    requested.delete(message.id);
+    if (status === "running") {
+      running.set(message.id, message.run);
+      host.busy(true);
+      cell.setState("running");
+      if (parts.length) showParts(cell, parts);
       return;
     }
-    const all = cells();
-    const names = await analyze(all);
-    const index = all.indexOf(cell);
-    for (const j of prerequisites(names, index, ran)) {
-      if (mine !== generation) return cell.setState("idle");
-      latest.set(all[j].cellId, ticket);
-      if (!(await execute(all[j], ticket))) {
-        cell.setState("idle");
-        cell.setStale(`Not run: cell "${all[j].cellId}", which it needs, did not finish.`);
-        return;
-      }
+    running.delete(message.id);
+    host.busy(running.size > 0);
+    host.ended(message.id);
+    cell.setState("idle");
+    if (status === "blocked") {
+      cell.setStale(reason ?? "Not run: a cell it reads did not run.");
+      cell.setStatus("");
+      return;
     }
-    if (mine !== generation) return cell.setState("idle");
-    if (await execute(cell, ticket)) await afterRun(all, names, index, ticket);
-  });
-}
-
-/** Runs every cell of the chapter, in order; Stop ends the chain. */
-export function runAll(): void {
-  const mine = generation;
-  const all = cells();
-  const ticket = ++tickets;
-  for (const cell of all) {
-    latest.set(cell.cellId, ticket);
-    cell.setState("queued");
+    showParts(cell, parts);
+    cell.setStale(null);
+    ran.add(message.id);
+    cell.setStatus(
+      status === "done"
+        ? `Ran in ${seconds(durationMs)} s.`
+        : status === "stopped"
+          ? `Stopped after ${seconds(durationMs)} s; what it showed so far is kept.`
+          : `Failed: ${message.error ?? "see the error below"}`,
+    );
+  } else if (message.type === "progress") {
+    const cell = view(message.id);
+    if (!cell || running.get(message.id) !== message.run) return;
+    const chart = message.progress.html ? sanitizeHtml(message.progress.html) : null;
+    cell.showProgress(message.progress, chart);
+  } else if (message.type === "stray") {
+    announce(`A cell's code threw after its run had ended: ${message.message}`);
+  } else if (message.type === "training") {
+    for (const cell of views()) {
+      const found = controlsIn(cell.output).find((c) => c.dataset.key === message.key);
+      if (found) showTraining(found, message.status);
+    }
   }
-  enqueue(async () => {
-    for (const cell of all) {
-      if (mine !== generation) break;
-      if (!(await execute(cell, ticket)) && mine !== generation) break;
-    }
-    for (const cell of all) if (latest.get(cell.cellId) === ticket) cell.setState("idle");
-  });
-  announce("Running every cell of this chapter, in order.");
 }
 
-/** Stops `cell` (and everything queued): asks politely, and the watchdog restarts the kernel. */
-export function stop(cell: CellView): void {
-  generation++;
-  for (const other of cells()) if (other !== running?.cell) other.setState("idle");
-  if (running) host.stop();
-  else cell.setState("idle");
-}
-
-// The watchdog replaced a worker that ignored Stop: every name is gone.
-function restarted(): void {
-  const lost = [...ran];
+// The worker is gone (a runaway loop, a crash): so are its variables. The next action starts a
+// new one with every cell's code.
+function lost(reason: LostReason, detail: string): void {
+  defined = new Map();
+  const wasRunning = [...new Set([...running.keys(), ...requested])];
+  running.clear();
+  requested.clear();
+  const again = [...ran];
   ran.clear();
-  const culprit = running?.cell.cellId;
-  for (const cell of cells()) {
-    if (lost.includes(cell.cellId)) {
-      cell.setStale("The kernel restarted: run this cell again to rebuild what it declared.");
+  for (const cell of views()) {
+    if (wasRunning.includes(cell.cellId)) {
+      cell.setState("idle");
+      cell.setStatus(
+        reason === "runaway"
+          ? "Stopped: it did not answer Stop in time, so the kernel was restarted."
+          : reason === "crashed"
+            ? `The kernel stopped working (${detail}), so it was restarted. Press Run to run this cell again.`
+            : `The kernel could not start (${detail}). Press Run to try again.`,
+      );
+    } else if (again.includes(cell.cellId)) {
+      cell.setStale("The kernel restarted: run this cell again to see its output computed here.");
     }
   }
-  const again = lost.length > 0 ? ` Run again: ${lost.map((id) => `"${id}"`).join(", ")}.` : "";
+  const culprit = wasRunning.map((id) => `"${id}"`).join(", ");
   announce(
-    `Cell "${culprit ?? "?"}" did not stop, so the kernel was restarted and its variables ` +
-      `are gone.${again}`,
+    reason === "runaway"
+      ? `Cell ${culprit || "?"} did not stop, so the kernel was restarted. Run a cell to start again.`
+      : reason === "crashed"
+        ? `The kernel stopped working (${detail}): it crashed or was stuck, so it was restarted. The next Run starts it again.`
+        : `The kernel could not start: ${detail}.`,
   );
 }

@@ -1,73 +1,273 @@
 /**
- * The chapter's notebook bar (Run all, the auto-run switch, a live region for page-wide notices)
- * and the lazy loader of the notebook controller. Part of the small first script.
+ * The chapter as the page holds it: its cells, the reader's saved state (edited code and control
+ * values, in localStorage), the notebook bar (Run all, Share, a live region) and shared links.
+ * Part of the small first script; the notebook controller (worker, sanitizer) loads on first use.
  */
 import type * as Notebook from "./notebook.ts";
+import { controlsIn, defaultOf, readControl, writeControl } from "./controls.ts";
+import {
+  clear,
+  emptyState,
+  isEmpty,
+  load,
+  migrateV1,
+  save,
+  type ChapterState,
+  type SaveResult,
+} from "./storage.ts";
+
+/** What the chapter needs from a cell element. */
+export interface ChapterCell extends HTMLElement {
+  readonly cellId: string;
+  /** The author's code. */
+  readonly author: string;
+  code(): string;
+  /** Puts code in the cell (saved edits, a link, Reset); runs nothing. */
+  setCode(code: string, why: "restored" | "link" | "reset"): Promise<void>;
+  notice(key: string, text: string | null, kind?: "warn" | "info" | "error", actions?: [string, () => void][], extra?: HTMLElement): void;
+}
 
 let loading: Promise<typeof Notebook> | null = null;
 
-/** The notebook controller (kernel host, dependencies, sanitizer), loaded on first use. */
+/** The notebook controller (kernel host, sanitizer), loaded on first use. */
 export function notebook(): Promise<typeof Notebook> {
   loading ??= import("./notebook.ts");
   return loading;
 }
 
+const base: string = import.meta.env.BASE_URL;
+let slug = "";
+let state: ChapterState = emptyState();
+const cells = new Map<string, ChapterCell>();
 let bar: HTMLElement | null = null;
+let storageWarned = false;
+let started = false;
 
-/** The page-wide live region, for notices that concern no single cell (restarts, links). */
-export function announce(text: string): void {
-  const live = bar?.querySelector(".nb-live");
-  if (live) live.textContent = text;
+/** The chapter's cells, in page order. */
+export function chapterCells(): ChapterCell[] {
+  return [...cells.values()];
 }
 
-/** Whether the reader asked for stale cells to re-run by themselves. */
-export function autoRun(): boolean {
-  return bar?.querySelector<HTMLInputElement>("input.nb-autorun")?.checked ?? false;
+/**
+ * The page-wide live region, for notices that concern no single cell (restarts, storage). A
+ * shared link's notice has a line of its own (`slot` "link"), so it stays while others come.
+ */
+export function announce(text: string, actions: [string, () => void][] = [], slot = "live"): void {
+  let live = bar?.querySelector<HTMLElement>(`.nb-${slot}`);
+  if (!live && bar) {
+    live = document.createElement("p");
+    live.className = `nb-${slot}`;
+    live.setAttribute("role", "status");
+    bar.querySelector(".nb-live")?.before(live);
+  }
+  if (!live) return;
+  live.replaceChildren(text);
+  for (const [label, act] of actions) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = label;
+    button.addEventListener("click", act);
+    live.append(" ", button);
+  }
 }
 
-/** Puts the chapter's notebook bar before its first cell (once per page). */
-export function chapterBar(first: HTMLElement): void {
-  if (bar) return;
-  bar = document.createElement("div");
-  bar.className = "nb-chapterbar not-content";
-  bar.setAttribute("role", "group");
-  bar.setAttribute("aria-label", "Notebook: all cells of this chapter");
-  const runAll = document.createElement("button");
-  runAll.type = "button";
-  runAll.dataset.action = "run-all";
-  runAll.textContent = "Run all";
-  runAll.addEventListener("click", () => void notebook().then((nb) => nb.runAll()));
-  const label = document.createElement("label");
-  const toggle = document.createElement("input");
-  toggle.type = "checkbox";
-  toggle.className = "nb-autorun";
-  toggle.setAttribute("role", "switch");
-  label.append(toggle, "Auto-run stale cells");
-  const live = document.createElement("p");
-  live.className = "nb-live";
-  live.setAttribute("role", "status");
-  bar.append(runAll, label, live);
-  first.before(bar);
-  // Module scripts run after the document is parsed: every cell is upgraded by now.
-  queueMicrotask(() => void openSharedLink());
+function persist(): void {
+  warnStorage(save(base, slug, state));
 }
 
-// A link made by Share: `#cell=<id>&code=<…>`. It loads the code and runs nothing.
+function warnStorage(result: SaveResult): void {
+  if (result === "saved" || storageWarned) return;
+  storageWarned = true;
+  const why =
+    result === "full"
+      ? "this browser's storage for the book is full"
+      : "this browser does not allow the book to store data";
+  announce(`Editing works, but your changes won't be kept after you leave: ${why}.`);
+}
+
+/** The reader's code for a cell changed (the author's own code is not an edit). */
+export function saveCode(cell: ChapterCell, code: string, hash: string): void {
+  if (code === cell.author) delete state.cells[cell.cellId];
+  else state.cells[cell.cellId] = { code, base: hash };
+  persist();
+}
+
+let inputTimer: ReturnType<typeof setTimeout> | null = null;
+/** A control's value changed (saved a moment later: a slider streams values). */
+export function saveInput(key: string, value: unknown): void {
+  state.inputs[key] = value;
+  if (inputTimer) clearTimeout(inputTimer);
+  inputTimer = setTimeout(persist, 300);
+}
+
+/** Forgets a cell's edit and its controls' values (Reset), and puts its controls back. */
+export function resetCell(cell: ChapterCell): void {
+  delete state.cells[cell.cellId];
+  for (const control of controlsIn(cell)) {
+    delete state.inputs[control.dataset.key!];
+    writeControl(control, defaultOf(control));
+  }
+  persist();
+}
+
+/** The controls' values on the page now, by key. */
+export function currentInputs(): Record<string, unknown> {
+  const values: Record<string, unknown> = { ...state.inputs };
+  for (const cell of cells.values()) {
+    for (const control of controlsIn(cell)) values[control.dataset.key!] = readControl(control);
+  }
+  return values;
+}
+
+/** The reader's saved code for a cell, with the hash of the author's code it started from. */
+export function savedCode(cellId: string) {
+  return state.cells[cellId];
+}
+
+// Puts a whole state in the page: code in each cell, values in each control.
+async function apply(next: ChapterState, why: "restored" | "link"): Promise<void> {
+  state = { cells: { ...next.cells }, inputs: { ...next.inputs } };
+  await Promise.all(
+    [...cells.values()].map((cell) =>
+      cell.setCode(state.cells[cell.cellId]?.code ?? cell.author, why === "link" ? "link" : "restored"),
+    ),
+  );
+  for (const cell of cells.values()) {
+    for (const control of controlsIn(cell)) {
+      const key = control.dataset.key!;
+      writeControl(control, key in state.inputs ? state.inputs[key] : defaultOf(control));
+    }
+  }
+  persist();
+}
+
+/** Registers a cell; the first one sets the chapter up (saved state, the bar, links). */
+export function register(cell: ChapterCell, chapter: string): void {
+  cells.set(cell.cellId, cell);
+  if (started) return;
+  started = true;
+  slug = chapter;
+  bar = document.querySelector<HTMLElement>(".nb-chapterbar");
+  bar?.classList.add("nb-ready");
+  bar?.addEventListener("click", (event) => {
+    const action = (event.target as HTMLElement).closest<HTMLElement>("[data-action]")?.dataset.action;
+    if (action === "run-all") void notebook().then((nb) => nb.runAll());
+    else if (action === "share-all") void shareChapter();
+  });
+  // Module scripts run after the document is parsed: every cell is upgraded by the next task.
+  setTimeout(() => void restore(), 0);
+}
+
+async function restore(): Promise<void> {
+  migrateV1(base, slug);
+  const found = load(base, slug);
+  if (found.kind === "corrupt") {
+    clear(base, slug);
+    announce("Your saved changes to this chapter could not be read, so they were set aside.");
+  } else if (found.kind === "state" && !isEmpty(found.state)) {
+    await apply(found.state, "restored");
+    const edited = Object.keys(found.state.cells).length;
+    const moved = Object.keys(found.state.inputs).length;
+    const what = [
+      edited ? `${edited} edited cell${edited === 1 ? "" : "s"}` : "",
+      moved ? `${moved} setting${moved === 1 ? "" : "s"}` : "",
+    ].filter(Boolean);
+    announce(
+      `Your changes are back (${what.join(" and ")}). The outputs are the book's until you run them.`,
+      [["Run all", () => void notebook().then((nb) => nb.runAll())]],
+    );
+  }
+  await openSharedLink();
+}
+
+/** Makes a link carrying the chapter's changes, and offers it to copy. */
+async function shareChapter(): Promise<void> {
+  const { shareUrl } = await import("./share.ts");
+  const cellsCode: Record<string, string> = {};
+  for (const cell of cells.values()) if (cell.code() !== cell.author) cellsCode[cell.cellId] = cell.code();
+  const inputs: Record<string, unknown> = {};
+  for (const cell of cells.values()) {
+    for (const control of controlsIn(cell)) {
+      const value = readControl(control);
+      if (JSON.stringify(value) !== JSON.stringify(defaultOf(control))) inputs[control.dataset.key!] = value;
+    }
+  }
+  if (Object.keys(cellsCode).length === 0 && Object.keys(inputs).length === 0) {
+    announce("You have not changed any cell or setting in this chapter yet: there is nothing to share.");
+    return;
+  }
+  const url = shareUrl(location.href, { cells: cellsCode, inputs, at: null });
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(url);
+    copied = true;
+  } catch {
+    // No clipboard (insecure origin or denied): the field is there to copy from.
+  }
+  const field = document.createElement("input");
+  field.type = "text";
+  field.readOnly = true;
+  field.value = url;
+  field.className = "nb-share-link";
+  field.setAttribute("aria-label", "Link to this chapter with your changes");
+  announce(
+    `${copied ? "Link copied." : "Copy this link:"} It opens this chapter with your code and ` +
+      "settings; nothing runs until the reader presses Run.",
+  );
+  bar?.querySelector(".nb-live")?.append(field);
+  field.focus();
+  field.select();
+}
+
+// A link made by Share: it loads code and settings, and runs nothing. The reader's own saved
+// changes are never lost: they choose, and can go back.
 async function openSharedLink(): Promise<void> {
-  if (!/(^#|&)(cell|code)=/.test(location.hash)) return;
+  if (!/(^#|&)(nb|cell|code)=/.test(location.hash)) return;
   const { parseShareFragment } = await import("./share.ts");
   const shared = parseShareFragment(location.hash);
   if (shared.kind === "malformed") {
-    announce(`This link's code could not be loaded: ${shared.reason}. The page works as usual.`);
+    announce(`This link's experiment could not be opened: ${shared.reason}. The page works as usual.`, [], "link");
     return;
   }
-  if (shared.kind !== "cell") return;
-  const cell = [...document.querySelectorAll<HTMLElement & { cellId: string }>("nb-cell")].find(
-    (element) => element.cellId === shared.cellId,
+  if (shared.kind !== "experiment") return;
+  const { experiment } = shared;
+  const unknown = Object.keys(experiment.cells).filter((id) => !cells.has(id));
+  for (const id of unknown) delete experiment.cells[id];
+  const ids = Object.keys(experiment.cells).map((id) => `"${id}"`);
+  const settings = Object.keys(experiment.inputs).length;
+  const what = [
+    ids.length ? `code for cell${ids.length === 1 ? "" : "s"} ${ids.join(", ")}` : "",
+    settings ? `${settings} setting${settings === 1 ? "" : "s"}` : "",
+  ].filter(Boolean).join(" and ");
+  const skipped = unknown.length ? ` (It also names cells this chapter does not have: ${unknown.map((id) => `"${id}"`).join(", ")}.)` : "";
+  const mine: ChapterState = { cells: { ...state.cells }, inputs: { ...state.inputs } };
+  const open = async () => {
+    if (!isEmpty(mine)) save(base, slug, mine, "before-link");
+    await apply({ cells: Object.fromEntries(Object.entries(experiment.cells).map(([id, code]) => [id, { code, base: cells.get(id)!.dataset.hash ?? "" }])), inputs: experiment.inputs }, "link");
+    const back = isEmpty(mine) ? "Back to the book's version" : "Back to my version";
+    announce(`Opened the link's experiment: ${what}. Nothing has run: press Run all to see it.${skipped}`, [
+      ["Run all", () => void notebook().then((nb) => nb.runAll())],
+      [back, () => void goBack(mine)],
+    ], "link");
+    cells.get(experiment.at ?? "")?.scrollIntoView({ block: "start" });
+  };
+  if (isEmpty(mine)) {
+    await open();
+    return;
+  }
+  announce(
+    `This link carries an experiment: ${what}. You have changes of your own in this chapter; ` +
+      `they are kept whichever you choose.${skipped}`,
+    [
+      ["Open the link's version", () => void open()],
+      ["Keep my version", () => announce("Kept your version. The link's experiment was not opened.", [], "link")],
+    ],
+    "link",
   );
-  if (!cell || !("loadShared" in cell)) {
-    announce(`This link is for a cell named "${shared.cellId}", which this chapter does not have.`);
-    return;
-  }
-  await (cell as unknown as { loadShared(code: string): Promise<void> }).loadShared(shared.code);
+}
+
+async function goBack(mine: ChapterState): Promise<void> {
+  await apply(mine, "restored");
+  clear(base, slug, "before-link");
+  announce("Back to your version of this chapter. Nothing has run.", [], "link");
 }

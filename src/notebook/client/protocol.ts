@@ -1,45 +1,57 @@
 /**
- * The messages between the page and its kernel worker. Outputs cross as HTML (rendered in the
- * worker by the kernel core) and are sanitized by the page before they are shown.
+ * The messages between the page and its kernel worker. Outputs cross as parts: markup (rendered in
+ * the worker by the kernel core, sanitized by the page) and controls as plain data (made by the
+ * page itself with `renderInput`).
  */
-import type { CellNames } from "./deps.ts";
+import type { OutputPart } from "../render.ts";
+import type { CellInfo, CellStatus, TrainingCommand, TrainingStatus } from "../types.ts";
 
-/** Page → worker. */
+/** Page → worker. Handled in order. */
 export type ToWorker =
   /**
-   * Run a cell's code in the shared scope; `run` numbers runs so late results can be dropped;
-   * `width` is the output's width in CSS pixels, for the live chart.
+   * The chapter's cells as the kernel should have them (the code each last ran with), and the
+   * controls' values. Cells whose code did not change are left as they are; nothing runs.
    */
-  | { type: "run"; run: number; cellId: string; code: string; width?: number }
-  /** Ask run `run` to stop at its next await (training loops check between batches). */
-  | { type: "stop"; run: number }
-  /** Find what each cell declares and references (nothing runs). */
-  | { type: "analyze"; request: number; cells: { id: string; code: string }[] };
+  | { type: "define"; cells: { id: string; code: string }[]; inputs: Record<string, unknown> }
+  /** Run these cells (and what they read, if needed, and what reads them). */
+  | { type: "run"; ids: string[] }
+  /** A control's new value. */
+  | { type: "input"; key: string; value: unknown }
+  /** A training control's command. */
+  | { type: "control"; key: string; command: TrainingCommand }
+  /** Stop a cell's run (every run without an id). */
+  | { type: "stop"; id?: string }
+  /** Are you there? (the watchdog asks while a stopped cell has not ended). */
+  | { type: "ping"; n: number };
 
 /** Progress of a long run, streamed while it works. */
 export interface Progress {
   /** Share of the work done, 0..1, when known. */
   fraction?: number;
-  /** One line for the status, e.g. "epoch 12/50 · loss 0.213 · accuracy 0.94". */
+  /** One line for the status, e.g. "epoch 12/50 · loss 0.213 · accuracy 94%". */
   text: string;
-  /** A live chart (HTML/SVG) of the run so far, when there is one. */
+  /** The live chart (HTML/SVG, to sanitize) of the run so far. */
   html?: string;
 }
 
 /** Worker → page. */
 export type FromWorker =
   | { type: "ready" }
-  | { type: "analysis"; request: number; cells: (CellNames & { error?: string })[] }
-  | { type: "progress"; run: number; progress: Progress }
+  | { type: "defined"; cells: CellInfo[] }
   | {
-      type: "done";
+      type: "cell";
+      id: string;
       run: number;
-      /** The cell's outputs as HTML, still to be sanitized. */
-      html: string;
-      /** False when the cell threw (the error is part of `html`). */
-      ok: boolean;
-      /** True when the run ended early because it was asked to stop. */
-      stopped: boolean;
-      /** The error message, when `ok` is false. */
+      status: CellStatus;
+      /** All the run has shown so far (sent at most every 50 ms while it runs, always at the end). */
+      parts: OutputPart[];
+      reason?: string;
+      durationMs: number;
+      /** The error's message, when it failed. */
       error?: string;
-    };
+    }
+  | { type: "progress"; id: string; run: number; progress: Progress }
+  | { type: "training"; key: string; status: TrainingStatus }
+  | { type: "pong"; n: number }
+  /** An error thrown outside any run (a cell's timer, an unawaited promise). */
+  | { type: "stray"; message: string };

@@ -8,7 +8,7 @@ import DOMPurify from "dompurify";
 export function sanitizeHtml(html: string): DocumentFragment {
   return DOMPurify.sanitize(html, {
     // HTML + SVG profiles keep Plot's figures, titles and legends.
-    USE_PROFILES: { html: true, svg: true, svgFilters: true },
+    USE_PROFILES: { html: true, svg: true, svgFilters: true, mathMl: true },
     // <style> would restyle the whole page (Plot's stylesheet ships with the page instead), and
     // <img> is only a vehicle for onerror here.
     FORBID_TAGS: ["style", "img"],

@@ -1,96 +1,99 @@
 /**
- * Saved edits: the reader's copy of a cell, kept in localStorage per chapter and cell, tied to a
- * hash of the author's source, so a changed chapter can say "your copy is based on an older
- * version".
+ * What the reader changed in a chapter, kept in localStorage: the code of each edited cell (with
+ * a hash of the author's source it started from, so a changed chapter can say "your copy is based
+ * on an older version") and the value of each control they moved. One record per chapter, keyed
+ * by the site's base path too, so two books on one origin never mix their readers' work.
  */
+import { hashSource } from "../hash.ts";
 
-/** What is kept for one edited cell. */
-export interface SavedEdit {
-  /** The reader's code. */
+/** One edited cell. */
+export interface SavedCell {
   code: string;
-  /** Hash of the author's source the edit started from (see {@link sourceHash}). */
+  /** Hash of the author's source the edit started from ({@link sourceHash}). */
   base: string;
-  /** The author's source at that time, for "compare". */
-  baseCode: string;
-  /** When it was saved (ms since the epoch). */
-  savedAt: number;
 }
 
-/** What {@link loadEdit} found. */
-export type LoadResult =
-  | { kind: "none" }
-  | { kind: "edit"; edit: SavedEdit; outdated: boolean }
-  | { kind: "corrupt"; key: string };
+/** A chapter's saved state. */
+export interface ChapterState {
+  cells: Record<string, SavedCell>;
+  /** Control values by key (`<cell id>:<n>`). */
+  inputs: Record<string, unknown>;
+}
 
-/** What {@link saveEdit} managed: kept, or why not. */
+/** What {@link load} found. */
+export type LoadResult =
+  | { kind: "state"; state: ChapterState }
+  | { kind: "none" }
+  | { kind: "corrupt" };
+
+/** What {@link save} managed: kept, or why not. */
 export type SaveResult = "saved" | "unavailable" | "full";
 
-const PREFIX = "nb-cells:v1:";
+/** The hash saved edits are tied to (the build's `data-hash` uses the same function). */
+export const sourceHash = hashSource;
 
-/** The storage key of one cell of one chapter. */
-export function editKey(chapter: string, cellId: string): string {
-  return `${PREFIX}${chapter}:${cellId}`;
+const PREFIX = "nb:v2:";
+
+/** The storage key of a chapter's state (`slot` for a copy kept aside, e.g. "before-link"). */
+export function stateKey(base: string, chapter: string, slot = ""): string {
+  return `${PREFIX}${base}:${chapter}${slot ? `:${slot}` : ""}`;
 }
 
-/** A short, stable hash of a text (FNV-1a, 32 bits, hex): enough to notice a change. */
-export function sourceHash(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
+/** An empty state. */
+export function emptyState(): ChapterState {
+  return { cells: {}, inputs: {} };
+}
+
+/** True when a state holds nothing. */
+export function isEmpty(state: ChapterState): boolean {
+  return Object.keys(state.cells).length === 0 && Object.keys(state.inputs).length === 0;
+}
+
+function isState(value: unknown): value is ChapterState {
+  if (typeof value !== "object" || value === null) return false;
+  const { cells, inputs } = value as Record<string, unknown>;
+  if (typeof cells !== "object" || cells === null || typeof inputs !== "object" || inputs === null) {
+    return false;
   }
-  return (hash >>> 0).toString(16).padStart(8, "0");
+  return Object.values(cells).every(
+    (c) => typeof c === "object" && c !== null && typeof c.code === "string" && typeof c.base === "string",
+  );
 }
 
 // localStorage itself can throw (blocked cookies, sandboxed frames): access goes through here.
-function store(): Storage | null {
+function storage(): Storage | null {
   try {
-    const storage = globalThis.localStorage;
-    const probe = `${PREFIX}probe`;
-    storage.setItem(probe, "1");
-    storage.removeItem(probe);
-    return storage;
+    return globalThis.localStorage ?? null;
   } catch {
     return null;
   }
 }
 
-function isSavedEdit(value: unknown): value is SavedEdit {
-  if (typeof value !== "object" || value === null) return false;
-  const record = value as Record<string, unknown>;
-  return (
-    typeof record.code === "string" &&
-    typeof record.base === "string" &&
-    typeof record.baseCode === "string" &&
-    typeof record.savedAt === "number"
-  );
-}
-
-/** The reader's saved copy of a cell and whether it is based on an older source, or "corrupt". */
-export function loadEdit(chapter: string, cellId: string, authorHash: string): LoadResult {
-  const key = editKey(chapter, cellId);
-  let raw: string | null;
+/** A chapter's saved state, or "none", or "corrupt" (unreadable: the caller drops it). */
+export function load(base: string, chapter: string, slot = ""): LoadResult {
+  let raw: string | null = null;
   try {
-    raw = globalThis.localStorage.getItem(key);
+    raw = storage()?.getItem(stateKey(base, chapter, slot)) ?? null;
   } catch {
     return { kind: "none" };
   }
   if (raw === null) return { kind: "none" };
   try {
     const parsed: unknown = JSON.parse(raw);
-    if (!isSavedEdit(parsed)) return { kind: "corrupt", key };
-    return { kind: "edit", edit: parsed, outdated: parsed.base !== authorHash };
+    return isState(parsed) ? { kind: "state", state: parsed } : { kind: "corrupt" };
   } catch {
-    return { kind: "corrupt", key };
+    return { kind: "corrupt" };
   }
 }
 
-/** Saves the reader's copy; says "unavailable" or "full" when it could not be kept. */
-export function saveEdit(chapter: string, cellId: string, edit: SavedEdit): SaveResult {
-  const storage = store();
-  if (!storage) return "unavailable";
+/** Saves a chapter's state (an empty one is removed); says "unavailable" or "full" when it can't. */
+export function save(base: string, chapter: string, state: ChapterState, slot = ""): SaveResult {
+  const store = storage();
+  if (!store) return "unavailable";
   try {
-    storage.setItem(editKey(chapter, cellId), JSON.stringify(edit));
+    const key = stateKey(base, chapter, slot);
+    if (isEmpty(state)) store.removeItem(key);
+    else store.setItem(key, JSON.stringify(state));
     return "saved";
   } catch (error) {
     const name = (error as { name?: string }).name;
@@ -100,11 +103,41 @@ export function saveEdit(chapter: string, cellId: string, edit: SavedEdit): Save
   }
 }
 
-/** Forgets the reader's copy of a cell (after Reset, or when it was corrupt). */
-export function clearEdit(chapter: string, cellId: string): void {
+/** Forgets a chapter's state (or a copy kept aside). */
+export function clear(base: string, chapter: string, slot = ""): void {
   try {
-    globalThis.localStorage.removeItem(editKey(chapter, cellId));
+    storage()?.removeItem(stateKey(base, chapter, slot));
   } catch {
-    // Nothing was kept, so there is nothing to forget.
+    // Nothing to do: storage is unavailable.
+  }
+}
+
+/**
+ * Brings edits saved by the book's first notebook (one key per cell, `nb-cells:v1:<chapter>:<id>`)
+ * into the chapter's state, once; they are removed after they were copied.
+ */
+export function migrateV1(base: string, chapter: string): void {
+  const store = storage();
+  if (!store) return;
+  try {
+    const prefix = `nb-cells:v1:${chapter}:`;
+    const keys = Object.keys(store).filter((key) => key.startsWith(prefix));
+    if (keys.length === 0) return;
+    const found = load(base, chapter);
+    const state = found.kind === "state" ? found.state : emptyState();
+    for (const key of keys) {
+      try {
+        const old = JSON.parse(store.getItem(key) ?? "null") as { code?: unknown; base?: unknown };
+        const id = key.slice(prefix.length);
+        if (typeof old?.code === "string" && typeof old.base === "string" && !state.cells[id]) {
+          state.cells[id] = { code: old.code, base: old.base };
+        }
+      } catch {
+        // An unreadable old edit is dropped.
+      }
+    }
+    if (save(base, chapter, state) === "saved") for (const key of keys) store.removeItem(key);
+  } catch {
+    // Storage went away midway: the old keys stay for next time.
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The kernel worker: the chapter's cells run here, off the page's main thread, in the kernel core
- * shared with the build (src/notebook/kernel.ts). Outputs go back as HTML for the page to sanitize;
- * progress streams as a bar, a line of numbers and a live loss chart at most every 100 ms.
+ * shared with the build (src/notebook/kernel.ts), with every control live. What they show goes
+ * back as parts (markup for the page to sanitize, controls as data); a run's interim outputs,
+ * progress and training steps at most every 50–100 ms, its end at once.
  */
 // First: the document and `window` Plot expects when it loads.
 import { document, encodeCanvases } from "./worker-dom.ts";
@@ -9,119 +10,145 @@ import * as Plot from "@observablehq/plot";
 import * as engine from "../../../engine/index.ts";
 import * as charts from "../../charts/index.ts";
 import { createKernel } from "../kernel.ts";
-import { renderOutputs } from "../render.ts";
-import type { KernelEvent, Output, ProgressPoint } from "../types.ts";
-import type { FromWorker, Progress, ToWorker } from "./protocol.ts";
+import { progressChart } from "../progress-chart.ts";
+import { outputParts, progressText } from "../render.ts";
+import type { KernelEvent, Output } from "../types.ts";
+import type { FromWorker, ToWorker } from "./protocol.ts";
 
 const scope = self as unknown as {
   postMessage(message: FromWorker): void;
   addEventListener(type: "message", listener: (event: MessageEvent<ToWorker>) => void): void;
 };
 
-/** How often, at most, a run's progress is sent to the page (ms). */
+/** How often, at most, a running cell's interim outputs and progress are sent (ms). */
+const OUTPUTS_EVERY_MS = 50;
 const PROGRESS_EVERY_MS = 100;
 
 // The digits asset sits under the site's base path, wherever the book is hosted.
 engine.setDigitsUrl(new URL(`${import.meta.env.BASE_URL}data/digits-v1.bin`, self.location.origin));
+
+function post(message: FromWorker): void {
+  scope.postMessage(message);
+}
+
+// Leading edge at once, then at most one message per interval per key, and always the last one.
+const throttles = new Map<string, { at: number; timer: ReturnType<typeof setTimeout> | null; send: () => void }>();
+function throttle(key: string, every: number, send: () => void, now = false): void {
+  let entry = throttles.get(key);
+  if (!entry) throttles.set(key, (entry = { at: 0, timer: null, send }));
+  entry.send = send;
+  const wait = every - (performance.now() - entry.at);
+  if (now || wait <= 0) {
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = null;
+    entry.at = performance.now();
+    send();
+  } else {
+    entry.timer ??= setTimeout(() => {
+      entry.timer = null;
+      entry.at = performance.now();
+      entry.send();
+    }, wait);
+  }
+}
+
+function cancel(key: string): void {
+  const entry = throttles.get(key);
+  if (entry?.timer) clearTimeout(entry.timer);
+  throttles.delete(key);
+}
+
+const chart = progressChart(document, "nbw");
+
+async function sendCell(event: Extract<KernelEvent, { type: "cell" }>): Promise<void> {
+  const parts = outputParts(event.outputs);
+  for (const part of parts) if (part.kind === "html") part.html = await encodeCanvases(part.html);
+  const error = event.outputs.find((o): o is Extract<Output, { kind: "error" }> => o.kind === "error");
+  post({
+    type: "cell",
+    id: event.id,
+    run: event.run,
+    status: event.status,
+    parts,
+    reason: event.reason,
+    durationMs: event.durationMs,
+    error: event.status === "failed" ? error?.message : undefined,
+  });
+}
+
+function onEvent(event: KernelEvent): void {
+  if (event.type === "cell") {
+    const key = `cell:${event.id}`;
+    if (event.status !== "running") {
+      cancel(key);
+      cancel(`progress:${event.id}`);
+      void sendCell(event);
+    } else {
+      // A run's start goes out at once; what it shows while running, at most every 50 ms.
+      throttle(key, OUTPUTS_EVERY_MS, () => void sendCell(event), event.outputs.length === 0);
+    }
+  } else if (event.type === "progress") {
+    const { id, run, progress } = event;
+    throttle(`progress:${id}`, PROGRESS_EVERY_MS, () => {
+      const fraction = progress.epochs ? Math.min(1, progress.epoch / progress.epochs) : undefined;
+      const html = progress.history.length > 1 ? chart(progress.history, progress.epochs) : undefined;
+      post({ type: "progress", id, run, progress: { text: progressText(progress), fraction, html } });
+    });
+  } else {
+    throttle(`training:${event.key}`, PROGRESS_EVERY_MS, () =>
+      post({ type: "training", key: event.key, status: event.status }),
+    );
+  }
+}
 
 // The same names cells import at build time (src/notebook/node-host.ts), prefixed apart from it.
 const kernel = createKernel({
   modules: { engine: { ...engine }, charts: { ...charts }, "@observablehq/plot": { ...Plot } },
   document,
   idPrefix: "nbw",
+  live: true,
+  onEvent,
+  progressChart: chart,
 });
-const controllers = new Map<number, AbortController>();
-
-function post(message: FromWorker): void {
-  scope.postMessage(message);
-}
-
-// The live chart: loss (and accuracy) by epoch so far, drawn with the same Plot as the cells.
-function liveChart(points: ProgressPoint[], epochs: number | null, width = 640): string {
-  const rows = points.flatMap((p) => [
-    { epoch: p.epoch, value: p.loss, series: "loss" },
-    ...(p.accuracy === null ? [] : [{ epoch: p.epoch, value: p.accuracy, series: "accuracy" }]),
-  ]);
-  return Plot.plot({
-    document,
-    width: Math.max(280, Math.min(640, width)),
-    height: 180,
-    marginLeft: 44,
-    x: { label: "epoch", domain: epochs ? [0, epochs] : undefined },
-    y: { label: "loss / accuracy", grid: true },
-    color: { legend: true, domain: ["loss", "accuracy"] },
-    marks: [Plot.line(rows, { x: "epoch", y: "value", stroke: "series" })],
-    ariaLabel: "Live chart of the loss and accuracy by epoch",
-  }).outerHTML;
-}
-
-type ProgressOutput = Extract<Output, { kind: "progress" }>;
-
-function describe(p: ProgressOutput, width?: number): Progress {
-  const parts = [`epoch ${p.epoch}${p.epochs ? `/${p.epochs}` : ""}`, `loss ${p.loss.toFixed(4)}`];
-  if (p.accuracy !== null) parts.push(`accuracy ${(p.accuracy * 100).toFixed(1)}%`);
-  const fraction = p.epochs ? Math.min(1, p.epoch / p.epochs) : undefined;
-  return { text: parts.join(" · "), fraction, html: liveChart(p.history, p.epochs, width) };
-}
-
-async function run(runId: number, cellId: string, code: string, width?: number): Promise<void> {
-  const controller = new AbortController();
-  controllers.set(runId, controller);
-  let latest: ProgressOutput | null = null;
-  let sentAt = 0;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const send = () => {
-    timer = null;
-    sentAt = performance.now();
-    if (latest) post({ type: "progress", run: runId, progress: describe(latest, width) });
-  };
-  try {
-    const result = await kernel.run(
-      { id: cellId, source: code },
-      {
-        signal: controller.signal,
-        onEvent(event: KernelEvent) {
-          if (event.type !== "progress") return;
-          latest = event.progress;
-          // Leading edge at once, then at most one message per interval (and the last one).
-          const wait = PROGRESS_EVERY_MS - (performance.now() - sentAt);
-          if (wait <= 0) send();
-          else timer ??= setTimeout(send, wait);
-        },
-      },
-    );
-    if (timer) clearTimeout(timer);
-    const error = result.outputs.find(
-      (output): output is Extract<Output, { kind: "error" }> => output.kind === "error",
-    );
-    post({
-      type: "done",
-      run: runId,
-      html: await encodeCanvases(renderOutputs(result.outputs)),
-      ok: result.ok,
-      stopped: result.stopped,
-      error: result.ok ? undefined : error?.message,
-    });
-  } catch (error) {
-    // The kernel turns cell errors into outputs; reaching here is a fault of the worker itself.
-    const message = error instanceof Error ? error.message : String(error);
-    post({ type: "done", run: runId, html: "", ok: false, stopped: false, error: message });
-  } finally {
-    controllers.delete(runId);
-  }
-}
 
 scope.addEventListener("message", (event) => {
   const message = event.data;
-  if (message.type === "run") void run(message.run, message.cellId, message.code, message.width);
-  else if (message.type === "stop") controllers.get(message.run)?.abort();
-  else if (message.type === "analyze") {
-    const cells = message.cells.map(({ id, code }) => {
-      const { declares, references, error } = kernel.analyze(code);
-      return { id, declares, references, error: error?.message };
-    });
-    post({ type: "analysis", request: message.request, cells });
+  switch (message.type) {
+    case "define": {
+      const cells = kernel.define(
+        message.cells.map(({ id, code }) => ({ id, source: code })),
+        message.inputs,
+      );
+      post({ type: "defined", cells });
+      break;
+    }
+    case "run":
+      kernel.run(message.ids);
+      break;
+    case "input":
+      kernel.input(message.key, message.value);
+      break;
+    case "control":
+      kernel.control(message.key, message.command);
+      break;
+    case "stop":
+      kernel.stop(message.id);
+      break;
+    case "ping":
+      post({ type: "pong", n: message.n });
+      break;
   }
+});
+
+// Code a cell left behind (a timer, an unawaited promise) that throws: said, and the kernel lives.
+self.addEventListener("error", (event) => {
+  event.preventDefault();
+  post({ type: "stray", message: String(event.message || event.error) });
+});
+self.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  const reason = event.reason as { message?: string } | undefined;
+  post({ type: "stray", message: String(reason?.message ?? reason) });
 });
 
 post({ type: "ready" });
