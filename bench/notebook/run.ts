@@ -1,0 +1,217 @@
+/**
+ * The notebook in Chromium, measured: how fast a slider's readers update, how soon a training
+ * restarted by its controls shows progress, how long the main thread is busy while a slider is
+ * dragged, and how long a first and a later Run take. A benchmark, not a test: it prints figures.
+ *
+ *   npm run bench:notebook               # builds the book into test-output/bench-site, then measures
+ *   npm run bench:notebook -- --reuse    # measures the last build again
+ *   npm run bench:notebook -- --moves=60 # more slider moves (default 40)
+ */
+import { existsSync } from "node:fs";
+import { loadavg } from "node:os";
+import { resolve } from "node:path";
+import type { Page } from "playwright-core";
+import { launchBrowser } from "../../tests/support/browser.ts";
+import { buildSite, serveSite } from "../../tests/support/site.ts";
+
+const args = Object.fromEntries(
+  process.argv.slice(2).map((arg) => {
+    const [key, value] = arg.replace(/^--/, "").split("=");
+    return [key, value ?? "true"];
+  }),
+);
+const MOVES = Number(args.moves ?? 40);
+const DIR = resolve("test-output/bench-site");
+const BASE = "/";
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+function ms(value: number): string {
+  return `${value.toFixed(0)} ms`;
+}
+
+const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
+
+if (!(args.reuse && existsSync(DIR))) {
+  const started = performance.now();
+  const build = buildSite(DIR, BASE);
+  if (build.status !== 0) throw new Error(`The book did not build:\n${build.output.slice(-3000)}`);
+  console.log(`built the book in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+const { url, server } = await serveSite(DIR, BASE);
+const browser = await launchBrowser();
+console.log(`Chromium ${browser.version()}, load average ${load()} (2 cores, shared)\n`);
+
+async function fresh(path: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${url}${path}`);
+  await page.waitForFunction(() => customElements.get("nb-cell") !== undefined);
+  return page;
+}
+
+// Main-thread time of the page, from Chromium's own counters (CDP Performance.getMetrics).
+async function mainThread(page: Page) {
+  const session = await page.context().newCDPSession(page);
+  await session.send("Performance.enable");
+  return async () => {
+    const { metrics } = await session.send("Performance.getMetrics");
+    const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+    return { task: get("TaskDuration") * 1000, script: get("ScriptDuration") * 1000 };
+  };
+}
+
+// 1. A slider's readers: from the input event to the reader's output changing in the page.
+async function sliderLatency(): Promise<number[]> {
+  const page = await fresh("the-neuron/");
+  const slider = page.getByRole("slider", { name: "weight w₁" });
+  await slider.focus();
+  await page.evaluate(() => {
+    const w = window as unknown as { nbLatencies: number[]; nbStart: number };
+    w.nbLatencies = [];
+    document.addEventListener("input", () => (w.nbStart = performance.now()), true);
+    const output = document.querySelector('nb-cell[data-id="neuron-sum"] .nb-output')!;
+    new MutationObserver(() => {
+      if (w.nbStart) w.nbLatencies.push(performance.now() - w.nbStart);
+      w.nbStart = 0;
+    }).observe(output, { childList: true, subtree: true, characterData: true });
+  });
+  // The first move starts the worker: not counted here (see "first Run").
+  await page.keyboard.press("ArrowRight");
+  await page.waitForFunction(() => (window as unknown as { nbLatencies: number[] }).nbLatencies.length > 0, null, { timeout: 30_000 });
+  await page.evaluate(() => ((window as unknown as { nbLatencies: number[] }).nbLatencies = []));
+  for (let i = 0; i < MOVES; i++) {
+    await page.keyboard.press(i % 20 < 10 ? "ArrowLeft" : "ArrowRight");
+    await page.waitForTimeout(120);
+  }
+  const latencies = await page.evaluate(() => (window as unknown as { nbLatencies: number[] }).nbLatencies);
+  await page.context().close();
+  return latencies;
+}
+
+// 2. Main-thread work while a slider is dragged for two seconds: long tasks (over 50 ms).
+async function dragLongTasks() {
+  const page = await fresh("the-neuron/");
+  const slider = page.getByRole("slider", { name: "input x₁" });
+  await slider.scrollIntoViewIfNeeded();
+  await slider.focus();
+  await page.keyboard.press("ArrowLeft"); // start the worker first
+  await page.waitForFunction(() => document.querySelector('nb-cell[data-id="neuron-sum"] .nb-status')?.textContent?.startsWith("Ran"), null, { timeout: 30_000 });
+  await page.evaluate(() => {
+    const w = window as unknown as { nbLong: number[] };
+    w.nbLong = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.nbLong.push(entry.duration);
+    }).observe({ type: "longtask", buffered: false });
+  });
+  const counters = await mainThread(page);
+  const before = await counters();
+  const box = (await slider.boundingBox())!;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + 2, y);
+  await page.mouse.down();
+  const started = performance.now();
+  let step = 0;
+  while (performance.now() - started < 2000) {
+    const t = (step++ % 60) / 60;
+    await page.mouse.move(box.x + 2 + t * (box.width - 4), y);
+    await page.waitForTimeout(16);
+  }
+  await page.mouse.up();
+  await page.waitForTimeout(300);
+  const after = await counters();
+  const wall = performance.now() - started;
+  const long = await page.evaluate(() => (window as unknown as { nbLong: number[] }).nbLong);
+  await page.context().close();
+  return { long, moves: step, wall, task: after.task - before.task, script: after.script - before.script };
+}
+
+// 3. First Run on a fresh page (the worker starts), then a later small Run.
+async function runTimes() {
+  const page = await fresh("the-neuron/");
+  const cell = page.locator('nb-cell[data-id="neuron-output"]');
+  const status = cell.locator(".nb-status");
+  const time = async () => {
+    const started = performance.now();
+    await cell.getByRole("button", { name: "Run", exact: true }).click();
+    await page.waitForFunction(() => /^Ran in/.test(document.querySelector('nb-cell[data-id="neuron-output"] .nb-status')?.textContent ?? ""), null, { timeout: 30_000 });
+    const wall = performance.now() - started;
+    await status.evaluate((node) => (node.textContent = ""));
+    return wall;
+  };
+  const first = await time();
+  const later: number[] = [];
+  for (let i = 0; i < 10; i++) later.push(await time());
+  await page.context().close();
+  return { first, later };
+}
+
+// 4. A training restarted by its controls (Play after it ended): time to its first progress.
+async function trainingRestart(): Promise<number[]> {
+  const page = await fresh("gradient-descent/");
+  const controls = page.getByRole("group", { name: "Training" });
+  const toggle = controls.getByRole("button", { name: /Play|Pause|Resume/ });
+  const times: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    await page.evaluate(() => {
+      const w = window as unknown as { nbProgressAt: number };
+      w.nbProgressAt = 0;
+      const cell = document.querySelector('nb-cell[data-id="moons-train"]')!;
+      const observer = new MutationObserver(() => {
+        if (cell.querySelector(".nb-progress span")?.textContent && !w.nbProgressAt) {
+          w.nbProgressAt = performance.now();
+          observer.disconnect();
+        }
+      });
+      observer.observe(cell, { childList: true, subtree: true, characterData: true });
+    });
+    const clicked = await page.evaluate(() => performance.now());
+    await toggle.click();
+    await page.waitForFunction(() => (window as unknown as { nbProgressAt: number }).nbProgressAt > 0, null, { timeout: 30_000 });
+    const at = await page.evaluate(() => (window as unknown as { nbProgressAt: number }).nbProgressAt);
+    if (i > 0) times.push(at - clicked); // the first one starts the worker
+    // Let it finish, so the next Play starts it again.
+    await page.waitForFunction(() => /Finished/.test(document.querySelector('nb-cell[data-id="moons-controls"] [data-role=status]')?.textContent ?? ""), null, { timeout: 60_000 });
+  }
+  await page.context().close();
+  return times;
+}
+
+const rows: [string, string, string][] = [];
+const latencies = await sliderLatency();
+rows.push([
+  "slider → reader updated (neuron-sum)",
+  `median ${ms(quantile(latencies, 0.5))}, p95 ${ms(quantile(latencies, 0.95))} (${latencies.length} moves)`,
+  "median ≤ 50 ms, p95 ≤ 100 ms",
+]);
+const drag = await dragLongTasks();
+rows.push([
+  "main thread while dragging a slider 2 s",
+  `${drag.long.length} tasks over 50 ms${drag.long.length ? ` (longest ${ms(Math.max(...drag.long))})` : ""}; ` +
+    `busy ${ms(drag.task)} of ${ms(drag.wall)}, script ${ms(drag.script)}, ${drag.moves} pointer moves`,
+  "no task over 50 ms",
+]);
+const runs = await runTimes();
+rows.push(["first Run on a fresh page (worker start)", ms(runs.first), "≤ 1 s"]);
+rows.push([
+  "later small Run",
+  `median ${ms(quantile(runs.later, 0.5))}, max ${ms(Math.max(...runs.later))}`,
+  "≤ 100 ms",
+]);
+const restarts = await trainingRestart();
+rows.push([
+  "training restarted by Play → first progress",
+  `median ${ms(quantile(restarts, 0.5))}, max ${ms(Math.max(...restarts))} (${restarts.length} restarts)`,
+  "≤ 200 ms",
+]);
+
+const width = Math.max(...rows.map((r) => r[0].length));
+for (const [what, measured, target] of rows) {
+  console.log(`${what.padEnd(width)}  ${measured}   [target ${target}]`);
+}
+console.log(`\nload average at the end ${load()}`);
+await browser.close();
+server.close();
