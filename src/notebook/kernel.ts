@@ -298,6 +298,8 @@ export function createKernel(options: KernelOptions): Kernel {
   const waiting = new Set<string>();
   /** The value each run showed with `__nb.value`, and the trainer behind each controls object. */
   const valueOfRun = new WeakMap<Run, unknown>();
+  /** What each cell's latest finished run declared. */
+  const exportsOf = new Map<string, Record<string, unknown>>();
   const trainers = new WeakMap<TrainingControls, Trainer>();
   let disposed = false;
 
@@ -574,6 +576,7 @@ export function createKernel(options: KernelOptions): Kernel {
     const params = compiled.params.slice(compiled.reads.length).map((name) => kernelGlobals[name]);
     try {
       const exports = await fn(...args, ...params, nb);
+      if (run.live) exportsOf.set(cell.id, exports);
       const value = valueOfRun.get(run);
       if (isGenerator(value) && !(INPUT in value)) void iterate(run, value);
       else finish(run, "done");
@@ -1002,6 +1005,16 @@ export function createKernel(options: KernelOptions): Kernel {
         await new Promise((resolve) => setTimeout(resolve, 0));
         quiet = active.size === 0 && waiting.size === 0 ? quiet + 1 : 0;
       }
+    },
+
+    value(name: string) {
+      const owner = names.get(name)?.cell;
+      if (!owner) return { missing: `no cell declares ${name}` };
+      const exports = exportsOf.get(owner);
+      if (!exports || !(name in exports)) {
+        return { missing: `cell "${owner}", which declares ${name}, did not run to its end` };
+      }
+      return { value: exports[name] };
     },
 
     dispose(): void {

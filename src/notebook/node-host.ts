@@ -96,6 +96,8 @@ export interface ChapterRun {
   chapter: string;
   cells: CellRun[];
   problems: CellProblem[];
+  /** A declared name's value after the run (for `<Value>` in the prose). */
+  value: Kernel["value"];
 }
 
 function errorOf(result: CellResult): Extract<Output, { kind: "error" }> | undefined {
@@ -216,7 +218,7 @@ async function runFresh(chapter: string, cells: AuthoredCell[]): Promise<Chapter
     runs.push({ cell, result, html: renderOutputs(result.outputs), hash });
   }
   if (!late) kernel.dispose();
-  return { chapter, cells: runs, problems };
+  return { chapter, cells: runs, problems, value: (name) => kernel.value(name) };
 }
 
 /** A chapter's slug from its file name: `content/01-the-neuron.mdx` → `the-neuron`. */

@@ -10,6 +10,7 @@ import type { Root } from "mdast";
 import type { VFile } from "vfile";
 import { CellOptionError, findCells, type AuthoredCell } from "./cells.ts";
 import { chapterSlug, runCells } from "./node-host.ts";
+import { valueText } from "./values.ts";
 
 /** The component every cell becomes. */
 export const CELL_COMPONENT = fileURLToPath(new URL("../components/Cell.astro", import.meta.url));
@@ -83,5 +84,47 @@ export default function remarkCells() {
       });
     }
     if (!importsCell(tree)) tree.children.unshift(importNode());
+    replaceValues(tree, run.value, (message, line) => file.fail(`${chapter}: ${message}`, { line, column: 1 }));
   };
+}
+
+type JsxAttribute = { type: string; name: string; value: unknown };
+
+// An attribute's value: a string, `{1}` (an expression: its source), or true when bare.
+function attributeValue(node: Tree, name: string): string | true | undefined {
+  const found = (node.attributes as JsxAttribute[] | undefined)?.find((a) => a.name === name);
+  if (!found) return undefined;
+  if (found.value === null) return true;
+  if (typeof found.value === "string") return found.value;
+  return String((found.value as { value?: unknown }).value ?? "");
+}
+
+/** Replaces every `<Value name=… />` by the text of the value a cell declared. */
+function replaceValues(
+  tree: Tree,
+  lookup: Parameters<typeof valueText>[1],
+  fail: (message: string, line: number) => never,
+): void {
+  const visit = (node: Tree) => {
+    node.children?.forEach((child, i) => {
+      const isValue =
+        (child.type === "mdxJsxTextElement" || child.type === "mdxJsxFlowElement") &&
+        child.name === "Value";
+      if (!isValue) return visit(child);
+      const line = (child.position as { start?: { line?: number } } | undefined)?.start?.line ?? 1;
+      const name = attributeValue(child, "name");
+      if (typeof name !== "string") fail('<Value> needs a name: <Value name="accuracy" />', line);
+      const digits = attributeValue(child, "digits");
+      const request = {
+        name: name as string,
+        path: attributeValue(child, "path") as string | undefined,
+        digits: digits === undefined ? undefined : Number(digits),
+        percent: attributeValue(child, "percent") !== undefined,
+      };
+      const shown = valueText(request, lookup);
+      if ("error" in shown) fail(shown.error, line);
+      else node.children[i] = { type: "text", value: shown.text, children: [] } as unknown as Tree;
+    });
+  };
+  visit(tree);
 }

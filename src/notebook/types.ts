@@ -224,6 +224,11 @@ export interface Kernel {
   stop(id?: string): void;
   /** Resolves when no cell is running or waiting to run. */
   idle(): Promise<void>;
+  /**
+   * The value of a declared name after its cell ran (what the book's prose quotes), or
+   * `{ missing: why }` when its cell has not run or failed.
+   */
+  value(name: string): { value: unknown } | { missing: string };
   /** Ends every run. */
   dispose(): void;
 }

@@ -82,6 +82,35 @@ describe("remarkCells", () => {
     });
   });
 
+  it("remarkCells puts a cell's value in the prose where <Value> asks for it", async () => {
+    const tree = await transform(
+      [
+        "```ts cell id=score",
+        "const run = { history: [{ loss: 0.9 }, { loss: 0.123456 }], accuracy: 0.9531 };",
+        "```",
+        "",
+        'It got <Value name="run" path="accuracy" percent digits={1} /> right, with a loss of',
+        '<Value name="run" path="history.-1.loss" digits="3" /> at the end.',
+      ].join("\n"),
+    );
+    const text = JSON.stringify(tree);
+    expect(text).toContain('"value":"95.3%"');
+    expect(text).toContain('"value":"0.123"');
+    expect(text).not.toContain('"name":"Value"');
+  });
+
+  it("remarkCells fails the build at the line of a <Value> that names nothing a cell declares", async () => {
+    const chapter = ["```ts cell", "const a = 1;", "```", "", "", 'Here: <Value name="b" />.'].join("\n");
+    await expect(transform(chapter)).rejects.toMatchObject({
+      line: 6,
+      reason: '04-a-chapter.mdx: <Value name="b">: no cell declares b',
+    });
+    const object = ["```ts cell", "const a = { x: 1 };", "```", "", '<Value name="a" />'].join("\n");
+    await expect(transform(object)).rejects.toMatchObject({
+      reason: '04-a-chapter.mdx: <Value name="a">: expected a number or a string, received an object (give a path)',
+    });
+  });
+
   it("remarkCells output compiles as MDX", async () => {
     const file = new VFile({ value: "```ts cell\n[1, 2]\n```\n", path: PATH });
     const js = String(await compile(file, { remarkPlugins: [remarkMath, remarkCells], jsx: true }));
