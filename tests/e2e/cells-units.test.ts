@@ -1,22 +1,9 @@
-// The browser notebook's pure parts (no page needed): line diff, share links, saved state.
+// The browser notebook's pure parts (no page needed): share links, saved state.
 // They live beside the e2e tests because tests/notebook/ belongs to the kernel core.
 import { describe, expect, test } from "vitest";
 import { compressToEncodedURIComponent } from "lz-string";
-import { lineDiff } from "../../src/notebook/client/diff.ts";
 import { parseShareFragment, shareUrl } from "../../src/notebook/client/share.ts";
 import { sourceHash, stateKey } from "../../src/notebook/client/storage.ts";
-
-describe("lineDiff(before, after)", () => {
-  test("keeps common lines once and marks the rest", () => {
-    expect(lineDiff("a\nb\nc", "a\nB\nc\nd")).toEqual([
-      { kind: "same", text: "a" },
-      { kind: "removed", text: "b" },
-      { kind: "added", text: "B" },
-      { kind: "same", text: "c" },
-      { kind: "added", text: "d" },
-    ]);
-  });
-});
 
 describe("shareUrl / parseShareFragment", () => {
   test("a link round-trips a chapter's edited cells and settings, unicode and all", () => {

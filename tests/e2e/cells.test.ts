@@ -358,8 +358,14 @@ describe("cells in the browser", () => {
     const notice = cell(page, FIRST).locator(".nb-notice", { hasText: "older version" });
     await notice.waitFor(SLOW);
     await notice.getByRole("button", { name: "Compare" }).click();
-    await expect.poll(() => cell(page, FIRST).locator(".nb-compare ins").count(), SLOW).toBeGreaterThan(0);
-    expect(await cell(page, FIRST).locator(".nb-compare ins").first().textContent()).toContain("let z = 99;");
+    // The author's lines show inline, struck through, with a button to take each change.
+    const deleted = cell(page, FIRST).locator(".cm-deletedChunk");
+    await expect.poll(() => deleted.count(), SLOW).toBeGreaterThan(0);
+    expect(await deleted.first().textContent()).toContain("const x = [1.0, 2.0, 3.0];");
+    await cell(page, FIRST).getByRole("button", { name: "Take the author's" }).first().click();
+    await expect.poll(() => editorText(page, FIRST), SLOW).toContain("const x = [1.0, 2.0, 3.0];");
+    await cell(page, FIRST).getByRole("button", { name: "Done comparing" }).click();
+    expect(await deleted.count()).toBe(0);
   });
 
   test("storage that is unavailable or corrupt leaves editing working, with a notice", async () => {
@@ -515,7 +521,14 @@ describe("cells in the browser", () => {
 
 describe("the kernel worker's troubles", () => {
   test("Stop while the kernel is still starting drops the run", async () => {
-    const { page } = await open();
+    const context = await browser.newContext();
+    contexts.push(context);
+    // The worker's script arrives late: the kernel is still starting when Stop is pressed.
+    await context.route(/\/worker[^/]*\.js/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await route.continue();
+    });
+    const { page } = await open("", { context });
     await run(page, FIRST);
     await cell(page, FIRST).getByRole("button", { name: "Stop" }).click();
     await expect.poll(() => cell(page, FIRST).locator(".nb-status").textContent(), SLOW).toBe("Stopped before it started.");

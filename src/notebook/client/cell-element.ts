@@ -228,32 +228,23 @@ export class NbCell extends HTMLElement implements CellView {
     this.#setStatus("Reset to the author's code: press Run to see its output again.");
   }
 
-  // Compare: the author's current code beside the reader's, line by line.
+  // Compare: the author's code now, shown inline in the reader's (CodeMirror's merge view), with
+  // a button on each change to take the author's version of it.
   async #compare(): Promise<void> {
-    const { lineDiff } = await import("./diff.ts");
-    const grid = document.createElement("div");
-    grid.className = "nb-compare";
-    const rows = lineDiff(this.#author, this.code());
-    for (const [title, keep, mark] of [
-      ["The author's code now", "removed", "del"],
-      ["Your copy", "added", "ins"],
-    ] as const) {
-      const column = document.createElement("div");
-      const heading = document.createElement("h4");
-      heading.textContent = title;
-      const pre = document.createElement("pre");
-      pre.tabIndex = 0;
-      for (const row of rows) {
-        if (row.kind !== "same" && row.kind !== keep) continue;
-        const line = document.createElement(row.kind === "same" ? "span" : mark);
-        line.textContent = `${row.text}\n`;
-        pre.append(line);
-      }
-      column.append(heading, pre);
-      grid.append(column);
-    }
-    const text = "Lines only in the author's code are marked in red, lines only in yours in green.";
-    this.notice("compare", text, "info", [["Close", () => this.notice("compare", null)]], grid);
+    const editor = await this.edit(false);
+    editor.compare(this.#author);
+    const text =
+      "In the code, the author's lines now are struck through beside yours; each change has a " +
+      "button to take the author's version or keep yours.";
+    this.notice("compare", text, "info", [
+      [
+        "Done comparing",
+        () => {
+          editor.compare(null);
+          this.notice("compare", null);
+        },
+      ],
+    ]);
   }
 
   /** Runs the cell (with what it reads, if needed, and what reads it) in the page's kernel. */

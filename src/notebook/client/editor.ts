@@ -4,7 +4,8 @@
  */
 import { basicSetup } from "codemirror";
 import { EditorView, keymap } from "@codemirror/view";
-import { EditorState, Prec } from "@codemirror/state";
+import { Compartment, EditorState, Prec } from "@codemirror/state";
+import { unifiedMergeView } from "@codemirror/merge";
 import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { javascript } from "@codemirror/lang-javascript";
 import { tags } from "@lezer/highlight";
@@ -15,8 +16,12 @@ export interface CellEditor {
   code(): string;
   /** Replaces the code (Reset, Undo reset, a shared link), as one undoable change. */
   replace(code: string): void;
+  /**
+   * Shows how the code differs from `original` (the author's), inline, with a button per change
+   * to take the author's version or reject it; `null` ends the comparison.
+   */
+  compare(original: string | null): void;
   focus(): void;
-  destroy(): void;
 }
 
 /** Options of {@link createEditor}. */
@@ -73,6 +78,7 @@ export function createEditor(parent: HTMLElement, options: EditorOptions): CellE
   };
   // Changes made by the page (Reset, a shared link) are not the reader's typing.
   let replacing = false;
+  const comparing = new Compartment();
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -84,6 +90,7 @@ export function createEditor(parent: HTMLElement, options: EditorOptions): CellE
         javascript({ typescript: true }),
         syntaxHighlighting(highlight),
         theme,
+        comparing.of([]),
         EditorView.contentAttributes.of({ "aria-label": options.label }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged && !replacing) options.onChange(update.state.doc.toString());
@@ -101,7 +108,19 @@ export function createEditor(parent: HTMLElement, options: EditorOptions): CellE
         replacing = false;
       }
     },
+    compare(original) {
+      // Buttons of our own: clicked (so the keyboard works too), and saying what they do.
+      const mergeControls = (type: "accept" | "reject", action: (event: MouseEvent) => void) => {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.name = type;
+        button.textContent = type === "accept" ? "Keep mine" : "Take the author's";
+        button.addEventListener("click", action);
+        return button;
+      };
+      const extension = original === null ? [] : unifiedMergeView({ original, mergeControls });
+      view.dispatch({ effects: comparing.reconfigure(extension) });
+    },
     focus: () => view.focus(),
-    destroy: () => view.destroy(),
   };
 }
