@@ -5,6 +5,7 @@ import { unified } from "@astrojs/markdown-remark";
 import remarkMath from "remark-math";
 import rehypeKatex from "rehype-katex";
 import { chapterSidebar } from "./src/chapter-schema.ts";
+import contentSecurityPolicy from "./src/csp.ts";
 import remarkCells from "./src/notebook/remark-cells.ts";
 
 /**
@@ -42,5 +43,7 @@ export default defineConfig({
       sidebar: [{ label: "Chapters", items: chapterSidebar(contentDir) }],
       tableOfContents: { minHeadingLevel: 2, maxHeadingLevel: 3 },
     }),
+    // Every built page carries the book's content security policy as a <meta> (src/csp.ts).
+    contentSecurityPolicy(),
   ],
 });
