@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { parseHTML } from "linkedom";
 import { compressToEncodedURIComponent } from "lz-string";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import { HEADER_POLICY } from "../../src/csp.ts";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { HEADER_POLICY, inlineScriptHashes, pagePolicy, withPolicy } from "../../src/csp.ts";
 import { launchBrowser } from "../support/browser.ts";
 import { chapters } from "../support/chapters.ts";
 import { hostileHtml, hostileVectors } from "../support/hostile.ts";
@@ -339,5 +339,28 @@ describeNeeding(["site"], "the built pages", () => {
       expect(out.querySelectorAll("style, script, form, img, input, button").length, cell!).toBe(0);
       for (const el of out.querySelectorAll("[id]")) expect(el.id, cell!).toMatch(new RegExp(`^nbs-${cell}-`));
     }
+  });
+});
+
+describe("the policy's text", () => {
+  test("the README shows the header form the tests serve", () => {
+    expect(readFileSync("README.md", "utf8")).toContain(`Content-Security-Policy: ${HEADER_POLICY}\n`);
+  });
+
+  test("withPolicy(html) hashes the inline scripts that run, and puts the policy after the charset", () => {
+    const page =
+      '<!doctype html><html><head><meta charset="utf-8"><script>a()</script>' +
+      '<script type="module">b()</script><script type="application/json">{"c":1}</script>' +
+      '<script src="/d.js"></script></head><body><script>a()</script></body></html>';
+    // sha256("a()") and sha256("b()"), each once: JSON data and external scripts need none.
+    expect(inlineScriptHashes(page)).toEqual([
+      "'sha256-qVpDBgj7bpq5hMAcGp3AOc79J3Y1Z4HvySTwKrWDoy4='",
+      "'sha256-cf242PFc/kb7xD0Qzhsmd9vvRkc+cWFmbi+k+YvtdKc='",
+    ]);
+    const policy = pagePolicy(inlineScriptHashes(page));
+    expect(policy).toMatch(/^default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
+    expect(withPolicy(page)).toContain(
+      `<head><meta charset="utf-8"><meta http-equiv="content-security-policy" content="${policy}"><script>`,
+    );
   });
 });

@@ -1,17 +1,12 @@
 import { chromium, type Browser } from "playwright-core";
-import { findChromium, skipLine } from "./skip.ts";
+import { findChromium, missing, skipLine } from "./skip.ts";
 
 /** Chromium from CHROME_PATH or Debian's package; the skip line's words when there is none. */
 export function chromePath(): string {
   const found = findChromium();
   if (!found) {
-    throw new Error(
-      skipLine(
-        "this browser suite",
-        "chromium",
-        "no Chromium found (CHROME_PATH, /usr/bin/chromium, /usr/bin/chromium-browser)",
-      ).replace(/^⚠ SKIPPED/, "Cannot run"),
-    );
+    const why = missing("chromium") ?? "no Chromium found";
+    throw new Error(skipLine("this browser suite", "chromium", why).replace(/^⚠ SKIPPED/, "Cannot run"));
   }
   return found;
 }

@@ -8,10 +8,14 @@ import { existsSync } from "node:fs";
 /** What a suite may need besides Node. */
 export type Need = "site" | "chromium";
 
-/** Chromium from CHROME_PATH or Debian's package, or null when there is none. */
+/**
+ * Chromium from CHROME_PATH (when set, only there) or Debian's package, or null when there is
+ * none.
+ */
 export function findChromium(): string | null {
-  const candidates = [process.env.CHROME_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
-  return candidates.find((path) => path && existsSync(path)) ?? null;
+  const chromePath = process.env.CHROME_PATH;
+  if (chromePath) return existsSync(chromePath) ? chromePath : null;
+  return ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => existsSync(path)) ?? null;
 }
 
 /** True when the tests run in CI, where no suite may be skipped. */
@@ -30,7 +34,11 @@ const HOW_TO: Record<Need, string> = {
 /** Why a need is not met on this run, or null when it is (global setup's view). */
 export function missing(need: Need): string | null {
   if (need === "site") return process.env.SKIP_SITE === "1" ? "SKIP_SITE=1" : null;
-  return findChromium() ? null : "no Chromium found (CHROME_PATH, /usr/bin/chromium, /usr/bin/chromium-browser)";
+  if (findChromium()) return null;
+  const chromePath = process.env.CHROME_PATH;
+  return chromePath
+    ? `CHROME_PATH (${chromePath}) does not exist`
+    : "no Chromium found at /usr/bin/chromium or /usr/bin/chromium-browser";
 }
 
 /** The one line printed for what a run leaves out: the same words wherever it is printed. */
