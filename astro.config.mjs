@@ -23,6 +23,11 @@ export default defineConfig({
   trailingSlash: "always",
   // A separate cache lets a second build (the tests build a broken book) run beside the first.
   cacheDir: process.env.BOOK_CACHE_DIR ?? "./node_modules/.astro",
+  vite: {
+    // Fonts stay files (Vite would inline KaTeX's smallest as a data: URL), so the content
+    // security policy can load fonts from the site only (src/csp.ts).
+    build: { assetsInlineLimit: (file) => (/\.(woff2?|ttf|otf|eot)$/.test(file) ? false : undefined) },
+  },
   markdown: {
     processor: unified({
       remarkPlugins: [remarkMath, remarkCells],
