@@ -5,6 +5,7 @@ import { unified } from "@astrojs/markdown-remark";
 import remarkMath from "remark-math";
 import rehypeKatex from "rehype-katex";
 import { chapterSidebar } from "./src/chapter-schema.ts";
+import contentSecurityPolicy from "./src/csp.ts";
 import remarkCells from "./src/notebook/remark-cells.ts";
 
 /**
@@ -22,6 +23,11 @@ export default defineConfig({
   trailingSlash: "always",
   // A separate cache lets a second build (the tests build a broken book) run beside the first.
   cacheDir: process.env.BOOK_CACHE_DIR ?? "./node_modules/.astro",
+  vite: {
+    // Fonts stay files (Vite would inline KaTeX's smallest as a data: URL), so the content
+    // security policy can load fonts from the site only (src/csp.ts).
+    build: { assetsInlineLimit: (file) => (/\.(woff2?|ttf|otf|eot)$/.test(file) ? false : undefined) },
+  },
   markdown: {
     processor: unified({
       remarkPlugins: [remarkMath, remarkCells],
@@ -42,5 +48,7 @@ export default defineConfig({
       sidebar: [{ label: "Chapters", items: chapterSidebar(contentDir) }],
       tableOfContents: { minHeadingLevel: 2, maxHeadingLevel: 3 },
     }),
+    // Every built page carries the book's content security policy as a <meta> (src/csp.ts).
+    contentSecurityPolicy(),
   ],
 });

@@ -10,7 +10,9 @@ import { findCells, type AuthoredCell } from "./cells.ts";
 import { hashSource } from "./hash.ts";
 import { createKernel } from "./kernel.ts";
 import { progressChart } from "./progress-chart.ts";
-import { renderOutputs } from "./render.ts";
+import { renderInput } from "./inputs.ts";
+import { outputParts } from "./render.ts";
+import { sanitizeBuildOutput } from "./sanitize-node.ts";
 import type { CellStatus, Kernel, KernelEvent, ModuleMap, Output } from "./types.ts";
 
 /** The project's root folder (this file is src/notebook/node-host.ts). */
@@ -215,10 +217,25 @@ async function runFresh(chapter: string, cells: AuthoredCell[]): Promise<Chapter
     if (!result) continue; // still running when the build gave up on it
     const problem = late ? null : problemOf(chapter, cell, result);
     if (problem) problems.push(problem);
-    runs.push({ cell, result, html: renderOutputs(result.outputs), hash });
+    runs.push({ cell, result, html: outputHtml(result.outputs, cell.options.id), hash });
   }
   if (!late) kernel.dispose();
   return { chapter, cells: runs, problems, value: (name) => kernel.value(name) };
+}
+
+/**
+ * A cell's outputs as the built page ships them, the way the page puts a run's outputs together:
+ * the cell's markup under the output policy (the browser's, on jsdom), its controls made by
+ * `renderInput` from their data. The build's outputs enter the page only through here.
+ */
+export function outputHtml(outputs: Output[], cellId: string): string {
+  return outputParts(outputs)
+    .map((part, i) =>
+      part.kind === "html"
+        ? sanitizeBuildOutput(part.html, i === 0 ? cellId : `${cellId}-${i}`)
+        : renderInput(part.key, part.spec, part.value),
+    )
+    .join("");
 }
 
 /** A chapter's slug from its file name: `content/01-the-neuron.mdx` → `the-neuron`. */

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { compressToEncodedURIComponent } from "lz-string";
 import { launchBrowser } from "../support/browser.ts";
+import { describeNeeding } from "../support/suites.ts";
 
 // Cells in the browser, on a real chapter. Chapter 1 has `neuron-output` (declares x, w, z),
 // `neuron-contributions` (reads x and w), `neuron-sliders` (four sliders: x1, x2, w1, w2) and
@@ -19,7 +20,7 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  browser = await launchBrowser();
+  if (inject("siteUrl") && inject("chromium")) browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -102,7 +103,7 @@ async function sumText(page: Page): Promise<string> {
   return (await output(page, SUM).locator(".katex-html").first().textContent()) ?? "";
 }
 
-describe("cells in the browser", () => {
+describeNeeding(["site", "chromium"], "cells in the browser", () => {
   test("editing a cell and pressing Run shows its new output, and re-runs the cells that read it", async () => {
     const { page, workers } = await open();
     // Nothing heavy loads before the reader interacts: no editor, no worker.
@@ -519,7 +520,7 @@ describe("cells in the browser", () => {
   });
 });
 
-describe("the kernel worker's troubles", () => {
+describeNeeding(["site", "chromium"], "the kernel worker's troubles", () => {
   test("Stop while the kernel is still starting drops the run", async () => {
     const context = await browser.newContext();
     contexts.push(context);

@@ -1,16 +1,12 @@
-import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
+import { findChromium, missing, skipLine } from "./skip.ts";
 
-/** Chromium from CHROME_PATH or Debian's package; a clear message when there is none. */
+/** Chromium from CHROME_PATH or Debian's package; the skip line's words when there is none. */
 export function chromePath(): string {
-  const candidates = [process.env.CHROME_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
-  const found = candidates.find((path) => path && existsSync(path));
+  const found = findChromium();
   if (!found) {
-    throw new Error(
-      "No Chromium found for the browser tests (looked at CHROME_PATH, /usr/bin/chromium and " +
-        "/usr/bin/chromium-browser). Install one with `sudo apt-get install -y chromium` " +
-        "(Debian/Ubuntu), or point CHROME_PATH at a Chrome or Chromium binary.",
-    );
+    const why = missing("chromium") ?? "no Chromium found";
+    throw new Error(skipLine("this browser suite", "chromium", why).replace(/^⚠ SKIPPED/, "Cannot run"));
   }
   return found;
 }

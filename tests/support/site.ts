@@ -36,26 +36,36 @@ const types: Record<string, string> = {
   ".pf_meta": "application/octet-stream",
 };
 
-/** A static file server for `dir` mounted at `base`, as any static host would serve it. */
-export function serveSite(dir: string, base: string): Promise<{ url: string; server: Server }> {
+/**
+ * A static file server for `dir` mounted at `base`, as any static host would serve it; `headers`
+ * go with every response (as a host that sets headers for the whole site).
+ */
+export function serveSite(
+  dir: string,
+  base: string,
+  headers: Record<string, string> = {},
+): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     if (!path.startsWith(base)) {
-      res.writeHead(404).end("outside the site");
+      res.writeHead(404, headers).end("outside the site");
       return;
     }
     let file = normalize(join(dir, path.slice(base.length)));
     if (!file.startsWith(dir)) {
-      res.writeHead(403).end();
+      res.writeHead(403, headers).end();
       return;
     }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
     if (!existsSync(file)) {
-      res.writeHead(404, { "content-type": types[".html"] });
+      res.writeHead(404, { ...headers, "content-type": types[".html"] });
       createReadStream(join(dir, "404.html")).pipe(res);
       return;
     }
-    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
+    res.writeHead(200, {
+      ...headers,
+      "content-type": types[extname(file)] ?? "application/octet-stream",
+    });
     createReadStream(file).pipe(res);
   });
   return new Promise((done) => {

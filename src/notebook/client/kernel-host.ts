@@ -6,6 +6,7 @@
  * Stop the bound is shorter: a worker that still answers is given time to finish its step.
  */
 import type { FromWorker, ToWorker } from "./protocol.ts";
+import workerUrl from "./worker.ts?worker&url";
 
 /** How long a worker may stay silent after Stop before it is terminated (ms). */
 export const WATCHDOG_MS = 2500;
@@ -54,10 +55,12 @@ export class KernelHost {
   }
 
   #spawn(attempt = 1): Started {
-    const worker = new Worker(new URL("./worker.ts", import.meta.url), {
-      type: "module",
-      name: "cell kernel",
-    });
+    // Started from a blob: URL, the worker takes the page's content security policy (a worker
+    // from the site's own URL would take only its response's headers, which a static host may not
+    // set): a cell's code can then reach no other host. The blob just imports the real worker.
+    const source = `import ${JSON.stringify(new URL(workerUrl, location.href).href)};`;
+    const blob = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+    const worker = new Worker(blob, { type: "module", name: "cell kernel" });
     const started: Started = {
       worker,
       isReady: false,

@@ -1,17 +1,20 @@
 /**
- * Sanitizing cell output: HTML and SVG from a cell (a shared link's code included) go through
- * DOMPurify before they reach the page, so no output can run script or restyle the book.
+ * Sanitizing cell output in the browser: HTML and SVG from a cell (a shared link's code included)
+ * go through the output policy (../sanitize-policy.ts, DOMPurify on the page's window) before
+ * they reach the page, so no output can run script, restyle the book, leave its box or call
+ * another host. The build applies the same policy to the outputs it ships (../sanitize-node.ts).
  */
-import DOMPurify from "dompurify";
+import { createOutputSanitizer, type OutputSanitizer } from "../sanitize-policy.ts";
 
-/** A cell's HTML output as a fragment that is safe to insert: no script, handlers or styles. */
+let sanitizer: OutputSanitizer | null = null;
+let outputs = 0;
+
+/**
+ * A cell's HTML output as a fragment that is safe to insert: no script, handlers, `<style>`,
+ * forms or remote resources; styles confined; ids (and references to them) prefixed `nbo<n>-`,
+ * unique to this output in the page.
+ */
 export function sanitizeHtml(html: string): DocumentFragment {
-  return DOMPurify.sanitize(html, {
-    // HTML + SVG profiles keep Plot's figures, titles and legends.
-    USE_PROFILES: { html: true, svg: true, svgFilters: true, mathMl: true },
-    // <style> would restyle the whole page (Plot's stylesheet ships with the page instead), and
-    // <img> is only a vehicle for onerror here.
-    FORBID_TAGS: ["style", "img"],
-    RETURN_DOM_FRAGMENT: true,
-  });
+  sanitizer ??= createOutputSanitizer(window);
+  return sanitizer.toFragment(html, `nbo${++outputs}-`);
 }

@@ -1,0 +1,367 @@
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { join } from "node:path";
+import { parseHTML } from "linkedom";
+import { compressToEncodedURIComponent } from "lz-string";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { HEADER_POLICY, inlineScriptHashes, pagePolicy, withPolicy } from "../../src/csp.ts";
+import { launchBrowser } from "../support/browser.ts";
+import { chapters } from "../support/chapters.ts";
+import { hostileHtml, hostileVectors } from "../support/hostile.ts";
+import { BASE, SITE_DIR, serveSite } from "../support/site.ts";
+import { describeNeeding } from "../support/suites.ts";
+
+// A reader opens a stranger's share link and presses Run. The output must stay in its box and
+// call no one: no request leaves the site's origin, no dialog opens, nothing outside the output is
+// covered, no form remains. The sanitizer and the content security policy each hold on their own.
+
+const CHAPTER = "the-neuron/";
+const CELL = "neuron-output";
+/** The first Run starts the kernel worker; on a busy two-core machine that can take seconds. */
+const SLOW = { timeout: 30_000 };
+
+/** Another host: a loopback server on its own port (another origin) that counts every request. */
+interface Stranger {
+  origin: string;
+  hits: string[];
+  server: Server;
+}
+
+function startStranger(): Promise<Stranger> {
+  const hits: string[] = [];
+  const server = createServer((req, res) => {
+    hits.push(`${req.method} ${req.url}`);
+    res.writeHead(200, { "content-type": "text/plain", "access-control-allow-origin": "*" });
+    res.end("stranger");
+  });
+  return new Promise((done) => {
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      done({ origin: `http://127.0.0.1:${port}`, hits, server });
+    });
+  });
+}
+
+/** What a page did that it must not: requests off the origin, dialogs, errors in the page. */
+interface Watch {
+  offOrigin: string[];
+  dialogs: string[];
+}
+
+function watch(context: BrowserContext, page: Page, siteUrl: string): Watch {
+  const origin = new URL(siteUrl).origin;
+  const seen: Watch = { offOrigin: [], dialogs: [] };
+  const offOrigin = (url: string) => !url.startsWith(origin) && !/^(data|blob):/.test(url);
+  // A request the browser blocked (the policy: "csp"; SVG's same-origin rule for external
+  // references: "origin") never left it; any other one did, answered or not.
+  context.on("requestfinished", (request) => {
+    if (offOrigin(request.url())) seen.offOrigin.push(request.url());
+  });
+  context.on("requestfailed", (request) => {
+    const error = request.failure()?.errorText ?? "";
+    if (offOrigin(request.url()) && !/^(csp|origin)$|ERR_BLOCKED_BY_CSP/.test(error)) {
+      seen.offOrigin.push(`${request.url()} (${error})`);
+    }
+  });
+  page.on("dialog", (dialog) => {
+    seen.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return seen;
+}
+
+function output(page: Page, cellId = CELL) {
+  return page.locator(`nb-cell[data-id="${cellId}"] .nb-output`);
+}
+
+/** Opens the chapter with a share link that carries `code` for the cell; nothing runs yet. */
+async function openShared(page: Page, siteUrl: string, code: string): Promise<void> {
+  const data = { v: 1, cells: { [CELL]: code }, inputs: {}, at: CELL };
+  await page.goto(`${siteUrl}${CHAPTER}#nb=${compressToEncodedURIComponent(JSON.stringify(data))}`);
+  await page.locator(".nb-chapterbar .nb-link", { hasText: "Opened the link's experiment" }).waitFor(SLOW);
+}
+
+async function run(page: Page, cellId = CELL): Promise<void> {
+  await page.locator(`nb-cell[data-id="${cellId}"]`).getByRole("button", { name: "Run", exact: true }).click();
+}
+
+/** Does what a reader might do to an output: hover, click its links and buttons, tab through. */
+async function provoke(page: Page): Promise<void> {
+  const box = output(page);
+  await box.scrollIntoViewIfNeeded();
+  await box.locator(".hostile-hover").hover({ timeout: 2_000 }).catch(() => {});
+  for (const link of await box.locator("a, button, input").all()) {
+    await link.click({ force: true, timeout: 2_000, noWaitAfter: true }).catch(() => {});
+  }
+  for (let i = 0; i < 6; i++) await page.keyboard.press("Tab");
+  await page.waitForTimeout(1_000);
+}
+
+/**
+ * Points of the viewport outside the output's box (on a 24px grid) where the topmost element
+ * belongs to the output, with the output in the middle of the screen and with the page at the top.
+ */
+function coveredOutside(page: Page, cellId = CELL): Promise<string[]> {
+  return page.evaluate(async (cellId) => {
+    const out = document.querySelector(`nb-cell[data-id="${cellId}"] .nb-output`)!;
+    const covered: string[] = [];
+    const scan = (where: string) => {
+      const r = out.getBoundingClientRect();
+      for (let x = 2; x < innerWidth; x += 24) {
+        for (let y = 2; y < innerHeight; y += 24) {
+          if (x >= r.left - 1 && x <= r.right + 1 && y >= r.top - 1 && y <= r.bottom + 1) continue;
+          const hit = document.elementFromPoint(x, y);
+          if (hit && out.contains(hit)) covered.push(`${where} (${x}, ${y}): ${hit.outerHTML.slice(0, 80)}`);
+        }
+      }
+    };
+    out.scrollIntoView({ block: "center" });
+    await new Promise(requestAnimationFrame);
+    scan("output centred");
+    scrollTo(0, 0);
+    await new Promise(requestAnimationFrame);
+    scan("page top");
+    return covered.slice(0, 10);
+  }, cellId);
+}
+
+/** What the output holds that it must not: forms, loaders, fixed boxes, ids without its prefix. */
+function leftovers(page: Page): Promise<string[]> {
+  return output(page).evaluate((out) => {
+    const found: string[] = [];
+    const banned = "form, input, button, select, textarea, img, picture, source, video, audio, iframe, object, embed, link, meta, base, style, script, dialog, [popover]";
+    for (const el of out.querySelectorAll(banned)) found.push(`element <${el.localName}>`);
+    for (const el of out.querySelectorAll("*")) {
+      const { position } = getComputedStyle(el);
+      if (position === "fixed" || position === "sticky") found.push(`${position}: ${el.outerHTML.slice(0, 60)}`);
+      for (const attr of el.attributes) {
+        if (/^on/i.test(attr.name)) found.push(`handler ${attr.name}`);
+        if (/javascript:/i.test(attr.value)) found.push(`javascript: in ${attr.name}`);
+      }
+      if (el.id && !/^nbo\d+-/.test(el.id)) found.push(`id without the output's prefix: ${el.id}`);
+    }
+    const sidebar = document.getElementById("starlight__sidebar");
+    if (!sidebar || out.contains(sidebar)) found.push("the page's #starlight__sidebar is the output's");
+    const ids = [...document.querySelectorAll("[id]")].map((el) => el.id);
+    const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+    if (twice.length) found.push(`ids used twice in the page: ${twice.join(", ")}`);
+    return found;
+  });
+}
+
+describeNeeding(["site", "chromium"], "a hostile output from a share link", () => {
+  const siteUrl = inject("siteUrl");
+  let browser: Browser;
+  let stranger: Stranger;
+  let hostileCode: string;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    stranger = await startStranger();
+    hostileCode = `display.html(${JSON.stringify(hostileHtml(stranger.origin))});\n"ran"`;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((done) => stranger?.server.close(done));
+  });
+
+  /** Opens the share link, checks nothing ran, runs it, provokes it; what it did. */
+  async function runHostile(context: BrowserContext) {
+    const page = await context.newPage();
+    const seen = watch(context, page, siteUrl);
+    stranger.hits.length = 0;
+    await openShared(page, siteUrl, hostileCode);
+    await page.waitForTimeout(500);
+    // Opening the link ran nothing.
+    expect(await output(page).textContent()).not.toContain("Hostile output rendered");
+    expect(stranger.hits).toEqual([]);
+    await run(page);
+    await output(page).locator(".hostile-marker").waitFor(SLOW);
+    await provoke(page);
+    return { page, seen };
+  }
+
+  test("under the book's policy: it calls no one, opens no dialog, covers nothing, keeps no form", async () => {
+    const context = await browser.newContext();
+    try {
+      const { page, seen } = await runHostile(context);
+      expect(stranger.hits, "requests that reached the other host").toEqual([]);
+      expect(seen.offOrigin, "requests that left the origin").toEqual([]);
+      expect(seen.dialogs).toEqual([]);
+      expect(await leftovers(page)).toEqual([]);
+      expect(await coveredOutside(page)).toEqual([]);
+      // The cell's own toolbar still answers.
+      const run = page.locator(`nb-cell[data-id="${CELL}"]`).getByRole("button", { name: "Run", exact: true });
+      await run.scrollIntoViewIfNeeded();
+      const hit = await run.evaluate((button) => {
+        const r = button.getBoundingClientRect();
+        return button.contains(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2));
+      });
+      expect(hit, "the Run button is covered").toBe(true);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  test("the sanitizer alone (policy bypassed) lets no request out and no script run", async () => {
+    const context = await browser.newContext({ bypassCSP: true });
+    try {
+      const { page, seen } = await runHostile(context);
+      expect(stranger.hits, "requests that reached the other host").toEqual([]);
+      expect(seen.offOrigin, "requests that left the origin").toEqual([]);
+      expect(seen.dialogs).toEqual([]);
+      expect(await leftovers(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  test("the policy alone (sanitizer bypassed) lets no request out and no script run", async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const seen = watch(context, page, siteUrl);
+      stranger.hits.length = 0;
+      await page.goto(`${siteUrl}${CHAPTER}`);
+      // The raw markup, straight into the page. A <meta http-equiv=refresh> navigates and a
+      // <style> restyles the page whatever the policy says (styles must be inline-able for Plot):
+      // keeping them out of outputs is the sanitizer's job alone. The rest the policy must stop.
+      const vectors = hostileVectors(stranger.origin);
+      const raw =
+        Object.entries(vectors)
+          .filter(([name]) => name !== "link and meta" && name !== "page-wide style")
+          .map(([, html]) => html)
+          .join("\n") +
+        `<style>@import url(${stranger.origin}/import.css);</style>` +
+        `<link rel="stylesheet" href="${stranger.origin}/link.css"><base href="${stranger.origin}/">`;
+      await output(page).evaluate((out, raw) => (out.innerHTML = raw), raw);
+      await provoke(page);
+      expect(stranger.hits, "requests that reached the other host").toEqual([]);
+      expect(seen.offOrigin, "requests that left the origin").toEqual([]);
+      expect(seen.dialogs).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  test("a chart looks the same after Run as the build shipped it", async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${siteUrl}the-perceptron/`);
+      // What the sanitizer decides: each element, its attributes (ids normalized) and its text.
+      // Plot's geometry (`transform`) is left out: the build's Plot draws without the half-pixel
+      // offsets the worker's adds (the Node host gives Plot no devicePixelRatio).
+      const normalized = () =>
+        output(page, "or-perceptron").evaluate((out) =>
+          [...out.querySelectorAll("*")].map((el) => {
+            const attributes = [...el.attributes]
+              .filter((a) => a.name !== "transform")
+              .map((a) => `${a.name}=${a.value.replace(/(nbs-|nbo\d+-)[\w-]*/g, "ID")}`)
+              .sort();
+            return `${el.localName} ${attributes.join(" ")} ${el.children.length ? "" : el.textContent}`;
+          }),
+        );
+      const before = await normalized();
+      expect(before.some((line) => line.startsWith("svg "))).toBe(true);
+      await run(page, "or-perceptron");
+      await expect.poll(() => page.locator('nb-cell[data-id="or-perceptron"] .nb-status').textContent(), SLOW).toMatch(/Ran in/);
+      expect(await normalized()).toEqual(before);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  test("on a host that also sends the header form, the book works and cell code calls no one", async () => {
+    const { url, server } = await serveSite(SITE_DIR, BASE, { "content-security-policy": HEADER_POLICY });
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      stranger.hits.length = 0;
+      const code = [
+        `const reply = await fetch(${JSON.stringify(`${stranger.origin}/from-the-worker`)}).then(`,
+        `  () => "reached", (error) => "blocked: " + error.message);`,
+        `import * as Plot from "@observablehq/plot";`,
+        `display(Plot.plot({ marks: [Plot.dot([[1, 2], [2, 3]])], ariaLabel: "two dots" }));`,
+        `reply`,
+      ].join("\n");
+      await openShared(page, url, code);
+      await run(page);
+      await expect.poll(() => output(page).textContent(), SLOW).toMatch(/blocked|reached/);
+      expect(await output(page).textContent()).toContain("blocked");
+      expect(await output(page).locator("svg[aria-label='two dots']").count()).toBe(1);
+      expect(stranger.hits).toEqual([]);
+      // Search (Pagefind's WebAssembly and its worker) works under the header too.
+      await page.getByRole("button", { name: "Search" }).click();
+      const input = page.locator("dialog .pagefind-ui__search-input");
+      await input.waitFor({ timeout: 15_000 });
+      await input.fill("perceptron");
+      await page.locator(".pagefind-ui__result-link").first().waitFor({ timeout: 20_000 });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await new Promise((done) => server.close(done));
+    }
+  }, 120_000);
+
+  // The <meta> policy does not reach the kernel worker: a worker started from a URL of the site
+  // takes its policy from its own response's headers, and a static host sends none. Starting the
+  // worker from a blob: URL (which inherits the page's policy) closes this; then make this a test.
+  test("on hosts without headers too, a cell's own code cannot fetch another host from the worker", async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      stranger.hits.length = 0;
+      const code = `await fetch(${JSON.stringify(`${stranger.origin}/from-the-worker`)}).then(() => "reached", () => "blocked")`;
+      await openShared(page, siteUrl, code);
+      await run(page);
+      await expect.poll(() => output(page).textContent(), SLOW).toMatch(/blocked|reached/);
+      expect(stranger.hits).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
+
+describeNeeding(["site"], "the built pages", () => {
+  test.each(chapters())("$file: carries the policy first in <head>, and its outputs are sanitized", ({ slug }) => {
+    const html = readFileSync(join(SITE_DIR, slug, "index.html"), "utf8");
+    // The policy comes right after the charset, before any script or style it must govern.
+    expect(html).toMatch(/^<!DOCTYPE html><html[^>]*><head><meta charset="utf-8"\/?><meta http-equiv="content-security-policy" content="default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval' 'sha256-/);
+    const { document } = parseHTML(html);
+    for (const out of document.querySelectorAll("nb-cell .nb-output")) {
+      const cell = out.closest("nb-cell")!.getAttribute("data-id");
+      // The cell's controls are the page's own (made from plain data by renderInput), not its markup.
+      for (const control of out.querySelectorAll(".nb-input[data-key]")) control.remove();
+      expect(out.querySelectorAll("style, script, form, img, input, button").length, cell!).toBe(0);
+      for (const el of out.querySelectorAll("[id]")) expect(el.id, cell!).toMatch(new RegExp(`^nbs-${cell}-`));
+    }
+  });
+});
+
+describe("the policy's text", () => {
+  test("the README shows the header form the tests serve", () => {
+    expect(readFileSync("README.md", "utf8")).toContain(`Content-Security-Policy: ${HEADER_POLICY}\n`);
+  });
+
+  test("withPolicy(html) hashes the inline scripts that run, and puts the policy after the charset", () => {
+    const page =
+      '<!doctype html><html><head><meta charset="utf-8"><script>a()</script>' +
+      '<script type="module">b()</script><script type="application/json">{"c":1}</script>' +
+      '<script src="/d.js"></script></head><body><script>a()</script></body></html>';
+    // sha256("a()") and sha256("b()"), each once: JSON data and external scripts need none.
+    expect(inlineScriptHashes(page)).toEqual([
+      "'sha256-qVpDBgj7bpq5hMAcGp3AOc79J3Y1Z4HvySTwKrWDoy4='",
+      "'sha256-cf242PFc/kb7xD0Qzhsmd9vvRkc+cWFmbi+k+YvtdKc='",
+    ]);
+    const policy = pagePolicy(inlineScriptHashes(page));
+    expect(policy).toMatch(/^default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval' 'sha256-/);
+    expect(withPolicy(page)).toContain(
+      `<head><meta charset="utf-8"><meta http-equiv="content-security-policy" content="${policy}"><script>`,
+    );
+  });
+});
