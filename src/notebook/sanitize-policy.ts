@@ -78,6 +78,10 @@ const CONFIG: Config = {
   USE_PROFILES: { html: true, svg: true, svgFilters: true, mathMl: true },
   FORBID_TAGS: FORBIDDEN_TAGS,
   FORBID_ATTR: FORBIDDEN_ATTRIBUTES,
+  // KaTeX wraps its MathML in <semantics> with the TeX source as an <annotation>: without them the
+  // source would be read out as text.
+  ADD_TAGS: ["semantics", "annotation"],
+  ADD_ATTR: ["encoding"],
 };
 
 /** Attributes whose value is one id. */

@@ -5,6 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { transform } from "sucrase";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { runChapterFile } from "../../src/notebook/node-host.ts";
+import { outputParts } from "../../src/notebook/render.ts";
 import { nodeOutputSanitizer } from "../../src/notebook/sanitize-node.ts";
 import { launchBrowser } from "../support/browser.ts";
 import { hostileHtml } from "../support/hostile.ts";
@@ -35,8 +36,11 @@ async function chapterOutputs(): Promise<{ name: string; html: string }[]> {
   const outputs: { name: string; html: string }[] = [];
   for (const file of readdirSync("content").filter((f) => /^\d.*\.mdx$/.test(f)).sort()) {
     const run = await runChapterFile(`content/${file}`);
-    for (const { cell, html } of run.cells) {
-      if (html) outputs.push({ name: `${file} ${cell.options.id}`, html });
+    // The markup the cells made, before the build sanitizes it (controls are not markup).
+    for (const { cell, result } of run.cells) {
+      for (const [i, part] of outputParts(result?.outputs ?? []).entries()) {
+        if (part.kind === "html") outputs.push({ name: `${file} ${cell.options.id} (${i})`, html: part.html });
+      }
     }
   }
   return outputs;
