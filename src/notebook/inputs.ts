@@ -22,10 +22,28 @@ export type InputSpec =
   | (Labelled & { type: "toggle"; value: boolean })
   | (Labelled & { type: "button"; text: string; value: number })
   | (Labelled & { type: "text"; placeholder: string; value: string })
-  | (Labelled & { type: "training"; speed: TrainingSpeed; value: TrainingState });
+  | (Labelled & { type: "training"; speed: TrainingSpeed; value: TrainingState })
+  | (Labelled & {
+      type: "points";
+      x: [number, number];
+      y: [number, number];
+      classes: [string, string];
+      value: Point[];
+    })
+  | (Labelled & { type: "draw"; width: number; height: number; value: number[] });
+
+/** A point of a 2-D data set: where it is, and its class (0 or 1). */
+export interface Point {
+  x: number;
+  y: number;
+  label: 0 | 1;
+}
+
+/** The most points a point editor holds. */
+export const MAX_POINTS = 400;
 
 /** What the page sends when a control changes. */
-export type InputValue = number | string | boolean | number[] | TrainingState;
+export type InputValue = number | string | boolean | number[] | TrainingState | Point[];
 
 /** How fast a training under controls goes: the pause between two steps. */
 export type TrainingSpeed = "slow" | "medium" | "fast";
@@ -114,11 +132,8 @@ function optionIndex(name: string, data: unknown[], value: unknown): number {
   return index;
 }
 
-/**
- * The controls a cell can declare; each returns a declaration for `view()`. The signatures follow
- * Observable Inputs (`Inputs.range([min, max], { label, value, step })`).
- */
-export const Inputs = {
+// The controls made of the browser's own form controls.
+const FormInputs = {
   /** A slider with a number box: `Inputs.range([0, 1], { label: "α", step: 0.01, value: 0.3 })`. */
   range(
     extent: [number, number],
@@ -236,6 +251,81 @@ export const Inputs = {
 };
 
 /** True for what `Inputs.*` returns. */
+export function isPoint(value: unknown): value is Point {
+  const p = value as Point;
+  return (
+    typeof p === "object" &&
+    p !== null &&
+    Number.isFinite(p.x) &&
+    Number.isFinite(p.y) &&
+    (p.label === 0 || p.label === 1)
+  );
+}
+
+function extent(name: string, what: string, value: unknown): [number, number] {
+  if (!Array.isArray(value) || value.length !== 2 || !(finite(name, what, value[0]) < finite(name, what, value[1]))) {
+    fail(name, `${what} must be [min, max] with min < max, received ${received(value)}`);
+  }
+  return [value[0], value[1]];
+}
+
+// The controls drawn by the page (a plot of points, a drawing pad), worked by pointer or keys.
+const PointerInputs = {
+  /**
+   * A 2-D point editor: click to add a point of the chosen class, drag one to move it, click one
+   * to remove it (or use the keyboard). The value is the array of points `{ x, y, label }`.
+   */
+  points(
+    options: InputOptions<Point[]> & {
+      x?: [number, number];
+      y?: [number, number];
+      classes?: [string, string];
+    } = {},
+  ): InputDeclaration {
+    const x = extent("points", "x", options.x ?? [-1, 1]);
+    const y = extent("points", "y", options.y ?? [-1, 1]);
+    const classes = options.classes ?? ["class 0", "class 1"];
+    if (!Array.isArray(classes) || classes.length !== 2 || !classes.every((c) => typeof c === "string")) {
+      fail("points", `classes must be two names, received ${received(classes)}`);
+    }
+    const value = options.value ?? [];
+    if (!Array.isArray(value) || value.length > MAX_POINTS || !value.every(isPoint)) {
+      fail("points", `value must be an array of { x, y, label: 0 or 1 } (at most ${MAX_POINTS})`);
+    }
+    const points = value.map(({ x: px, y: py, label: l }) => ({ x: px, y: py, label: l }));
+    return {
+      spec: { type: "points", label: label("points", options, "Points"), x, y, classes, value: points },
+    };
+  },
+
+  /**
+   * A drawing pad (mouse, finger, pen, or the keyboard). The value is the drawing as a grid of
+   * `width × height` numbers from 0 (blank) to 1 (ink), row by row: 28 × 28 by default, the size
+   * of the handwritten digits.
+   */
+  draw(options: { label?: string; width?: number; height?: number } = {}): InputDeclaration {
+    const width = options.width ?? 28;
+    const height = options.height ?? 28;
+    for (const [what, n] of [["width", width], ["height", height]] as const) {
+      if (!Number.isInteger(n) || n < 4 || n > 64) fail("draw", `${what} must be a whole number from 4 to 64, received ${received(n)}`);
+    }
+    return {
+      spec: {
+        type: "draw",
+        label: label("draw", options, "Drawing"),
+        width,
+        height,
+        value: new Array(width * height).fill(0),
+      },
+    };
+  },
+};
+
+/**
+ * The controls a cell can declare; each returns a declaration for `view()`. The signatures follow
+ * Observable Inputs (`Inputs.range([min, max], { label, value, step })`).
+ */
+export const Inputs = { ...FormInputs, ...PointerInputs };
 export function isInputDeclaration(value: unknown): value is InputDeclaration {
   if (typeof value !== "object" || value === null) return false;
   const spec = (value as { spec?: { type?: unknown; label?: unknown } }).spec;
@@ -275,6 +365,18 @@ export function acceptValue(spec: InputSpec, value: unknown): InputValue {
       return Number.isInteger(value) && (value as number) >= 0 ? (value as number) : spec.value;
     case "text":
       return typeof value === "string" ? value.slice(0, 10_000) : spec.value;
+    case "points": {
+      if (!Array.isArray(value) || value.length > MAX_POINTS || !value.every(isPoint)) return spec.value;
+      const inside = (v: number, [lo, hi]: [number, number]) => Math.min(hi, Math.max(lo, v));
+      return value.map((p) => ({ x: inside(p.x, spec.x), y: inside(p.y, spec.y), label: p.label }));
+    }
+    case "draw": {
+      const n = spec.width * spec.height;
+      if (!Array.isArray(value) || value.length !== n || !value.every((v) => typeof v === "number")) {
+        return spec.value;
+      }
+      return value.map((v) => (Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0));
+    }
     case "training": {
       const state = value as Partial<TrainingState> | null;
       if (typeof state !== "object" || state === null) return spec.value;
@@ -309,7 +411,36 @@ export function formatValue(spec: InputSpec, value: InputValue): string {
       const state = value as TrainingState;
       return `${state.playing ? "playing" : "paused"}, ${state.speed}`;
     }
+    case "points": {
+      const points = value as Point[];
+      const counts = [0, 1].map((c) => points.filter((p) => p.label === c).length);
+      return points.length === 0
+        ? "No points yet."
+        : `${points.length} point${points.length === 1 ? "" : "s"}: ${counts[0]} ${spec.classes[0]}, ` +
+            `${counts[1]} ${spec.classes[1]}.`;
+    }
+    case "draw": {
+      const inked = (value as number[]).filter((v) => v > 0.1).length;
+      return inked === 0 ? "Empty." : `Drawn: ${inked} of ${spec.width * spec.height} squares inked.`;
+    }
   }
+}
+
+/** The size of a point editor's plot, in its own units (the SVG's viewBox). */
+export const PLOT_SIZE = 300;
+
+/** A point editor's marks: class 0 as circles, class 1 as squares (shape and colour both tell). */
+export function pointMarks(spec: { x: [number, number]; y: [number, number] }, points: Point[]): string {
+  const px = (x: number) => ((x - spec.x[0]) / (spec.x[1] - spec.x[0])) * PLOT_SIZE;
+  const py = (y: number) => PLOT_SIZE - ((y - spec.y[0]) / (spec.y[1] - spec.y[0])) * PLOT_SIZE;
+  return points
+    .map((p, i) => {
+      const [cx, cy] = [px(p.x).toFixed(1), py(p.y).toFixed(1)];
+      return p.label === 0
+        ? `<circle class="nb-pt nb-pt0" data-i="${i}" cx="${cx}" cy="${cy}" r="6"></circle>`
+        : `<rect class="nb-pt nb-pt1" data-i="${i}" x="${(+cx - 5.5).toFixed(1)}" y="${(+cy - 5.5).toFixed(1)}" width="11" height="11"></rect>`;
+    })
+    .join("");
 }
 
 // Ids in a page: from the input's key (cell id and position), which is unique in a chapter.
@@ -390,6 +521,57 @@ export function renderInput(key: string, spec: InputSpec, value: InputValue = sp
         `value="${escapeHtml(String(value))}" placeholder="${escapeHtml(spec.placeholder)}" ` +
         `spellcheck="false" autocomplete="off" data-role="value"></div>`
       );
+    case "points": {
+      const points = value as Point[];
+      const marks = pointMarks(spec, points);
+      const [x0, x1] = spec.x;
+      const [y0, y1] = spec.y;
+      // Axes through 0 when 0 is in range.
+      const ax = x0 < 0 && x1 > 0 ? ((0 - x0) / (x1 - x0)) * PLOT_SIZE : null;
+      const ay = y0 < 0 && y1 > 0 ? PLOT_SIZE - ((0 - y0) / (y1 - y0)) * PLOT_SIZE : null;
+      const axes =
+        (ax === null ? "" : `<line class="nb-points-axis" x1="${ax}" y1="0" x2="${ax}" y2="${PLOT_SIZE}"></line>`) +
+        (ay === null ? "" : `<line class="nb-points-axis" x1="0" y1="${ay}" x2="${PLOT_SIZE}" y2="${ay}"></line>`);
+      const classes = spec.classes
+        .map(
+          (name, i) =>
+            `<label><input type="radio" name="${id}-class" value="${i}"${i === 0 ? " checked" : ""} ` +
+            `data-role="class"><span class="nb-pt-key nb-pt-key${i}" aria-hidden="true"></span>${escapeHtml(name)}</label>`,
+        )
+        .join("");
+      return (
+        `${open(` data-value="${escapeHtml(JSON.stringify(points))}" data-x="${x0} ${x1}" data-y="${y0} ${y1}"`)}` +
+        `<div class="nb-points-head"><span class="nb-input-label" id="${id}-label">${text}</span>` +
+        `<fieldset><legend>New points:</legend>${classes}</fieldset>` +
+        `<button type="button" data-command="clear">Clear</button></div>` +
+        `<svg class="nb-points-plot" viewBox="0 0 ${PLOT_SIZE} ${PLOT_SIZE}" tabindex="0" role="application" ` +
+        `aria-roledescription="point editor" aria-labelledby="${id}-label" aria-describedby="${id}-state ${id}-help">` +
+        `<rect class="nb-points-area" width="${PLOT_SIZE}" height="${PLOT_SIZE}"></rect>${axes}` +
+        `<g class="nb-points-marks">${marks}</g>` +
+        `<path class="nb-points-cursor" d="M-8 0H8M0 -8V8" visibility="hidden"></path></svg>` +
+        `<p class="nb-input-note" id="${id}-state" data-role="note" aria-live="polite">` +
+        `${escapeHtml(formatValue(spec, points))}</p>` +
+        `<p class="nb-input-help" id="${id}-help">x from ${x0} to ${x1}, y from ${y0} to ${y1}. ` +
+        "Click to add a point, drag one to move it, click one to remove it. Keys: arrows move " +
+        "the cross, Enter adds a point, Delete removes the nearest, 1 and 2 choose the class.</p></div>"
+      );
+    }
+    case "draw": {
+      const size = spec.width * 10;
+      return (
+        `${open(` data-width="${spec.width}" data-height="${spec.height}"`)}` +
+        `<span class="nb-input-label" id="${id}-label">${text}</span>` +
+        `<canvas class="nb-draw-pad" width="${size}" height="${spec.height * 10}" tabindex="0" ` +
+        `role="application" aria-roledescription="drawing pad" aria-labelledby="${id}-label" ` +
+        `aria-describedby="${id}-state ${id}-help"></canvas>` +
+        `<div class="nb-draw-tools"><button type="button" data-command="clear">Clear</button>` +
+        `<span class="nb-input-note" id="${id}-state" data-role="note" aria-live="polite">` +
+        `${escapeHtml(formatValue(spec, value))}</span></div>` +
+        `<p class="nb-input-help" id="${id}-help">Draw with the mouse, a finger or a pen. Keys: ` +
+        "arrows move the square, Space inks it, Shift with the arrows inks as it moves, Delete " +
+        "clears the square.</p></div>"
+      );
+    }
     case "training": {
       const state = value as TrainingState;
       const speeds = (Object.keys(SPEED_MS) as TrainingSpeed[])

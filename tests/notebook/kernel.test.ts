@@ -408,6 +408,42 @@ describe("createKernel: inputs", () => {
     nb.kernel.dispose();
   });
 
+  it("a point editor and a drawing pad give their readers points and a grid, checked", async () => {
+    const nb = notebook(
+      {
+        a: 'const pts = view(Inputs.points({ x: [0, 1], y: [0, 1], value: [{ x: 0.5, y: 0.5, label: 1 }] }));\nconst pad = view(Inputs.draw({ width: 4, height: 4 }));',
+        b: "`${pts.length} ${pts.map((p) => p.x).join(',')} ${pad.reduce((s, v) => s + v, 0)}`",
+      },
+      { live: true },
+    );
+    nb.kernel.input("a:0", [{ x: 2, y: 0.2, label: 0 }, { x: 0.1, y: 0.9, label: 1 }]);
+    nb.kernel.input("a:1", [1, 0.5, ...new Array(14).fill(0)]);
+    await tick(40);
+    // x 2 is outside [0, 1]: it lands on the edge.
+    expect(texts(nb.last("b")!.outputs)).toEqual(["2 1,0.1 1.5"]);
+    nb.kernel.input("a:1", [1, 2, 3]); // the wrong size: the pad's own (blank) value instead
+    await tick(40);
+    expect(texts(nb.last("b")!.outputs)).toEqual(["2 1,0.1 0"]);
+    nb.kernel.dispose();
+  });
+
+  it("Inputs.* reject what they cannot show, saying what they expected", () => {
+    const bad = (source: string) => runAll({ a: source });
+    return Promise.all([
+      bad("view(Inputs.range([1, 0]))").then(({ last }) =>
+        expect(last("a")!.outputs[0]).toMatchObject({ message: "Inputs.range: min must be below max, received [1, 0]" }),
+      ),
+      bad('view(Inputs.points({ value: [{ x: 0, y: 0, label: 3 }] }))').then(({ last }) =>
+        expect(last("a")!.outputs[0]).toMatchObject({
+          message: "Inputs.points: value must be an array of { x, y, label: 0 or 1 } (at most 400)",
+        }),
+      ),
+      bad("view(Inputs.draw({ width: 100 }))").then(({ last }) =>
+        expect(last("a")!.outputs[0]).toMatchObject({ message: "Inputs.draw: width must be a whole number from 4 to 64, received 100" }),
+      ),
+    ]);
+  });
+
   it("view() of something that is not a control is a clear error", async () => {
     const { last } = await runAll({ a: "const x = view(3);" });
     expect(last("a")!.outputs[0]).toMatchObject({

@@ -50,6 +50,14 @@ export function readControl(control: ControlElement): unknown {
       return Number(control.dataset.value ?? 0);
     case "text":
       return first.value;
+    case "points":
+      try {
+        return JSON.parse(control.dataset.value ?? control.dataset.default ?? "[]");
+      } catch {
+        return [];
+      }
+    case "draw":
+      return (control as HTMLElement & { nbGrid?: number[] }).nbGrid ?? defaultOf(control);
     case "training": {
       const speed = control.querySelector<HTMLSelectElement>("select[data-command=speed]")?.value;
       return {
@@ -80,6 +88,8 @@ export function writeControl(control: ControlElement, value: unknown): void {
     all[0].checked = value;
   } else if (type === "text" && typeof value === "string") {
     all[0].value = value;
+  } else if (type === "points" || type === "draw") {
+    void import("./pads.ts").then((pads) => pads.write(control, value));
   } else if (type === "training" && typeof value === "object" && value !== null) {
     const speed = (value as { speed?: string }).speed;
     const select = control.querySelector<HTMLSelectElement>("select[data-command=speed]");
@@ -122,9 +132,29 @@ export function showTraining(control: ControlElement, status: TrainingStatus): v
 export function listenToControls(root: HTMLElement, onChange: (change: ControlChange) => void) {
   const controlOf = (target: EventTarget | null) =>
     (target as HTMLElement | null)?.closest?.<ControlElement>(".nb-input[data-key]") ?? null;
+  // The point editor and the drawing pad are wired by pads.ts, loaded when first approached; a
+  // press that comes while it loads is replayed once it has.
+  const loading = new WeakMap<Element, { early?: PointerEvent }>();
+  const pads = (event: Event) => {
+    const control = controlOf(event.target);
+    const type = control ? typeOf(control) : "";
+    if (!control || (type !== "points" && type !== "draw") || control.dataset.wired) return;
+    let pending = loading.get(control);
+    if (event.type === "pointerdown" && pending) pending.early = event as PointerEvent;
+    if (pending) return;
+    pending = { early: event.type === "pointerdown" ? (event as PointerEvent) : undefined };
+    loading.set(control, pending);
+    const emit = (value: unknown, final: boolean) =>
+      onChange({ key: control.dataset.key!, kind: "value", value, final });
+    void import("./pads.ts").then(({ attach }) => {
+      control.dataset.wired = "true";
+      attach(control, emit, pending.early);
+    });
+  };
+  for (const type of ["pointerover", "pointerdown", "focusin"]) root.addEventListener(type, pads);
   const changed = (event: Event, final: boolean) => {
     const control = controlOf(event.target);
-    if (!control || typeOf(control) === "training" || typeOf(control) === "button") return;
+    if (!control || ["training", "button", "points", "draw"].includes(typeOf(control))) return;
     const target = event.target as HTMLInputElement;
     if (typeOf(control) === "range") {
       // Keep the slider and its number box together (the box takes effect when it is a number).

@@ -44,14 +44,21 @@ function decompress(packed: string): string | null {
   }
 }
 
-// A value a control could hold: a number, string, boolean, a list of numbers, or a flat record.
-function plainValue(value: unknown): boolean {
+// A value a control could hold: a number, string or boolean, a flat record of them, or a list of
+// numbers or of flat records (a drawing, a set of points).
+function flat(value: unknown): boolean {
   if (["number", "string", "boolean"].includes(typeof value)) return true;
-  if (Array.isArray(value)) return value.length <= 1000 && value.every((v) => typeof v === "number");
-  if (typeof value === "object" && value !== null) {
-    return Object.values(value).every((v) => ["number", "string", "boolean"].includes(typeof v));
-  }
-  return false;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => ["number", "string", "boolean"].includes(typeof v))
+  );
+}
+
+function plainValue(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length <= 1000 && value.every(flat);
+  return flat(value);
 }
 
 function check(data: unknown): SharedLink {
