@@ -85,6 +85,13 @@ function isChartSpec(value: unknown): value is { options: Record<string, unknown
   );
 }
 
+/** A diagram of the book (src/charts/diagrams): its SVG markup and what it shows. */
+function isDiagram(value: unknown): value is { svg: string; alt: string } {
+  if (typeof value !== "object" || value === null) return false;
+  const { svg, alt } = value as { svg?: unknown; alt?: unknown };
+  return typeof svg === "string" && svg.trimStart().startsWith("<svg") && typeof alt === "string";
+}
+
 function isGenerator(value: unknown): value is AsyncIterator<unknown> | Iterator<unknown> {
   return (
     typeof value === "object" &&
@@ -275,6 +282,7 @@ export function createKernel(options: KernelOptions): Kernel {
   const plot = options.document ? (modules[PLOT] as PlotModule) : undefined;
   const outputsOf = (value: unknown, prefix: string): Output[] => {
     if (value instanceof Tex) return [{ kind: "html", html: `<p class="nb-tex">${value.html}</p>`, svg: false }];
+    if (isDiagram(value)) return [htmlOutput(value.svg, prefix)];
     if (plot?.plot && isChartSpec(value)) {
       return toOutputs(plot.plot({ ...value.options, ariaLabel: value.alt }), prefix);
     }
