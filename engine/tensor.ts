@@ -5,7 +5,7 @@ import {
   activations,
   type LayerActivation,
 } from "./activations.ts";
-import { matmulInto, matmulTransposeAInto, matmulTransposeBInto } from "./matmul.ts";
+import { kernels } from "./matmul.ts";
 import { giveBack, takeZeros } from "./pool.ts";
 import { describe } from "./value.ts";
 
@@ -156,12 +156,12 @@ export class Tensor {
       );
     }
     const out = new Tensor(n, m, undefined, [this, other], "matmul");
-    matmulInto(out.data, this.data, other.data, n, k, m);
+    kernels.matmulInto(out.data, this.data, other.data, n, k, m);
     out.backwardFn = () => {
       const g = out.grad!;
       // ∂/∂A = G·Bᵀ and ∂/∂B = Aᵀ·G
-      if (this.requiresGrad) matmulTransposeBInto(gradOf(this), g, other.data, n, m, k);
-      if (other.requiresGrad) matmulTransposeAInto(gradOf(other), this.data, g, n, k, m);
+      if (this.requiresGrad) kernels.matmulTransposeBInto(gradOf(this), g, other.data, n, m, k);
+      if (other.requiresGrad) kernels.matmulTransposeAInto(gradOf(other), this.data, g, n, k, m);
     };
     return out;
   }
@@ -190,7 +190,7 @@ export class Tensor {
     const out = new Tensor(n, m, undefined, [this, W, b], op);
     const [y, bias] = [out.data, b.data];
     const [f, slope] = [activations[activation].f, slopeFromOutput[activation]];
-    matmulInto(y, this.data, W.data, n, k, m);
+    kernels.matmulInto(y, this.data, W.data, n, k, m);
     for (let i = 0; i < n; i++) {
       const row = i * m;
       // the common activations get a loop of their own: a call per number costs as much as tanh
@@ -213,8 +213,8 @@ export class Tensor {
       } else if (dz !== g) {
         for (let i = 0; i < g.length; i++) dz[i] = g[i] * slope(y[i]);
       }
-      if (this.requiresGrad) matmulTransposeBInto(gradOf(this), dz, W.data, n, m, k);
-      if (W.requiresGrad) matmulTransposeAInto(gradOf(W), this.data, dz, n, k, m);
+      if (this.requiresGrad) kernels.matmulTransposeBInto(gradOf(this), dz, W.data, n, m, k);
+      if (W.requiresGrad) kernels.matmulTransposeAInto(gradOf(W), this.data, dz, n, k, m);
       // the bias was added to every row, so it collects every row's gradient
       if (b.requiresGrad) {
         const gb = gradOf(b);
