@@ -13,6 +13,7 @@ export {
 export {
   mse,
   binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
   softmaxCrossEntropy,
   type LossName,
   type Target,

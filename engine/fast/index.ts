@@ -14,15 +14,16 @@ import { kernelsWasm } from "./kernels.wasm.ts";
 export type Backend = "wasm" | "typescript";
 
 type Sizes = [n: number, k: number, m: number];
+type Skip = [skip: number, lists: number];
 
 /** What the module exports (addresses are byte offsets into its memory). */
 interface Exports {
   memory: WebAssembly.Memory;
   allFinite(ptr: number, len: number): number;
   transpose(dst: number, src: number, rows: number, cols: number): void;
-  matmul(...args: [out: number, a: number, b: number, ...nkm: Sizes, skip: number, lists: number]): void;
+  matmul(out: number, a: number, b: number, ...rest: [...Sizes, ...Skip]): void;
   matmulTransposeB(out: number, g: number, bT: number, n: number, m: number, k: number): void;
-  matmulTransposeA(...args: [out: number, a: number, g: number, ...nkm: Sizes, skip: number, list: number]): void;
+  matmulTransposeA(out: number, a: number, g: number, ...rest: [...Sizes, ...Skip]): void;
 }
 
 const typescript = { matmulInto, matmulTransposeAInto, matmulTransposeBInto };
@@ -41,7 +42,8 @@ function load(): Exports | null {
     if (!WebAssembly.validate(bytes)) throw new Error("this runtime has no WebAssembly SIMD");
     wasm = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as Exports;
   } catch (error) {
-    unavailable = typeof WebAssembly === "undefined" ? "no WebAssembly" : String(error);
+    const why = typeof WebAssembly === "undefined" ? "this runtime has no WebAssembly" : "";
+    unavailable = why || (error instanceof Error ? error.message : String(error));
     wasm = null;
   }
   return wasm;
