@@ -13,7 +13,8 @@ import { launchBrowser } from "../support/browser.ts";
 // the bundle, and the page is served from one local origin under a sub-path.
 const engine = fileURLToPath(new URL("../../engine/index.ts", import.meta.url));
 const spiral = { n: 200, seed: 1 };
-const worker = `import { MLP, datasets, getBackend, setBackend, train } from ${JSON.stringify(engine)};
+const names = "MLP, datasets, getBackend, setBackend, train";
+const worker = `import { ${names} } from ${JSON.stringify(engine)};
 self.onmessage = async () => {
   const weights = {};
   for (const backend of ["wasm", "typescript"]) {
@@ -60,7 +61,8 @@ beforeAll(async () => {
     const path = url === "/book/" ? "index.html" : url.slice("/book/".length);
     try {
       const body = await readFile(join(dir, "dist", path));
-      response.writeHead(200, { "content-type": types[extname(path)] ?? "application/octet-stream" });
+      const type = types[extname(path)] ?? "application/octet-stream";
+      response.writeHead(200, { "content-type": type });
       response.end(body);
     } catch {
       response.writeHead(404).end("not found");
