@@ -81,8 +81,8 @@
   ;; matmul.ts: out += a0·b0 + a1·b1 + a2·b2 + a3·b3 for every four inputs p … p+3, then
   ;; out += a·b for the last k mod 4. Four inputs that are all zero add nothing: when $skip is
   ;; 1 (b is finite) they are left out of each row's list of groups (at $lists), made first.
-  ;; Eight output columns at a time sit in four registers; the columns are the outer loop, so
-  ;; that their slice of b stays in the cache for every row.
+  ;; Sixteen output columns at a time sit in eight registers (then eight in four, then one at a
+  ;; time); the columns are the outer loop, so that their slice of b stays in the cache.
   (func (export "matmul")
     (param $out i32) (param $a i32) (param $b i32) (param $n i32) (param $k i32) (param $m i32)
     (param $skip i32) (param $lists i32)
@@ -90,7 +90,8 @@
     (local $stride i32) (local $list i32) (local $e i32) (local $end i32) (local $ap i32)
     (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $tail i32)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
-    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $x f64)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128) (local $x f64)
     (local.set $m8 (i32.shl (local.get $m) (i32.const 3)))
     (local.set $groups (i32.shr_u (local.get $k) (i32.const 2)))
     (local.set $tail (i32.shl (local.get $groups) (i32.const 2)))
@@ -102,6 +103,108 @@
         (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3)))
         (i32.const 8) (local.get $groups) (i32.add (local.get $list) (i32.const 4)) (local.get $skip)))
       (br_if $lists (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    ;; sixteen columns at a time (eight registers), row by row
+    (block $w16_done
+      (loop $w16
+        (br_if $w16_done (i32.gt_s (i32.add (local.get $j) (i32.const 16)) (local.get $m)))
+        (local.set $i (i32.const 0))
+        (loop $r16
+          (local.set $arow (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3))))
+          (local.set $list (i32.add (local.get $lists) (i32.mul (local.get $i) (local.get $stride))))
+          (local.set $e (i32.add (local.get $list) (i32.const 4)))
+          (local.set $end (i32.add (local.get $e) (i32.shl (i32.load (local.get $list)) (i32.const 2))))
+          (local.set $c0 (v128.const f64x2 0 0)) (local.set $c1 (v128.const f64x2 0 0))
+          (local.set $c2 (v128.const f64x2 0 0)) (local.set $c3 (v128.const f64x2 0 0))
+          (local.set $c4 (v128.const f64x2 0 0)) (local.set $c5 (v128.const f64x2 0 0))
+          (local.set $c6 (v128.const f64x2 0 0)) (local.set $c7 (v128.const f64x2 0 0))
+          (block $f16_done
+            (loop $f16
+              (br_if $f16_done (i32.ge_u (local.get $e) (local.get $end)))
+              ;; inputs p … p+3 of this row, and rows p … p+3 of b from column j
+              (local.set $ap (i32.add (local.get $arow) (i32.load (local.get $e))))
+              (local.set $r0 (i32.add (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
+                (i32.mul (i32.load (local.get $e)) (local.get $m))))
+              (local.set $r1 (i32.add (local.get $r0) (local.get $m8)))
+              (local.set $r2 (i32.add (local.get $r1) (local.get $m8)))
+              (local.set $r3 (i32.add (local.get $r2) (local.get $m8)))
+              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
+              (local.set $s1 (f64x2.splat (f64.load offset=8 (local.get $ap))))
+              (local.set $s2 (f64x2.splat (f64.load offset=16 (local.get $ap))))
+              (local.set $s3 (f64x2.splat (f64.load offset=24 (local.get $ap))))
+              (local.set $c0 (f64x2.add (local.get $c0) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load (local.get $r3))))))
+              (local.set $c1 (f64x2.add (local.get $c1) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=16 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=16 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=16 (local.get $r3))))))
+              (local.set $c2 (f64x2.add (local.get $c2) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=32 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=32 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=32 (local.get $r3))))))
+              (local.set $c3 (f64x2.add (local.get $c3) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=48 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=48 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=48 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=48 (local.get $r3))))))
+              (local.set $c4 (f64x2.add (local.get $c4) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=64 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=64 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=64 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=64 (local.get $r3))))))
+              (local.set $c5 (f64x2.add (local.get $c5) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=80 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=80 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=80 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=80 (local.get $r3))))))
+              (local.set $c6 (f64x2.add (local.get $c6) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=96 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=96 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=96 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=96 (local.get $r3))))))
+              (local.set $c7 (f64x2.add (local.get $c7) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=112 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=112 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=112 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=112 (local.get $r3))))))
+              (local.set $e (i32.add (local.get $e) (i32.const 4)))
+              (br $f16)))
+          ;; the last k mod 4 inputs, one at a time
+          (local.set $ap (i32.add (local.get $arow) (i32.shl (local.get $tail) (i32.const 3))))
+          (local.set $r0 (i32.add (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
+            (i32.mul (local.get $tail) (local.get $m8))))
+          (local.set $end (i32.add (local.get $arow) (i32.shl (local.get $k) (i32.const 3))))
+          (block $o16_done
+            (loop $o16
+              (br_if $o16_done (i32.ge_u (local.get $ap) (local.get $end)))
+              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
+              (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))))
+              (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))))
+              (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))))
+              (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (local.get $s0) (v128.load offset=48 (local.get $r0)))))
+              (local.set $c4 (f64x2.add (local.get $c4) (f64x2.mul (local.get $s0) (v128.load offset=64 (local.get $r0)))))
+              (local.set $c5 (f64x2.add (local.get $c5) (f64x2.mul (local.get $s0) (v128.load offset=80 (local.get $r0)))))
+              (local.set $c6 (f64x2.add (local.get $c6) (f64x2.mul (local.get $s0) (v128.load offset=96 (local.get $r0)))))
+              (local.set $c7 (f64x2.add (local.get $c7) (f64x2.mul (local.get $s0) (v128.load offset=112 (local.get $r0)))))
+              (local.set $ap (i32.add (local.get $ap) (i32.const 8)))
+              (local.set $r0 (i32.add (local.get $r0) (local.get $m8)))
+              (br $o16)))
+          (local.set $r0 (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $m)) (local.get $j)) (i32.const 3))))
+          (v128.store (local.get $r0) (local.get $c0))
+          (v128.store offset=16 (local.get $r0) (local.get $c1))
+          (v128.store offset=32 (local.get $r0) (local.get $c2))
+          (v128.store offset=48 (local.get $r0) (local.get $c3))
+          (v128.store offset=64 (local.get $r0) (local.get $c4))
+          (v128.store offset=80 (local.get $r0) (local.get $c5))
+          (v128.store offset=96 (local.get $r0) (local.get $c6))
+          (v128.store offset=112 (local.get $r0) (local.get $c7))
+          (br_if $r16 (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $w16)))
     ;; eight columns at a time, row by row
     (block $wide_done
       (loop $wide
@@ -271,11 +374,11 @@
           (br $narrow)))
       (br_if $rows (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
 
-  ;; out[k×m] += a[n×k]ᵀ·g[n×m] (matmulTransposeAInto). Each
-  ;; output number gets, as in matmul.ts, out += a0·g0 + a1·g1 + a2·g2 + a3·g3 for every four
-  ;; examples i … i+3, then out += a·g for the last n mod 4. Four examples whose input p is 0
-  ;; add nothing: when $skip is 1 (g is finite) they are left out of row p's list of groups (at
-  ;; $list). Eight columns at a time sit in four registers.
+  ;; out[k×m] += a[n×k]ᵀ·g[n×m] (matmulTransposeAInto). Each output number gets, as in
+  ;; matmul.ts, out += a0·g0 + a1·g1 + a2·g2 + a3·g3 for every four examples i … i+3, then
+  ;; out += a·g for the last n mod 4. Four examples whose input p is 0 add nothing: when $skip
+  ;; is 1 (g is finite) they are left out of row p's list of groups (at $list). Sixteen columns
+  ;; at a time sit in eight registers (then eight in four, then one at a time).
   (func (export "matmulTransposeA")
     (param $out i32) (param $a i32) (param $g i32) (param $n i32) (param $k i32) (param $m i32)
     (param $skip i32) (param $list i32)
@@ -283,7 +386,8 @@
     (local $count i32) (local $e i32) (local $end i32) (local $ap i32) (local $o i32)
     (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $tail i32)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
-    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $x f64)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128) (local $x f64)
     (local.set $m8 (i32.shl (local.get $m) (i32.const 3)))
     (local.set $k8 (i32.shl (local.get $k) (i32.const 3)))
     (local.set $groups (i32.shr_u (local.get $n) (i32.const 2)))
@@ -294,7 +398,104 @@
       (local.set $count (call $needed (local.get $acol) (local.get $k8) (local.get $groups) (local.get $list) (local.get $skip)))
       (local.set $o (i32.add (local.get $out) (i32.mul (local.get $p) (local.get $m8))))
       (local.set $j (i32.const 0))
-      (block $wide_done
+      ;; sixteen columns at a time (eight registers)
+      (block $w16_done
+        (loop $w16
+          (br_if $w16_done (i32.gt_s (i32.add (local.get $j) (i32.const 16)) (local.get $m)))
+          (local.set $c0 (v128.load (local.get $o))) (local.set $c1 (v128.load offset=16 (local.get $o)))
+          (local.set $c2 (v128.load offset=32 (local.get $o))) (local.set $c3 (v128.load offset=48 (local.get $o)))
+          (local.set $c4 (v128.load offset=64 (local.get $o))) (local.set $c5 (v128.load offset=80 (local.get $o)))
+          (local.set $c6 (v128.load offset=96 (local.get $o))) (local.set $c7 (v128.load offset=112 (local.get $o)))
+          (local.set $e (local.get $list))
+          (local.set $end (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))))
+          (block $f16_done
+            (loop $f16
+              (br_if $f16_done (i32.ge_u (local.get $e) (local.get $end)))
+              ;; input p of examples i … i+3, and rows i … i+3 of g from column j
+              (local.set $ap (i32.add (local.get $acol) (i32.mul (i32.load (local.get $e)) (local.get $k))))
+              (local.set $r0 (i32.add (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3)))
+                (i32.mul (i32.load (local.get $e)) (local.get $m))))
+              (local.set $r1 (i32.add (local.get $r0) (local.get $m8)))
+              (local.set $r2 (i32.add (local.get $r1) (local.get $m8)))
+              (local.set $r3 (i32.add (local.get $r2) (local.get $m8)))
+              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
+              (local.set $s1 (f64x2.splat (f64.load (local.tee $ap (i32.add (local.get $ap) (local.get $k8))))))
+              (local.set $s2 (f64x2.splat (f64.load (local.tee $ap (i32.add (local.get $ap) (local.get $k8))))))
+              (local.set $s3 (f64x2.splat (f64.load (i32.add (local.get $ap) (local.get $k8)))))
+              (local.set $c0 (f64x2.add (local.get $c0) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load (local.get $r3))))))
+              (local.set $c1 (f64x2.add (local.get $c1) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=16 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=16 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=16 (local.get $r3))))))
+              (local.set $c2 (f64x2.add (local.get $c2) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=32 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=32 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=32 (local.get $r3))))))
+              (local.set $c3 (f64x2.add (local.get $c3) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=48 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=48 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=48 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=48 (local.get $r3))))))
+              (local.set $c4 (f64x2.add (local.get $c4) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=64 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=64 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=64 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=64 (local.get $r3))))))
+              (local.set $c5 (f64x2.add (local.get $c5) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=80 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=80 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=80 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=80 (local.get $r3))))))
+              (local.set $c6 (f64x2.add (local.get $c6) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=96 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=96 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=96 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=96 (local.get $r3))))))
+              (local.set $c7 (f64x2.add (local.get $c7) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=112 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=112 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=112 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=112 (local.get $r3))))))
+              (local.set $e (i32.add (local.get $e) (i32.const 4)))
+              (br $f16)))
+          ;; the last n mod 4 examples, one at a time
+          (local.set $ap (i32.add (local.get $acol) (i32.mul (local.get $tail) (local.get $k8))))
+          (local.set $r0 (i32.add (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3)))
+            (i32.mul (local.get $tail) (local.get $m8))))
+          (local.set $end (i32.add (local.get $acol) (i32.mul (local.get $n) (local.get $k8))))
+          (block $o16_done
+            (loop $o16
+              (br_if $o16_done (i32.ge_u (local.get $ap) (local.get $end)))
+              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
+              (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))))
+              (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))))
+              (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))))
+              (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (local.get $s0) (v128.load offset=48 (local.get $r0)))))
+              (local.set $c4 (f64x2.add (local.get $c4) (f64x2.mul (local.get $s0) (v128.load offset=64 (local.get $r0)))))
+              (local.set $c5 (f64x2.add (local.get $c5) (f64x2.mul (local.get $s0) (v128.load offset=80 (local.get $r0)))))
+              (local.set $c6 (f64x2.add (local.get $c6) (f64x2.mul (local.get $s0) (v128.load offset=96 (local.get $r0)))))
+              (local.set $c7 (f64x2.add (local.get $c7) (f64x2.mul (local.get $s0) (v128.load offset=112 (local.get $r0)))))
+              (local.set $ap (i32.add (local.get $ap) (local.get $k8)))
+              (local.set $r0 (i32.add (local.get $r0) (local.get $m8)))
+              (br $o16)))
+          (v128.store (local.get $o) (local.get $c0))
+          (v128.store offset=16 (local.get $o) (local.get $c1))
+          (v128.store offset=32 (local.get $o) (local.get $c2))
+          (v128.store offset=48 (local.get $o) (local.get $c3))
+          (v128.store offset=64 (local.get $o) (local.get $c4))
+          (v128.store offset=80 (local.get $o) (local.get $c5))
+          (v128.store offset=96 (local.get $o) (local.get $c6))
+          (v128.store offset=112 (local.get $o) (local.get $c7))
+          (local.set $o (i32.add (local.get $o) (i32.const 128)))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (br $w16)))
+        (block $wide_done
         (loop $wide
           (br_if $wide_done (i32.gt_s (i32.add (local.get $j) (i32.const 8)) (local.get $m)))
           (local.set $c0 (v128.load (local.get $o))) (local.set $c1 (v128.load offset=16 (local.get $o)))
