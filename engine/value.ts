@@ -177,7 +177,7 @@ export class Value {
    * h, this call's ∂this/∂h (this Value's own grad is 1).
    */
   backward(): void {
-    const order = topologicalOrder(this);
+    const order = topologicalOrder<Value>(this);
     for (const v of order) if (v.parents.length > 0) v.grad = 0;
     this.grad += 1;
     // go one Value at a time, from the result back to the inputs, applying the chain rule
@@ -186,7 +186,7 @@ export class Value {
 
   /** The graph that computed this Value: its nodes (inputs first) and edges, for diagrams. */
   trace(): Trace {
-    const order = topologicalOrder(this);
+    const order = topologicalOrder<Value>(this);
     const nodes = order.map(({ id, label, op, data, grad }) => ({ id, label, op, data, grad }));
     const edges = order.flatMap((v) => v.parents.map((p) => ({ from: p.id, to: v.id })));
     return { nodes, edges };
