@@ -87,7 +87,8 @@ const REPORT_EVERY = 250;
 /**
  * Trains `net` on `data` with mini-batch gradient descent. It is async: it yields to the event
  * loop every ~50 ms, so a worker can receive a Stop message, and it stops when the loss becomes
- * NaN, infinite or ten times its starting value (the learning rate is then the likely culprit).
+ * NaN, infinite, or ten times the larger of its starting value and a blind guess's (the loss
+ * when every score is 0): the learning rate is then the likely culprit.
  *
  * @example
  * const data = datasets.spiral({ n: 1000, seed: 1 });

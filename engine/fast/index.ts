@@ -38,6 +38,7 @@ let heap = new Float64Array(0);
 function load(): Exports | null {
   if (wasm !== undefined) return wasm;
   try {
+    if (!kernelsWasm) throw new Error("its kernels were not built: run npm run wasm");
     const bytes = Uint8Array.from(atob(kernelsWasm), (c) => c.charCodeAt(0));
     if (!WebAssembly.validate(bytes)) throw new Error("this runtime has no WebAssembly SIMD");
     wasm = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as Exports;
