@@ -78,6 +78,18 @@ describe("train", () => {
     expect(result.message).toMatch(/: try lr = 0\.07\.$/);
   });
 
+  test("a loss that outgrows ten blind guesses is divergence, and the message says so", async () => {
+    // chapter 7's moons at lr = 20: the first batch's loss is below ln 2, a blind guess's
+    const data = datasets.moons({ n: 200, noise: 0.15, seed: 2 });
+    const net = new MLP([2, 16, 16, 1], { activation: "tanh", output: "sigmoid", seed: 1 });
+    const options = { loss: "bce", lr: 20, epochs: 60, batchSize: 20, seed: 3 } as const;
+    const result = await train(net, data, options);
+    expect(result.message).toBe(
+      "Training diverged at epoch 1, batch 10: the loss grew to 27.7, more than 10× a blind " +
+        "guess's 0.693. The learning rate (lr = 20) is likely too large: try lr = 2.",
+    );
+  });
+
   test("training an already trained network again is not divergence", async () => {
     const data = datasets.moons({ n: 200, noise: 0.2, seed: 2 });
     const net = new MLP([2, 16, 16, 1], { activation: "tanh", output: "sigmoid", seed: 1 });
