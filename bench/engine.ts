@@ -5,7 +5,7 @@ import {
   SGD,
   Tensor,
   accuracy,
-  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
   softmaxCrossEntropy,
 } from "../engine/index.ts";
 import { stopwatch, type LayerWeights, type Plan, type Run, type Task } from "./task.ts";
@@ -28,7 +28,8 @@ export function weightsOf(net: MLP): LayerWeights[] {
 
 /** Trains `net` (fresh from {@link engineNet}) on the plan's batches; returns what it measured. */
 export function trainEngine(task: Task, plan: Plan, net: MLP): Run {
-  const lossFn = task.net.loss === "bce" ? binaryCrossEntropy : softmaxCrossEntropy;
+  // The fused losses, from the scores before the output's activation (as train() does).
+  const lossFn = task.net.loss === "bce" ? binaryCrossEntropyWithLogits : softmaxCrossEntropy;
   const params = net.parameters();
   const optimizer =
     task.optimizer.kind === "sgd"
@@ -52,7 +53,7 @@ export function trainEngine(task: Task, plan: Plan, net: MLP): Run {
     clock.start();
     for (const { x, y } of batches) {
       optimizer.zeroGrad();
-      lossFn(net.forward(x), y).backward();
+      lossFn(net.logits(x), y).backward();
       optimizer.step();
       samples += x.shape[0];
     }
@@ -64,7 +65,7 @@ export function trainEngine(task: Task, plan: Plan, net: MLP): Run {
     }
   }
   const all = task.data.x.map((_, i) => i);
-  const finalLoss = lossFn(net.forward(input(task.data.x)), target(all)).data[0];
+  const finalLoss = lossFn(net.logits(input(task.data.x)), target(all)).data[0];
   const { seconds, cpuSeconds } = clock;
   const speeds = { samplesPerSecond: samples / seconds, cpuSamplesPerSecond: samples / cpuSeconds };
   return { seconds, cpuSeconds, ...speeds, finalLoss, epochTimes, accuracies };

@@ -1,9 +1,11 @@
-// `npm run bench`: the engine against TensorFlow.js (CPU and WASM backends), in one run.
+// `npm run bench`: the engine, on its WebAssembly backend and on its TypeScript one, against
+// TensorFlow.js (CPU and WASM backends), in one run.
 // Options: --reps=N (repetitions of A and B, default 5), --reps-c=N (of C, default 1),
-// --only=A,B,C (which tasks), --impl=engine,tfjs-cpu,tfjs-wasm (which implementations; the
-// ratios need tfjs-cpu). Profile the engine alone: node --cpu-prof bench/run.ts --impl=engine
+// --only=A,B,C (which tasks), --impl=engine,engine-ts,tfjs-cpu,tfjs-wasm (which
+// implementations; the ratios need tfjs-cpu, C's verdict engine-ts).
+// Profile the engine alone: node --cpu-prof bench/run.ts --impl=engine
 import { cpus, loadavg } from "node:os";
-import { datasets, loadDigits } from "../engine/index.ts";
+import { datasets, getBackend, loadDigits, setBackend } from "../engine/index.ts";
 import { engineNet, trainEngine, weightsOf } from "./engine.ts";
 import { batchesFor, digitsTo8x8, median, type Plan, type Run, type Task } from "./task.ts";
 import { tfDescription, trainTf, useBackend, type TfBackend } from "./tfjs.ts";
@@ -19,8 +21,11 @@ const repsC = Number(args["reps-c"] ?? 1);
 const only = new Set(String(args.only ?? "A,B,C").toUpperCase().split(","));
 const WEIGHT_SEED = 1;
 const BATCH_SEED = 2;
-// Float32 (TF.js) against float64 (engine) over hundreds of steps: losses agree to this.
-const tolerance = (loss: number) => 1e-3 + 0.01 * Math.abs(loss);
+// Float32 (TF.js) against float64 (engine) over hundreds of steps: final losses agree to 1e-6
+// (relative, for losses above 1); the engine's two backends give the very same numbers.
+const tolerance = (impl: Impl, loss: number) =>
+  impl.startsWith("engine") ? 0 : 1e-6 * Math.max(1, Math.abs(loss));
+const TOLERANCE = "1e-6 for TF.js, exactly equal for engine-ts";
 
 // The digits are read only when B or C runs, so that a profile of A is A alone.
 const digits = only.has("B") || only.has("C") ? await loadDigits({ seed: 0 }) : null;
@@ -56,11 +61,17 @@ const taskC: Task = {
   epochs: 15,
 };
 
-type Impl = "engine" | `tfjs-${TfBackend}`;
-const impls = String(args.impl ?? "engine,tfjs-cpu,tfjs-wasm").split(",") as Impl[];
+type Impl = "engine" | "engine-ts" | `tfjs-${TfBackend}`;
+const impls = String(args.impl ?? "engine,engine-ts,tfjs-cpu,tfjs-wasm").split(",") as Impl[];
 
 async function runOnce(impl: Impl, task: Task, plan: Plan): Promise<Run> {
-  if (impl === "engine") return trainEngine(task, plan, engineNet(task, WEIGHT_SEED));
+  if (impl.startsWith("engine")) {
+    // "engine": the default backend (WebAssembly SIMD here); "engine-ts": the TypeScript loops
+    setBackend(impl === "engine" ? "auto" : "typescript");
+    const run = trainEngine(task, plan, engineNet(task, WEIGHT_SEED));
+    setBackend("auto");
+    return run;
+  }
   await useBackend(impl === "tfjs-cpu" ? "cpu" : "wasm");
   return trainTf(task, plan);
 }
@@ -72,13 +83,13 @@ const line = (cells: (string | number)[], widths: number[]) =>
 // The machine may be shared: the load says how much the figures can be trusted.
 const load = loadavg().map((l) => l.toFixed(1)).join(" ");
 console.log(
-  `Node ${process.version}, ${await tfDescription()}, ${cpus().length} cores, ` +
-    `load average ${load} (1/5/15 min). ` +
+  `Node ${process.version}, engine backend "${getBackend()}", ${await tfDescription()}, ` +
+    `${cpus().length} cores (${cpus()[0]?.model.trim()}), load average ${load} (1/5/15 min). ` +
     `${reps} repetitions of A and B (median), ${repsC} of C. ` +
     `Same start weights and batches in every implementation.\n`,
 );
 const verdicts: string[] = [];
-const targets: Record<string, number> = { A: 10, B: 3 };
+const targets: Record<string, number> = { A: 12, B: 8 };
 for (const task of tasks.filter((t) => only.has(t.name))) {
   const plan: Plan = {
     weights: weightsOf(engineNet(task, WEIGHT_SEED)),
@@ -106,6 +117,7 @@ for (const task of tasks.filter((t) => only.has(t.name))) {
       `${task.data.x.length} samples × ${task.epochs} epochs = ${samples} samples per run`,
   );
   const widths = [10, 11, 9, 11, 9, 10, 12, 8];
+  // engine-ts's rows are the TypeScript loops: "× TS" in the verdicts is engine over engine-ts
   const header = ["", "samples/s", "× TF CPU", "per CPU-s", "× TF CPU"];
   console.log(line([...header, "final loss", "Δ vs engine", "s / run"], widths));
   const ratio = (f: (impl: Impl) => number, impl: Impl) =>
@@ -125,17 +137,21 @@ for (const task of tasks.filter((t) => only.has(t.name))) {
   }
   // Every repetition starts from the same weights, so any of them can be compared.
   const differ = impls.filter(
-    (impl) => !(Math.abs(loss(impl) - loss("engine")) <= tolerance(loss("engine"))),
+    (impl) => !(Math.abs(loss(impl) - loss("engine")) <= tolerance(impl, loss("engine"))),
   );
   const agree = differ.length === 0 ? "agree" : `DIFFER (${differ.join(", ")})`;
-  console.log(`final losses ${agree} (tolerance 1e-3 + 1% of the loss)\n`);
+  console.log(`final losses ${agree} (tolerance ${TOLERANCE})\n`);
   if (!runs.has("engine") || !runs.has("tfjs-cpu")) continue;
   const target = targets[task.name];
   const [byWall, byCpu] = [wall("engine") / wall("tfjs-cpu"), cpu("engine") / cpu("tfjs-cpu")];
   const met = (r: number) => `${r.toFixed(2)}× ${r >= target ? "met" : "NOT met"}`;
+  const overTs = runs.has("engine-ts")
+    ? ` (${(wall("engine") / wall("engine-ts")).toFixed(2)}× engine-ts by wall clock, ` +
+      `${(cpu("engine") / cpu("engine-ts")).toFixed(2)}× by CPU time)`
+    : "";
   verdicts.push(
     `${task.name}: target ≥ ${target}× TF.js CPU: wall clock ${met(byWall)}, ` +
-      `CPU time ${met(byCpu)}; final losses ${agree}`,
+      `CPU time ${met(byCpu)}${overTs}; final losses ${agree}`,
   );
 }
 
@@ -153,28 +169,42 @@ if (only.has("C") && digits) {
   );
   const widths = [10, 12, 10, 8, 14, 12];
   console.log(line(["", "s to 95%", "CPU s", "epochs", "test accuracy", "samples/s"], widths));
+  // Interleaved, as for A and B.
+  const runs = new Map<Impl, Run[]>(impls.map((impl) => [impl, []]));
+  for (let r = 0; r < repsC; r++) {
+    for (const impl of impls) runs.get(impl)!.push(await runOnce(impl, taskC, plan));
+  }
+  const timeTo95 = new Map<Impl, { seconds: number; cpuSeconds: number }>();
   for (const impl of impls) {
-    const all: Run[] = [];
-    for (let r = 0; r < repsC; r++) all.push(await runOnce(impl, taskC, plan));
+    const all = runs.get(impl)!;
     const reached = all.every((run) => run.accuracies.at(-1)! >= 0.95);
-    const seconds = median(all.map((run) => run.seconds)).toFixed(2);
-    const cpuSeconds = median(all.map((run) => run.cpuSeconds)).toFixed(2);
+    const seconds = median(all.map((run) => run.seconds));
+    const cpuSeconds = median(all.map((run) => run.cpuSeconds));
+    if (reached) timeTo95.set(impl, { seconds, cpuSeconds });
     const cells = [
       impl,
-      reached ? seconds : "not reached",
-      reached ? cpuSeconds : "",
+      reached ? seconds.toFixed(2) : "not reached",
+      reached ? cpuSeconds.toFixed(2) : "",
       all[0].accuracies.length,
       all[0].accuracies.at(-1)!.toFixed(4),
       Math.round(median(all.map((run) => run.samplesPerSecond))),
     ];
     console.log(line(cells, widths));
-    if (impl === "engine") {
-      const time = `${seconds} s (${cpuSeconds} s of CPU time)`;
-      const verdict = reached ? `reached 95% test accuracy in ${time}` : "did NOT reach 95%";
-      verdicts.push(`C: engine ${verdict}`);
-    }
   }
   console.log("");
+  const [fast, ts] = [timeTo95.get("engine"), timeTo95.get("engine-ts")];
+  if (!fast) verdicts.push("C: engine did NOT reach 95%");
+  else if (ts) {
+    // the TypeScript loops are the engine as it was before its WebAssembly backend
+    const met = (a: number, b: number) =>
+      `${(b / a).toFixed(2)}× faster ${a < b / 3 ? "met" : "NOT met"}`;
+    verdicts.push(
+      `C: target under a third of engine-ts's time to 95%: ${fast.seconds.toFixed(2)} s ` +
+        `against ${ts.seconds.toFixed(2)} s by wall clock, ${met(fast.seconds, ts.seconds)}; ` +
+        `${fast.cpuSeconds.toFixed(2)} s against ${ts.cpuSeconds.toFixed(2)} s of CPU time, ` +
+        `${met(fast.cpuSeconds, ts.cpuSeconds)}`,
+    );
+  }
 }
 console.log(verdicts.join("\n"));
 const endLoad = loadavg().map((l) => l.toFixed(1)).join(" ");

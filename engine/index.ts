@@ -13,6 +13,7 @@ export {
 export {
   mse,
   binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
   softmaxCrossEntropy,
   type LossName,
   type Target,
@@ -46,4 +47,5 @@ export {
   type LoadDigitsOptions,
 } from "./datasets/digits.ts";
 export { rng, type Rng } from "./rng.ts";
+export { setBackend, getBackend, backendProblem, type Backend } from "./fast/index.ts";
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from "./gradcheck.ts";

@@ -14,16 +14,9 @@ export type Target = Tensor | number[][] | number[];
 export function mse(pred: Tensor, target: Target): Tensor {
   const t = targetOf(pred.shape, target, "mse", "values");
   const [p, n] = [pred.data, pred.data.length];
-  const out = new Tensor(1, 1, undefined, [pred], "mse");
   let total = 0;
   for (let i = 0; i < n; i++) total += (p[i] - t[i]) ** 2;
-  out.data[0] = total / n;
-  out.backwardFn = () => {
-    if (!pred.requiresGrad) return;
-    const [g, gp] = [out.grad![0], gradOf(pred)];
-    for (let i = 0; i < n; i++) gp[i] += ((2 * (p[i] - t[i])) / n) * g;
-  };
-  return out;
+  return lossOp(pred, total / n, "mse", (i) => (2 * (p[i] - t[i])) / n);
 }
 
 /** Probabilities are kept this far from 0 and 1 so that log never returns −∞. */
@@ -31,87 +24,89 @@ const EPS = 1e-12;
 
 /**
  * Binary cross-entropy: mean of −[t·log p + (1 − t)·log(1 − p)] over every element, for
- * probabilities p in (0, 1) and labels t of 0 or 1. When pred comes straight from a sigmoid, the
- * loss is computed from the sigmoid's input, which stays exact when p is very close to 0 or 1.
+ * probabilities p (kept 1e-12 away from 0 and 1) and labels t of 0 or 1. From raw scores,
+ * {@link binaryCrossEntropyWithLogits} stays exact where this one must round.
  *
  * @example
  * binaryCrossEntropy(Tensor.from([[0.9], [0.2]]), [1, 0]).item(); // (−log 0.9 − log 0.8) / 2
  */
 export function binaryCrossEntropy(pred: Tensor, target: Target): Tensor {
   const t = targetOf(pred.shape, target, "binaryCrossEntropy", "probabilities");
-  const fromLogits = pred.op === "sigmoid";
-  const source = fromLogits ? pred.parents[0] : pred;
-  const [x, n] = [source.data, source.data.length];
-  const out = new Tensor(1, 1, undefined, [source], "bce");
+  const p = Float64Array.from(pred.data, (x) => Math.min(Math.max(x, EPS), 1 - EPS));
+  const n = p.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total -= t[i] * Math.log(p[i]) + (1 - t[i]) * Math.log(1 - p[i]);
+  // the slope with respect to p is (p − t) / (p·(1 − p)), per element
+  return lossOp(pred, total / n, "bce", (i) => (p[i] - t[i]) / (p[i] * (1 - p[i])) / n);
+}
+
+/**
+ * The sigmoid and the binary cross-entropy fused in one op, from raw scores z (logits):
+ * mean of −[t·log σ(z) + (1 − t)·log(1 − σ(z))], computed as
+ * max(z, 0) − t·z + log(1 + e^−|z|), which stays exact when σ(z) rounds to 0 or 1 (PyTorch's
+ * BCEWithLogitsLoss). train() uses it for loss "bce", with the scores of {@link MLP.logits}.
+ *
+ * @example
+ * binaryCrossEntropyWithLogits(Tensor.from([[800]]), [0]).item(); // 800 (σ(800) rounds to 1)
+ */
+export function binaryCrossEntropyWithLogits(logits: Tensor, target: Target): Tensor {
+  const t = targetOf(logits.shape, target, "binaryCrossEntropyWithLogits", "probabilities");
+  const [z, n] = [logits.data, logits.data.length];
   let total = 0;
   for (let i = 0; i < n; i++) {
-    if (fromLogits) {
-      // −log σ(z) for t = 1 and −log(1 − σ(z)) for t = 0, written so exp never overflows
-      total += Math.max(x[i], 0) - x[i] * t[i] + Math.log1p(Math.exp(-Math.abs(x[i])));
-    } else {
-      const p = Math.min(Math.max(x[i], EPS), 1 - EPS);
-      total -= t[i] * Math.log(p) + (1 - t[i]) * Math.log(1 - p);
-    }
+    total += Math.max(z[i], 0) - z[i] * t[i] + Math.log1p(Math.exp(-Math.abs(z[i])));
   }
-  out.data[0] = total / n;
+  // through the sigmoid the slope simplifies to σ(z) − t
+  return lossOp(logits, total / n, "bce-logits", (i) => (1 / (1 + Math.exp(-z[i])) - t[i]) / n);
+}
+
+/**
+ * Softmax cross-entropy, fused in one op from raw scores (logits), one row per example: the
+ * mean over rows of −log(softmax probability of the right class), computed as
+ * log Σ e^z − z_right, exact even where a probability underflows (PyTorch's CrossEntropyLoss).
+ * Targets are class labels (0 … classes − 1) or rows of probabilities. Give it the scores of
+ * {@link MLP.logits}, not probabilities.
+ *
+ * @example
+ * softmaxCrossEntropy(Tensor.from([[2, 0, 0]]), [0]).item(); // −log(e²/(e² + 2)) ≈ 0.24
+ */
+export function softmaxCrossEntropy(logits: Tensor, target: Target): Tensor {
+  const t = targetOf(logits.shape, target, "softmaxCrossEntropy", "classes");
+  const [z, rows, cols] = [logits.data, logits.rows, logits.cols];
+  const probs = new Float64Array(z.length);
+  const logSums = softmaxRowsInto(probs, z, rows, cols);
+  const mass = new Float64Array(rows); // the target's total per row (1 for a label)
+  let total = 0;
+  for (let j = 0; j < z.length; j++) {
+    const r = Math.floor(j / cols);
+    mass[r] += t[j];
+    if (t[j] !== 0) total += t[j] * (logSums[r] - z[j]);
+  }
+  // the slope with respect to the scores is (softmax · mass − target) / rows
+  const slope = (j: number) => (probs[j] * mass[Math.floor(j / cols)] - t[j]) / rows;
+  return lossOp(logits, total / rows, "softmax-ce", slope);
+}
+
+// A [1, 1] loss made from `source`, whose gradient is slope(i) per element of source.
+function lossOp(source: Tensor, value: number, op: string, slope: (i: number) => number): Tensor {
+  const out = new Tensor(1, 1, Float64Array.of(value), [source], op);
   out.backwardFn = () => {
     if (!source.requiresGrad) return;
-    const [g, gs, p] = [out.grad![0], gradOf(source), pred.data];
-    for (let i = 0; i < n; i++) {
-      // through the sigmoid the slope simplifies to p − t
-      if (fromLogits) gs[i] += ((p[i] - t[i]) / n) * g;
-      else {
-        const q = Math.min(Math.max(x[i], EPS), 1 - EPS);
-        gs[i] += ((q - t[i]) / (q * (1 - q)) / n) * g;
-      }
-    }
+    const [g, gs] = [out.grad![0], gradOf(source)];
+    for (let i = 0; i < gs.length; i++) gs[i] += slope(i) * g;
   };
   return out;
 }
 
 /**
- * Softmax cross-entropy: softmax over each row of raw scores, then the mean over rows of
- * −log(probability of the right class). Targets are class labels (0 … classes − 1) or rows of
- * probabilities. If pred is already a softmax, its input scores are used.
- *
- * @example
- * softmaxCrossEntropy(Tensor.from([[2, 0, 0]]), [0]).item(); // −log(e²/(e² + 2)) ≈ 0.24
+ * The losses by the names train() accepts: the function, the kind of target it compares
+ * against, and what of the net it reads (outputs, or the raw scores before the output's
+ * activation, for the fused ones).
  */
-export function softmaxCrossEntropy(pred: Tensor, target: Target): Tensor {
-  const source = pred.op === "softmax" ? pred.parents[0] : pred;
-  const t = targetOf(source.shape, target, "softmaxCrossEntropy", "classes");
-  const [z, rows, cols] = [source.data, source.rows, source.cols];
-  const probs = new Float64Array(z.length);
-  const out = new Tensor(1, 1, undefined, [source], "softmax-ce");
-  // −log softmax(z)ⱼ = logSumExp(z) − zⱼ: exact even where the probability underflows
-  const logSums = softmaxRowsInto(probs, z, rows, cols);
-  let total = 0;
-  for (let r = 0; r < rows; r++) {
-    for (let j = r * cols; j < (r + 1) * cols; j++) {
-      if (t[j] !== 0) total += t[j] * (logSums[r] - z[j]);
-    }
-  }
-  out.data[0] = total / rows;
-  out.backwardFn = () => {
-    if (!source.requiresGrad) return;
-    const [g, gs] = [out.grad![0], gradOf(source)];
-    // the slope with respect to the scores is (softmax − target) / rows
-    for (let r = 0; r < rows; r++) {
-      let mass = 0;
-      for (let j = r * cols; j < (r + 1) * cols; j++) mass += t[j];
-      for (let j = r * cols; j < (r + 1) * cols; j++) {
-        gs[j] += ((probs[j] * mass - t[j]) / rows) * g;
-      }
-    }
-  };
-  return out;
-}
-
-/** The losses by the names train() accepts, with the kind of target each compares against. */
 export const losses = {
-  mse: { f: mse, targets: "values" },
-  bce: { f: binaryCrossEntropy, targets: "probabilities" },
-  "softmax-ce": { f: softmaxCrossEntropy, targets: "classes" },
+  mse: { f: mse, targets: "values", from: "outputs" },
+  bce: { f: binaryCrossEntropyWithLogits, targets: "probabilities", from: "logits" },
+  "softmax-ce": { f: softmaxCrossEntropy, targets: "classes", from: "logits" },
 } as const;
 
 /** A loss name train() accepts. */

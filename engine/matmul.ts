@@ -1,6 +1,17 @@
 // The matrix loops behind matmul and linear, forward and backward: plain loops over rows.
-// Each is the textbook triple loop, with its middle loop taken four steps at a time: four
-// products are summed before out is read and written, which makes the loop about twice as fast.
+// Two take their middle loop four steps at a time: four products are summed before out is read
+// and written, which makes the loop about twice as fast, and four zeros are skipped together.
+// They are the reference: engine/fast/ runs the same arithmetic in WebAssembly SIMD.
+
+/** The loops tensor.ts calls: engine/fast/ swaps in WebAssembly twins with identical results. */
+export const kernels = { matmulInto, matmulTransposeAInto, matmulTransposeBInto };
+
+/** Whether every number is finite: only then may zeros skip their products (0·NaN is NaN). */
+export function allFinite(x: Float64Array): boolean {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += x[i] - x[i]; // NaN for ±∞ and NaN, else 0
+  return sum === 0;
+}
 
 /** out[n×m] = a[n×k]·b[k×m]. */
 export function matmulInto(
@@ -12,12 +23,13 @@ export function matmulInto(
   m: number,
 ): void {
   out.fill(0);
+  const skip = allFinite(b);
   for (let i = 0; i < n; i++) {
     const row = i * m, ai = i * k;
     let p = 0;
     for (; p + 3 < k; p += 4) {
       const a0 = a[ai + p], a1 = a[ai + p + 1], a2 = a[ai + p + 2], a3 = a[ai + p + 3];
-      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue; // common after a ReLU
+      if (skip && a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue; // common after a ReLU
       const b0 = p * m, b1 = b0 + m, b2 = b1 + m, b3 = b2 + m;
       for (let j = 0; j < m; j++) {
         out[row + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
@@ -39,29 +51,11 @@ export function matmulTransposeBInto(
   m: number,
   k: number,
 ): void {
+  // row i of g against row p of b: both run along memory
   for (let i = 0; i < n; i++) {
-    const gi = i * m;
-    let p = 0;
-    // four dot products at once, sharing each g[i][j]
-    for (; p + 3 < k; p += 4) {
-      const b0 = p * m, b1 = b0 + m, b2 = b1 + m, b3 = b2 + m;
-      let d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-      for (let j = 0; j < m; j++) {
-        const gij = g[gi + j];
-        d0 += gij * b[b0 + j];
-        d1 += gij * b[b1 + j];
-        d2 += gij * b[b2 + j];
-        d3 += gij * b[b3 + j];
-      }
-      const o = i * k + p;
-      out[o] += d0;
-      out[o + 1] += d1;
-      out[o + 2] += d2;
-      out[o + 3] += d3;
-    }
-    for (; p < k; p++) {
+    for (let p = 0; p < k; p++) {
       let dot = 0;
-      for (let j = 0; j < m; j++) dot += g[gi + j] * b[p * m + j];
+      for (let j = 0; j < m; j++) dot += g[i * m + j] * b[p * m + j];
       out[i * k + p] += dot;
     }
   }
@@ -76,6 +70,7 @@ export function matmulTransposeAInto(
   k: number,
   m: number,
 ): void {
+  const skip = allFinite(g);
   let i = 0;
   // four examples at once
   for (; i + 3 < n; i += 4) {
@@ -83,7 +78,7 @@ export function matmulTransposeAInto(
     for (let p = 0; p < k; p++) {
       const a0 = a[i * k + p], a1 = a[(i + 1) * k + p];
       const a2 = a[(i + 2) * k + p], a3 = a[(i + 3) * k + p];
-      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
+      if (skip && a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
       const o = p * m;
       for (let j = 0; j < m; j++) {
         out[o + j] += a0 * g[g0 + j] + a1 * g[g1 + j] + a2 * g[g2 + j] + a3 * g[g3 + j];

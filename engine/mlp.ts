@@ -1,7 +1,7 @@
 // Dense and MLP: the batched network that trains in the page (one matrix product per layer).
 import { activationName, type LayerActivation } from "./activations.ts";
 import { checkSizes, checkUnits } from "./neuron.ts";
-import { rng, type Rng } from "./rng.ts";
+import { seeded, type Rng } from "./rng.ts";
 import { Tensor } from "./tensor.ts";
 import { describe } from "./value.ts";
 
@@ -9,7 +9,10 @@ import { describe } from "./value.ts";
 export interface DenseOptions {
   /** Activation after the weighted sum (default "identity"). */
   activation?: LayerActivation;
-  /** Seed of the random starting weights (default 0). */
+  /**
+   * Seed of the random starting weights: the same seed, the same weights. Without one they come
+   * from the engine's shared generator, so every new layer starts different.
+   */
   seed?: number;
   /** A generator to draw from instead of a seed. */
   random?: Rng;
@@ -38,7 +41,7 @@ export class Dense {
     this.inputs = inputs;
     this.outputs = outputs;
     this.activation = activationName(options.activation ?? "identity", "Dense");
-    const random = options.random ?? rng(options.seed ?? 0);
+    const random = options.random ?? seeded(options.seed);
     const relu = this.activation === "relu" || this.activation === "leakyRelu";
     const scale = Math.sqrt((relu ? 2 : 1) / inputs);
     this.W = Tensor.zeros(inputs, outputs);
@@ -48,11 +51,14 @@ export class Dense {
 
   /** The layer's output for a batch x of shape [n, inputs]. */
   forward(x: Tensor): Tensor {
-    // A sigmoid or softmax output stays a separate op, so that a cross-entropy loss can start
-    // from the scores before it; any other activation runs inside the layer's op.
-    const last = this.activation === "sigmoid" || this.activation === "softmax";
-    if (last) return x.linear(this.W, this.b).activate(this.activation);
+    // softmax needs a whole row, so it runs after the layer's op; any other activation inside
+    if (this.activation === "softmax") return this.logits(x).softmax();
     return x.linear(this.W, this.b, this.activation);
+  }
+
+  /** x·W + b, the scores before the activation (what a fused loss starts from). */
+  logits(x: Tensor): Tensor {
+    return x.linear(this.W, this.b);
   }
 
   parameters(): Tensor[] {
@@ -70,7 +76,10 @@ export interface MLPOptions {
   activation?: LayerActivation;
   /** Activation of the output layer (default "identity": raw scores). */
   output?: LayerActivation;
-  /** Seed of the random starting weights (default 0). */
+  /**
+   * Seed of the random starting weights: the same seed, the same weights. Without one they come
+   * from the engine's shared generator, so every new network starts different.
+   */
   seed?: number;
 }
 
@@ -89,7 +98,7 @@ export class MLP {
   constructor(sizes: number[], options: MLPOptions = {}) {
     checkSizes(sizes, "MLP");
     this.sizes = [...sizes];
-    const random = rng(options.seed ?? 0);
+    const random = seeded(options.seed);
     const hidden = activationName(options.activation ?? "tanh", "MLP (activation)");
     const output = activationName(options.output ?? "identity", "MLP (output)");
     this.layers = sizes.slice(1).map((outputs, i) => {
@@ -100,16 +109,29 @@ export class MLP {
 
   /** The network's outputs for a batch X (a Tensor or rows of numbers), shape [n, outputs]. */
   forward(X: Tensor | number[][]): Tensor {
-    let h = X instanceof Tensor ? X : toBatch(X, "MLP.forward");
+    return this.run(X, "forward");
+  }
+
+  /**
+   * The network's raw scores (logits): forward() without the output layer's activation, what
+   * binaryCrossEntropyWithLogits and softmaxCrossEntropy start from.
+   */
+  logits(X: Tensor | number[][]): Tensor {
+    return this.run(X, "logits");
+  }
+
+  // Every layer in turn; the last one gives its outputs, or its scores before the activation.
+  private run(X: Tensor | number[][], last: "forward" | "logits"): Tensor {
+    let h = X instanceof Tensor ? X : toBatch(X, `MLP.${last}`);
     this.layers.forEach((layer, i) => {
       if (h.cols !== layer.inputs) {
         throw new Error(
-          `MLP.forward: layer ${i + 1} (${layer}) expects inputs of shape [n, ${layer.inputs}], ` +
+          `MLP.${last}: layer ${i + 1} (${layer}) expects inputs of shape [n, ${layer.inputs}], ` +
             `received [${h.shape}]` +
             (i === 0 ? `. Give every example ${layer.inputs} numbers, or change sizes[0].` : "."),
         );
       }
-      h = layer.forward(h);
+      h = i === this.layers.length - 1 ? layer[last](h) : layer.forward(h);
     });
     return h;
   }

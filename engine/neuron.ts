@@ -1,6 +1,6 @@
 // Neuron, Layer, ValueMLP: a network built from single Values, small enough to follow by hand.
 import { activationName, type ActivationName } from "./activations.ts";
-import { rng, type Rng } from "./rng.ts";
+import { seeded, type Rng } from "./rng.ts";
 import { Value, describe, toValue } from "./value.ts";
 
 /** Options of {@link Neuron}, {@link Layer} and {@link ValueMLP}. */
@@ -9,7 +9,10 @@ export interface ValueNetOptions {
   activation?: ActivationName;
   /** Activation of the last layer of a ValueMLP (default "identity"). */
   output?: ActivationName;
-  /** Seed of the random starting weights. */
+  /**
+   * Seed of the random starting weights: the same seed, the same weights. Without one they come
+   * from the engine's shared generator, so every new layer starts different.
+   */
   seed?: number;
   /** A generator to draw from instead of a seed (a network shares one among its neurons). */
   random?: Rng;
@@ -34,7 +37,7 @@ export class Neuron {
     checkUnits(inputs, "Neuron", "inputs");
     const activation = activationName(options.activation ?? "tanh", "Neuron", false);
     this.activation = activation as ActivationName;
-    const random = options.random ?? rng(options.seed ?? 0);
+    const random = options.random ?? seeded(options.seed);
     this.w = Array.from(
       { length: inputs },
       (_, i) => new Value(random.uniform(-1, 1), `w${i + 1}`),
@@ -59,6 +62,11 @@ export class Neuron {
   parameters(): Value[] {
     return [...this.w, this.b];
   }
+
+  /** Sets every parameter's grad to 0: backward() adds to them. */
+  zeroGrad(): void {
+    zeroGrads(this.parameters());
+  }
 }
 
 /** A layer: `outputs` neurons, each reading every input. */
@@ -67,7 +75,7 @@ export class Layer {
 
   constructor(inputs: number, outputs: number, options: ValueNetOptions = {}) {
     checkUnits(outputs, "Layer", "outputs");
-    const random = options.random ?? rng(options.seed ?? 0);
+    const random = options.random ?? seeded(options.seed);
     this.neurons = Array.from(
       { length: outputs },
       () => new Neuron(inputs, { ...options, random }),
@@ -81,6 +89,11 @@ export class Layer {
 
   parameters(): Value[] {
     return this.neurons.flatMap((n) => n.parameters());
+  }
+
+  /** Sets every parameter's grad to 0: backward() adds to them. */
+  zeroGrad(): void {
+    zeroGrads(this.parameters());
   }
 }
 
@@ -97,7 +110,7 @@ export class ValueMLP {
 
   constructor(sizes: number[], options: ValueNetOptions = {}) {
     checkSizes(sizes, "ValueMLP");
-    const random = options.random ?? rng(options.seed ?? 0);
+    const random = options.random ?? seeded(options.seed);
     this.layers = sizes.slice(1).map((outputs, i) => {
       const last = i === sizes.length - 2;
       const activation = last ? (options.output ?? "identity") : (options.activation ?? "tanh");
@@ -114,10 +127,14 @@ export class ValueMLP {
     return this.layers.flatMap((l) => l.parameters());
   }
 
-  /** Sets every grad to 0. */
+  /** Sets every parameter's grad to 0: backward() adds to them, so call it before each one. */
   zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = 0;
+    zeroGrads(this.parameters());
   }
+}
+
+function zeroGrads(params: Value[]): void {
+  for (const p of params) p.grad = 0;
 }
 
 /** Throws unless `n` is a whole number of units above 0. */

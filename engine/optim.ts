@@ -8,11 +8,17 @@ export interface OptimizerOptions {
   lr?: number;
 }
 
-/** What every optimizer does: update the parameters from their grads, then clear the grads. */
+/**
+ * What every optimizer does. One training step is `opt.zeroGrad()` (backward() adds into the
+ * grads, so clear last step's first), `loss.backward()`, then `opt.step()`, which moves every
+ * parameter using its grad and leaves the grads as they are.
+ */
 export interface Optimizer {
   readonly params: Tensor[];
   lr: number;
+  /** Updates every parameter from its grad (the grads are left as they are). */
   step(): void;
+  /** Sets every parameter's grad to 0. */
   zeroGrad(): void;
 }
 
@@ -34,9 +40,10 @@ export class SGD implements Optimizer {
   }
 
   step(): void {
-    for (const p of this.params) {
-      if (!p.grad) continue;
-      for (let i = 0; i < p.data.length; i++) p.data[i] -= this.lr * p.grad[i];
+    const lr = this.lr;
+    for (const { data, grad } of this.params) {
+      if (!grad) continue;
+      for (let i = 0; i < data.length; i++) data[i] -= lr * grad[i];
     }
   }
 
@@ -66,12 +73,13 @@ export class Momentum extends SGD {
   }
 
   step(): void {
-    this.params.forEach((p, k) => {
-      if (!p.grad) return;
+    const [lr, beta] = [this.lr, this.beta];
+    this.params.forEach(({ data, grad }, k) => {
+      if (!grad) return;
       const v = this.velocity[k];
-      for (let i = 0; i < p.data.length; i++) {
-        v[i] = this.beta * v[i] + p.grad[i];
-        p.data[i] -= this.lr * v[i];
+      for (let i = 0; i < data.length; i++) {
+        v[i] = beta * v[i] + grad[i];
+        data[i] -= lr * v[i];
       }
     });
   }
@@ -110,7 +118,7 @@ export class Adam extends SGD {
 
   step(): void {
     this.t++;
-    const [b1, b2] = [this.beta1, this.beta2];
+    const [b1, b2, lr, eps] = [this.beta1, this.beta2, this.lr, this.eps];
     // bias correction: early means are too close to zero, so divide by 1 − βᵗ
     const c1 = 1 - b1 ** this.t;
     const c2 = 1 - b2 ** this.t;
@@ -120,7 +128,7 @@ export class Adam extends SGD {
       for (let i = 0; i < p.data.length; i++) {
         m[i] = b1 * m[i] + (1 - b1) * g[i];
         v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-        p.data[i] -= (this.lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + this.eps);
+        p.data[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
       }
     });
   }

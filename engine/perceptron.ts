@@ -1,14 +1,14 @@
 // The perceptron: one neuron with a step activation, trained by the perceptron learning rule.
 import { checkUnits } from "./neuron.ts";
 import { checkLearningRate } from "./optim.ts";
-import { rng } from "./rng.ts";
+import { seeded } from "./rng.ts";
 import { describe } from "./value.ts";
 
 /** Options of {@link Perceptron}. */
 export interface PerceptronOptions {
   /** Learning rate: how much one mistake moves the weights (default 1). */
   lr?: number;
-  /** Seed of the small random starting weights (default 0). */
+  /** Seed of the small random starting weights (without one, the engine's shared generator). */
   seed?: number;
 }
 
@@ -37,7 +37,7 @@ export class Perceptron {
   constructor(inputs: number, options: PerceptronOptions = {}) {
     checkUnits(inputs, "Perceptron", "inputs");
     this.lr = checkLearningRate(options.lr ?? 1, "Perceptron");
-    const random = rng(options.seed ?? 0);
+    const random = seeded(options.seed);
     this.weights = Array.from({ length: inputs }, () => random.uniform(-0.5, 0.5));
     this.bias = random.uniform(-0.5, 0.5);
   }

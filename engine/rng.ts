@@ -15,6 +15,17 @@ export interface Rng {
 }
 
 /**
+ * The generator for what is made without a seed, shared by all of it: seeded 0 when the engine
+ * loads, so a program run from its start repeats, while two seedless layers start different.
+ */
+let unseeded: Rng | null = null;
+
+/** rng(seed) for a seed, else the engine's shared generator (layers use it without a seed). */
+export function seeded(seed: number | undefined): Rng {
+  return seed === undefined ? (unseeded ??= rng(0)) : rng(seed);
+}
+
+/**
  * Makes a generator from a seed (mulberry32: 32 bits of state, fast, good enough for teaching).
  *
  * @example

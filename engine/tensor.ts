@@ -5,9 +5,9 @@ import {
   activations,
   type LayerActivation,
 } from "./activations.ts";
-import { matmulInto, matmulTransposeAInto, matmulTransposeBInto } from "./matmul.ts";
+import { kernels } from "./matmul.ts";
 import { giveBack, takeZeros } from "./pool.ts";
-import { describe } from "./value.ts";
+import { describe, topologicalOrder } from "./value.ts";
 
 /** Options of the Tensor factories. */
 export interface TensorOptions {
@@ -31,7 +31,11 @@ export class Tensor {
   readonly data: Float64Array;
   readonly rows: number;
   readonly cols: number;
-  /** ∂(the tensor backward() was called on)/∂(each element); null until backward() fills it. */
+  /**
+   * ∂(the tensor backward() was called on)/∂(each element), or null before backward() fills
+   * it. Inputs and parameters add it up over backward() calls (zeroGrad() sets it to 0); a
+   * result an op made keeps it only after retainGrad(), else its buffer serves the next pass.
+   */
   grad: Float64Array | null = null;
   /** Whether backward() computes this tensor's gradient. */
   requiresGrad: boolean;
@@ -41,6 +45,8 @@ export class Tensor {
   readonly parents: Tensor[];
   /** Adds this tensor's gradient into its parents' (set by the op that made it). */
   backwardFn: () => void = nothing;
+  // whether backward() leaves this result's gradient in `grad` (see retainGrad)
+  private retains = false;
 
   constructor(rows: number, cols: number, data?: Float64Array, parents: Tensor[] = [], op = "") {
     if (!(Number.isInteger(rows) && rows > 0 && Number.isInteger(cols) && cols > 0)) {
@@ -144,6 +150,18 @@ export class Tensor {
     this.grad?.fill(0);
   }
 
+  /**
+   * Keeps this result's gradient in `grad` after backward() (as PyTorch's retain_grad()), to
+   * read ∂loss/∂h for a hidden h. Returns the tensor.
+   *
+   * @example
+   * const h = net.layers[0].forward(x).retainGrad();
+   */
+  retainGrad(): this {
+    this.retains = true;
+    return this;
+  }
+
   // ---- operations: each builds `out` and, beside it, how its gradient flows back ----
 
   /** Matrix product: [n, k] × [k, m] → [n, m]. */
@@ -156,12 +174,12 @@ export class Tensor {
       );
     }
     const out = new Tensor(n, m, undefined, [this, other], "matmul");
-    matmulInto(out.data, this.data, other.data, n, k, m);
+    kernels.matmulInto(out.data, this.data, other.data, n, k, m);
     out.backwardFn = () => {
       const g = out.grad!;
       // ∂/∂A = G·Bᵀ and ∂/∂B = Aᵀ·G
-      if (this.requiresGrad) matmulTransposeBInto(gradOf(this), g, other.data, n, m, k);
-      if (other.requiresGrad) matmulTransposeAInto(gradOf(other), this.data, g, n, k, m);
+      if (this.requiresGrad) kernels.matmulTransposeBInto(gradOf(this), g, other.data, n, m, k);
+      if (other.requiresGrad) kernels.matmulTransposeAInto(gradOf(other), this.data, g, n, k, m);
     };
     return out;
   }
@@ -190,7 +208,7 @@ export class Tensor {
     const out = new Tensor(n, m, undefined, [this, W, b], op);
     const [y, bias] = [out.data, b.data];
     const [f, slope] = [activations[activation].f, slopeFromOutput[activation]];
-    matmulInto(y, this.data, W.data, n, k, m);
+    kernels.matmulInto(y, this.data, W.data, n, k, m);
     for (let i = 0; i < n; i++) {
       const row = i * m;
       // the common activations get a loop of their own: a call per number costs as much as tanh
@@ -213,8 +231,8 @@ export class Tensor {
       } else if (dz !== g) {
         for (let i = 0; i < g.length; i++) dz[i] = g[i] * slope(y[i]);
       }
-      if (this.requiresGrad) matmulTransposeBInto(gradOf(this), dz, W.data, n, m, k);
-      if (W.requiresGrad) matmulTransposeAInto(gradOf(W), this.data, dz, n, k, m);
+      if (this.requiresGrad) kernels.matmulTransposeBInto(gradOf(this), dz, W.data, n, m, k);
+      if (W.requiresGrad) kernels.matmulTransposeAInto(gradOf(W), this.data, dz, n, k, m);
       // the bias was added to every row, so it collects every row's gradient
       if (b.requiresGrad) {
         const gb = gradOf(b);
@@ -292,15 +310,15 @@ export class Tensor {
   }
 
   tanh(): Tensor {
-    return this.unary("tanh", Math.tanh, (y) => 1 - y * y);
+    return this.unary("tanh", Math.tanh, (_, y) => 1 - y * y);
   }
 
   sigmoid(): Tensor {
-    return this.unary("sigmoid", (x) => 1 / (1 + Math.exp(-x)), (y) => y * (1 - y));
+    return this.unary("sigmoid", (x) => 1 / (1 + Math.exp(-x)), (_, y) => y * (1 - y));
   }
 
   relu(): Tensor {
-    return this.unary("relu", (x) => (x > 0 ? x : 0), (y) => (y > 0 ? 1 : 0));
+    return this.unary("relu", (x) => (x > 0 ? x : 0), (_, y) => (y > 0 ? 1 : 0));
   }
 
   /** Softmax of each row: every row becomes positive numbers that sum to 1. */
@@ -331,32 +349,27 @@ export class Tensor {
       return this[known]();
     }
     // The others use the table in activations.ts; their derivative is a function of the input.
-    const { f, df } = activations[known];
-    const out = new Tensor(this.rows, this.cols, undefined, [this], known);
-    for (let i = 0; i < out.data.length; i++) out.data[i] = f(this.data[i]);
-    out.backwardFn = () => {
-      if (!this.requiresGrad) return;
-      const [g, ga] = [out.grad!, gradOf(this)];
-      for (let i = 0; i < g.length; i++) ga[i] += df(this.data[i]) * g[i];
-    };
-    return out;
+    return this.unary(known, activations[known].f, activations[known].df);
   }
 
   /**
-   * Fills in `grad` of every input and parameter (tensors no op made) this one depends on and
-   * that requires a gradient. They add to the gradient they hold, so call zeroGrad() between
-   * steps. Intermediate results keep no gradient afterwards (as in PyTorch): their buffers are
-   * reused by the next backward pass.
+   * Backpropagation: adds ∂this/∂t to the grad of every input and parameter t (tensors no op
+   * made) this one depends on and that requires a gradient, so call zeroGrad() between steps,
+   * as in PyTorch. Results an op made keep no gradient afterwards unless retainGrad() was
+   * called on them: their buffers serve the next pass.
    */
   backward(): void {
-    const order = topologicalOrder(this);
+    const order = topologicalOrder<Tensor>(this);
+    // a result's gradient is this pass's alone
+    for (const t of order) if (t.parents.length > 0) t.grad?.fill(0);
     // the gradient of a tensor with respect to itself is 1 (for a non-scalar: of its sum)
-    gradOf(this).fill(1);
+    const g = gradOf(this);
+    for (let i = 0; i < g.length; i++) g[i] += 1;
     for (let i = order.length - 1; i >= 0; i--) {
       if (order[i].requiresGrad && order[i].grad) order[i].backwardFn();
     }
     for (const t of order) {
-      if (t.parents.length > 0 && t.grad) {
+      if (t.parents.length > 0 && t.grad && !t.retains) {
         giveBack(t.grad);
         t.grad = null;
       }
@@ -367,15 +380,15 @@ export class Tensor {
     return `Tensor [${this.shape}] ${JSON.stringify(this.toArray())}`;
   }
 
-  // An elementwise op whose derivative is a function of its output y.
-  private unary(op: string, f: (x: number) => number, dfOfY: (y: number) => number): Tensor {
+  // An elementwise op y = f(x), whose slope is a function of its input x or its output y.
+  private unary(op: string, f: (x: number) => number, slope: (x: number, y: number) => number) {
     const out = new Tensor(this.rows, this.cols, undefined, [this], op);
     const [x, y] = [this.data, out.data];
     for (let i = 0; i < y.length; i++) y[i] = f(x[i]);
     out.backwardFn = () => {
       if (!this.requiresGrad) return;
       const [g, ga] = [out.grad!, gradOf(this)];
-      for (let i = 0; i < g.length; i++) ga[i] += dfOfY(y[i]) * g[i];
+      for (let i = 0; i < g.length; i++) ga[i] += slope(x[i], y[i]) * g[i];
     };
     return out;
   }
@@ -437,20 +450,6 @@ export function gradOf(t: Tensor): Float64Array {
     t.grad = t.parents.length > 0 ? takeZeros(t.data.length) : new Float64Array(t.data.length);
   }
   return t.grad;
-}
-
-// Every tensor `root` depends on, each after the tensors it was computed from.
-function topologicalOrder(root: Tensor): Tensor[] {
-  const order: Tensor[] = [];
-  const seen = new Set<Tensor>();
-  const visit = (t: Tensor): void => {
-    if (seen.has(t)) return;
-    seen.add(t);
-    for (const p of t.parents) visit(p);
-    order.push(t);
-  };
-  visit(root);
-  return order;
 }
 
 /** out += g, elementwise. */

@@ -7,25 +7,19 @@ import { rng } from "./rng.ts";
 import { Tensor } from "./tensor.ts";
 import { describe } from "./value.ts";
 
-/** What train() reports while it runs. */
-export interface Progress {
-  /** The epoch running, from 1. */
-  epoch: number;
-  epochs: number;
-  /** Batches done in this epoch. */
-  batch: number;
-  batches: number;
-  /** Mean loss over the batches done in this epoch. */
-  loss: number;
-  /** Share of the examples of those batches classified right (0 to 1). */
-  accuracy: number;
-}
-
-/** One finished epoch. */
+/** One finished epoch: its mean loss, and the share of its examples classified right (0 to 1). */
 export interface EpochRecord {
   epoch: number;
   loss: number;
   accuracy: number;
+}
+
+/** What train() reports while it runs: the epoch running (from 1) so far, over its batches done. */
+export interface Progress extends EpochRecord {
+  epochs: number;
+  /** Batches done in this epoch. */
+  batch: number;
+  batches: number;
 }
 
 /** Options of {@link train}. */
@@ -34,7 +28,7 @@ export interface TrainOptions {
   loss?: LossName;
   /** "sgd", "momentum" or "adam" (default "sgd"). */
   optimizer?: OptimizerName;
-  /** Learning rate (default 0.1). */
+  /** Learning rate (default: the optimizer's, 0.1 for SGD, 0.01 for momentum, 0.001 for Adam). */
   lr?: number;
   /** Passes over the data (default 100). */
   epochs?: number;
@@ -42,10 +36,21 @@ export interface TrainOptions {
   batchSize?: number;
   /** Seed of the order of the examples (default 0). */
   seed?: number;
-  /** Called after every epoch, and within an epoch at least every 250 ms. */
+  /**
+   * Called after every epoch and, within an epoch, at least every 250 ms (with `pace`, after
+   * every batch).
+   */
   onProgress?: (progress: Progress) => void;
-  /** Stops training between two batches when `stopped` (or `aborted`) becomes true. */
+  /**
+   * Stops training between two batches when `stopped` (or an AbortSignal's `aborted`) becomes
+   * true, also while `pace` is waiting.
+   */
   signal?: { stopped: boolean } | { aborted: boolean };
+  /**
+   * Awaited before every batch (`batch` counts from 1): a hook to pause (return a promise that
+   * resolves on Play), step one batch or one epoch, or slow training down.
+   */
+  pace?: (at: { epoch: number; batch: number; batches: number }) => void | Promise<void>;
 }
 
 /** What train() resolves to. */
@@ -67,9 +72,12 @@ export interface TrainData {
   y: number[] | number[][];
 }
 
-const defaults = { optimizer: "sgd", lr: 0.1, epochs: 100, batchSize: 32, seed: 0 } as const;
+const defaults = { optimizer: "sgd", epochs: 100, batchSize: 32, seed: 0 } as const;
 
-/** A loss this many times its starting value means the steps are making things worse. */
+/**
+ * A loss this many times its start (or, if larger, the loss of a net whose every score is 0,
+ * such as ln 2 for bce) means the steps are making things worse.
+ */
 const EXPLODED = 10;
 /** Work between two yields to the event loop, so a Stop message can arrive (ms). */
 const YIELD_EVERY = 50;
@@ -79,7 +87,8 @@ const REPORT_EVERY = 250;
 /**
  * Trains `net` on `data` with mini-batch gradient descent. It is async: it yields to the event
  * loop every ~50 ms, so a worker can receive a Stop message, and it stops when the loss becomes
- * NaN, infinite or ten times its starting value (the learning rate is then the likely culprit).
+ * NaN, infinite, or ten times the larger of its starting value and a blind guess's (the loss
+ * when every score is 0): the learning rate is then the likely culprit.
  *
  * @example
  * const data = datasets.spiral({ n: 1000, seed: 1 });
@@ -96,8 +105,8 @@ export async function train(
   }
   const outputs = net.sizes[net.sizes.length - 1];
   const loss = lossName(options.loss ?? (outputs === 1 ? "bce" : "softmax-ce"), "train");
-  const { optimizer, epochs, batchSize, seed } = { ...defaults, ...options };
-  const lr = checkLearningRate(options.lr ?? defaults.lr, "train");
+  const { optimizer, epochs, batchSize, seed, signal, pace } = { ...defaults, ...options };
+  if (options.lr !== undefined) checkLearningRate(options.lr, "train");
   if (!Object.hasOwn(optimizers, optimizer)) {
     const known = Object.keys(optimizers).map((k) => JSON.stringify(k));
     throw new Error(
@@ -116,10 +125,16 @@ export async function train(
   const { x, labels, targets, n } = prepare(net, data, loss);
 
   const inputs = net.sizes[0];
-  const opt = new optimizers[optimizer](net.parameters(), { lr });
+  // without an lr, the optimizer's own default
+  const opt = new optimizers[optimizer](net.parameters(), { lr: options.lr });
+  const { f: lossOf, from } = losses[loss];
+  // the loss of a net that knows nothing (every score 0): the scale against which a loss explodes
+  const baseline = lossOf(new Tensor(n, outputs), new Tensor(n, outputs, targets)).item();
   const random = rng(seed);
   const order = Array.from({ length: n }, (_, i) => i);
   const batches = Math.ceil(n / batchSize);
+  // a single output is a probability: its score says 1 from 0 up (σ(0) = 0.5)
+  const threshold = from === "logits" ? 0 : 0.5;
   const history: EpochRecord[] = [];
   const start = performance.now();
   let [lastYield, lastReport] = [start, start];
@@ -134,7 +149,11 @@ export async function train(
     random.shuffle(order);
     let [lossSum, correct, seen] = [0, 0, 0];
     for (let batch = 0; batch < batches; batch++) {
-      if (isStopped(options.signal)) return result(true);
+      if (isStopped(signal)) return result(true);
+      if (pace) {
+        await waitFor(pace({ epoch, batch: batch + 1, batches }), signal);
+        if (isStopped(signal)) return result(true);
+      }
       // gather this batch's rows into tensors
       const rows = order.slice(batch * batchSize, (batch + 1) * batchSize);
       const xb = new Tensor(rows.length, inputs);
@@ -144,24 +163,24 @@ export async function train(
         xb.data.set(x.subarray(r * inputs, (r + 1) * inputs), i * inputs);
         tb.data.set(targets.subarray(r * outputs, (r + 1) * outputs), i * outputs);
       });
-      // one step: forward, loss, backward, update
-      const pred = net.forward(xb);
-      const value = losses[loss].f(pred, tb);
+      // one step: forward (to the raw scores, for a fused loss), loss, backward, update
+      const pred = from === "logits" ? net.logits(xb) : net.forward(xb);
+      const value = lossOf(pred, tb);
       opt.zeroGrad();
       value.backward();
       const batchLoss = value.data[0];
       if (Number.isNaN(firstLoss)) firstLoss = batchLoss;
       if (!Number.isFinite(batchLoss)) {
-        return result(false, divergence(lr, epoch, batch + 1, batchLoss, firstLoss));
+        return result(false, divergence(opt.lr, epoch, batch + 1, batchLoss, firstLoss, baseline));
       }
       opt.step();
       lossSum += batchLoss * rows.length;
-      correct += countCorrect(pred, rows, labels);
+      correct += countCorrect(pred, rows, labels, threshold);
       seen += rows.length;
       samples += rows.length;
 
       const now = performance.now();
-      if (now - lastReport >= REPORT_EVERY && batch + 1 < batches) {
+      if ((pace || now - lastReport >= REPORT_EVERY) && batch + 1 < batches) {
         options.onProgress?.(progress(epoch, batch + 1, lossSum / seen, correct / seen));
         lastReport = now;
       }
@@ -174,8 +193,8 @@ export async function train(
     history.push(record);
     options.onProgress?.(progress(epoch, batches, record.loss, record.accuracy));
     lastReport = performance.now();
-    if (record.loss > EXPLODED * firstLoss) {
-      return result(false, divergence(lr, epoch, batches, record.loss, firstLoss));
+    if (record.loss > EXPLODED * Math.max(firstLoss, baseline)) {
+      return result(false, divergence(opt.lr, epoch, batches, record.loss, firstLoss, baseline));
     }
   }
   return result(false);
@@ -204,36 +223,49 @@ export function accuracy(pred: Tensor | number[][], y: number[]): number {
   return countCorrect(p, rows, Float64Array.from(y)) / p.rows;
 }
 
-/** The class a row of outputs predicts. */
-export function predictedClass(data: Float64Array, row: number, cols: number): number {
-  if (cols === 1) return data[row] >= 0.5 ? 1 : 0;
+/** The class a row of outputs predicts (a single output: 1 from `threshold` up). */
+export function predictedClass(data: Float64Array, row: number, cols: number, threshold = 0.5) {
+  if (cols === 1) return data[row] >= threshold ? 1 : 0;
   let best = 0;
   for (let j = 1; j < cols; j++) if (data[row * cols + j] > data[row * cols + best]) best = j;
   return best;
 }
 
 // How many rows of pred (batch row i is example rows[i]) predict the right label.
-function countCorrect(pred: Tensor, rows: number[], labels: Float64Array): number {
+function countCorrect(pred: Tensor, rows: number[], labels: Float64Array, threshold = 0.5) {
   let correct = 0;
   rows.forEach((r, i) => {
-    if (predictedClass(pred.data, i, pred.cols) === labels[r]) correct++;
+    if (predictedClass(pred.data, i, pred.cols, threshold) === labels[r]) correct++;
   });
   return correct;
 }
 
-function divergence(lr: number, epoch: number, batch: number, loss: number, first: number) {
+// What went wrong, and a learning rate ten times smaller (0.07, not 0.06999999999999999).
+function divergence(lr: number, ...[epoch, batch, loss, first, baseline]: number[]): string {
+  const [scale, from] = first >= baseline ? [first, "its starting"] : [baseline, "a blind guess's"];
   const what = Number.isFinite(loss)
-    ? `grew to ${loss.toPrecision(3)}, more than ${EXPLODED}× its starting ${first.toPrecision(3)}`
+    ? `grew to ${loss.toPrecision(3)}, more than ${EXPLODED}× ${from} ${scale.toPrecision(3)}`
     : `became ${loss}`;
   return (
     `Training diverged at epoch ${epoch}, batch ${batch}: the loss ${what}. ` +
-    `The learning rate (lr = ${lr}) is likely too large: try lr = ${lr / 10}.`
+    `The learning rate (lr = ${lr}) is likely too large: ` +
+    `try lr = ${Number((lr / 10).toPrecision(12))}.`
   );
 }
 
 function isStopped(signal: TrainOptions["signal"]): boolean {
   if (!signal) return false;
   return ("aborted" in signal && signal.aborted) || ("stopped" in signal && signal.stopped);
+}
+
+// Waits for what `pace` returned, or until the signal stops training (checked every 20 ms).
+async function waitFor(paced: void | Promise<void>, signal: TrainOptions["signal"]) {
+  if (!signal || !(paced instanceof Promise)) return paced;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const stopped = new Promise((resolve) => {
+    timer = setInterval(() => isStopped(signal) && resolve(0), 20);
+  });
+  await Promise.race([paced, stopped]).finally(() => clearInterval(timer));
 }
 
 // The loss needs the output layer it was designed for.

@@ -20,7 +20,8 @@ let counter = 0;
 
 /**
  * A scalar with automatic differentiation (micrograd-sized). Every operation makes a new Value
- * that records its operands and how to pass its gradient back to them.
+ * that records its operands and how to pass its gradient back to them. A plain number given to
+ * an op is a constant: part of the op (as in `x.pow(2)`), not a Value of the graph.
  *
  * @example
  * const x = new Value(2, "x");
@@ -31,7 +32,11 @@ let counter = 0;
 export class Value {
   /** The number this Value holds. */
   data: number;
-  /** ∂(the Value backward() was called on)/∂(this), filled in by backward(). */
+  /**
+   * The gradient backward() found: for a Value an op made, ∂(the Value backward() was called
+   * on)/∂(this); an input (a Value no op made, such as a weight) adds up ∂/∂(this) over every
+   * backward() call since its grad was last set to 0.
+   */
   grad = 0;
   /** A name for diagrams, e.g. "x" or "w1". */
   label: string;
@@ -56,6 +61,7 @@ export class Value {
   }
 
   add(other: number | Value): Value {
+    if (typeof other === "number") return this.constantOp(this.data + other, `+ ${other}`, 1);
     const that = toValue(other);
     const out = new Value(this.data + that.data, "", [this, that], "+");
     out.backwardFn = () => {
@@ -66,6 +72,7 @@ export class Value {
   }
 
   mul(other: number | Value): Value {
+    if (typeof other === "number") return this.constantOp(this.data * other, `× ${other}`, other);
     const that = toValue(other);
     const out = new Value(this.data * that.data, "", [this, that], "×");
     out.backwardFn = () => {
@@ -76,11 +83,15 @@ export class Value {
   }
 
   pow(exponent: number | Value): Value {
+    if (typeof exponent === "number") {
+      const [x, c] = [this.data, exponent];
+      return this.constantOp(x ** c, `^${c}`, c * x ** (c - 1));
+    }
     const that = toValue(exponent);
     const out = new Value(this.data ** that.data, "", [this, that], "^");
     out.backwardFn = () => {
       this.grad += that.data * this.data ** (that.data - 1) * out.grad;
-      // d(aᵇ)/db = aᵇ·ln a, defined only for a > 0 (a constant exponent never needs it).
+      // d(aᵇ)/db = aᵇ·ln a, defined only for a > 0
       if (this.data > 0) that.grad += out.data * Math.log(this.data) * out.grad;
     };
     return out;
@@ -132,10 +143,14 @@ export class Value {
   }
 
   sub(other: number | Value): Value {
+    if (typeof other === "number") return this.constantOp(this.data - other, `− ${other}`, 1);
     return this.add(toValue(other).neg());
   }
 
   div(other: number | Value): Value {
+    if (typeof other === "number") {
+      return this.constantOp(this.data / other, `÷ ${other}`, 1 / other);
+    }
     return this.mul(toValue(other).pow(-1));
   }
 
@@ -155,28 +170,25 @@ export class Value {
     return out;
   }
 
-  /** Fills in `grad` of every Value this one depends on (and sets its own to 1). */
+  /**
+   * Backpropagation: adds ∂this/∂v to the grad of every input v this Value depends on (so the
+   * gradients of several backward() calls add up, as in micrograd and PyTorch: set them to 0
+   * with zeroGrad() before each step), and leaves in every Value an op made, such as a hidden
+   * h, this call's ∂this/∂h (this Value's own grad is 1).
+   */
   backward(): void {
-    const order = this.topologicalOrder();
-    for (const v of order) v.grad = 0;
-    this.grad = 1;
+    const order = topologicalOrder<Value>(this);
+    for (const v of order) if (v.parents.length > 0) v.grad = 0;
+    this.grad += 1;
     // go one Value at a time, from the result back to the inputs, applying the chain rule
     for (let i = order.length - 1; i >= 0; i--) order[i].backwardFn();
   }
 
   /** The graph that computed this Value: its nodes (inputs first) and edges, for diagrams. */
   trace(): Trace {
-    const nodes = this.topologicalOrder().map(({ id, label, op, data, grad }) => ({
-      id,
-      label,
-      op,
-      data,
-      grad,
-    }));
-    const edges: Trace["edges"] = [];
-    for (const v of this.topologicalOrder()) {
-      for (const p of v.parents) edges.push({ from: p.id, to: v.id });
-    }
+    const order = topologicalOrder<Value>(this);
+    const nodes = order.map(({ id, label, op, data, grad }) => ({ id, label, op, data, grad }));
+    const edges = order.flatMap((v) => v.parents.map((p) => ({ from: p.id, to: v.id })));
     return { nodes, edges };
   }
 
@@ -184,22 +196,38 @@ export class Value {
     return `Value(${this.label ? this.label + " = " : ""}${this.data})`;
   }
 
-  // Every Value this one depends on, each after all the Values it was computed from.
-  private topologicalOrder(): Value[] {
-    const order: Value[] = [];
-    const seen = new Set<Value>();
-    const visit = (v: Value): void => {
-      if (seen.has(v)) return;
-      seen.add(v);
-      for (const p of v.parents) visit(p);
-      order.push(v);
+  // An op of this Value and a constant c: the constant is part of the op, with no gradient.
+  private constantOp(data: number, op: string, slope: number): Value {
+    const out = new Value(data, "", [this], op);
+    out.backwardFn = () => {
+      this.grad += slope * out.grad;
     };
-    visit(this);
-    return order;
+    return out;
   }
 }
 
-/** Wraps a number as a Value (a Value passes through). */
+/**
+ * Every node `root` depends on (itself included), each after the nodes it was computed from:
+ * a depth-first walk with a stack of its own, so that a chain of 100,000 ops fits.
+ */
+export function topologicalOrder<T extends { parents: T[] }>(root: T): T[] {
+  const order: T[] = [];
+  const seen = new Set<T>();
+  // [node, false]: visit it (its parents first); [node, true]: its parents are placed
+  const stack: [T, boolean][] = [[root, false]];
+  while (stack.length > 0) {
+    const [node, placed] = stack.pop()!;
+    if (placed) order.push(node);
+    else if (!seen.has(node)) {
+      seen.add(node);
+      stack.push([node, true]);
+      for (let i = node.parents.length - 1; i >= 0; i--) stack.push([node.parents[i], false]);
+    }
+  }
+  return order;
+}
+
+/** A Value as it is; anything else but a number throws (numbers are constants, see Value). */
 export function toValue(x: number | Value): Value {
   if (x instanceof Value) return x;
   if (typeof x === "number") return new Value(x, String(x));

@@ -4,6 +4,7 @@ import {
   Layer,
   MLP,
   Neuron,
+  Perceptron,
   Tensor,
   Value,
   ValueMLP,
@@ -84,6 +85,33 @@ describe("MLP", () => {
     const a = new MLP([2, 4, 1], { seed: 7 }).layers[0].W.toArray();
     expect(new MLP([2, 4, 1], { seed: 7 }).layers[0].W.toArray()).toEqual(a);
     expect(new MLP([2, 4, 1], { seed: 8 }).layers[0].W.toArray()).not.toEqual(a);
+  });
+
+  test("layers and nets made without a seed start different from each other", () => {
+    const starts: [string, () => number[]][] = [
+      ["Dense", () => Array.from(new Dense(3, 4).W.data)],
+      ["MLP", () => Array.from(new MLP([3, 4, 1]).layers[0].W.data)],
+      ["Neuron", () => new Neuron(3).w.map((w) => w.data)],
+      ["Layer", () => new Layer(3, 2).neurons[0].w.map((w) => w.data)],
+      ["ValueMLP", () => new ValueMLP([3, 2, 1]).layers[0].neurons[0].w.map((w) => w.data)],
+      ["Perceptron", () => new Perceptron(3).weights],
+    ];
+    for (const [name, start] of starts) expect(start(), name).not.toEqual(start());
+    // a seed still gives the same weights every time
+    const seeded = () => new Dense(3, 4, { seed: 5 }).W.toArray();
+    expect(seeded()).toEqual(seeded());
+  });
+
+  test("net.logits(X) is forward(X) before the output layer's activation", () => {
+    const x = [[0.5, -1], [2, 0.25]];
+    const sigmoidNet = new MLP([2, 3, 1], { output: "sigmoid", seed: 2 });
+    const z = sigmoidNet.logits(x).toArray().flat();
+    const p = sigmoidNet.forward(x).toArray().flat();
+    z.forEach((v, i) => expect(p[i]).toBeCloseTo(1 / (1 + Math.exp(-v)), 15));
+    const softmaxNet = new MLP([2, 3, 4], { output: "softmax", seed: 2 });
+    expect(softmaxNet.forward(x).toArray()).toEqual(softmaxNet.logits(x).softmax().toArray());
+    const identityNet = new MLP([2, 3, 4], { seed: 2 });
+    expect(identityNet.logits(x).toArray()).toEqual(identityNet.forward(x).toArray());
   });
 
   test("a weight set by hand changes the output", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { Tensor, gradcheck, rng, type Rng } from "../../engine/index.ts";
+import { Tensor, gradcheck, rng, setBackend, type Rng } from "../../engine/index.ts";
 
 const seeds = [1, 2, 3];
 
@@ -132,7 +132,7 @@ describe("Tensor", () => {
     );
   });
 
-  test("after backward() intermediate results keep no grad; inputs and parameters do", () => {
+  test("after backward() intermediate results keep no grad (unless retained); inputs do", () => {
     const x = Tensor.from([[1, -2]]);
     const h = x.mul(3);
     const loss = h.tanh().sum();
@@ -141,6 +141,52 @@ describe("Tensor", () => {
     expect(loss.grad).toBeNull();
     expect(x.grad![0]).toBeCloseTo(3 * (1 - Math.tanh(3) ** 2), 12);
   });
+
+  test("retainGrad() keeps an intermediate result's gradient, as PyTorch's retain_grad()", () => {
+    const x = Tensor.from([[0.5, -1]]);
+    const h = x.mul(3).retainGrad();
+    const loss = h.tanh().sum();
+    loss.backward();
+    // by hand: ∂Σ tanh(h)/∂h = 1 − tanh²(h)
+    expect(Array.from(h.grad!)).toEqual([1.5, -3].map((v) => 1 - Math.tanh(v) ** 2));
+    // a second pass gives this pass's gradient again: a result's gradient does not add up
+    loss.backward();
+    expect(Array.from(h.grad!)).toEqual([1.5, -3].map((v) => 1 - Math.tanh(v) ** 2));
+    expect(x.grad![0]).toBeCloseTo(2 * 3 * (1 - Math.tanh(1.5) ** 2), 12);
+  });
+
+  test("a chain of 100,000 ops backpropagates (the graph is walked without recursion)", () => {
+    const x = Tensor.from([[1]]);
+    let y = x;
+    for (let i = 0; i < 100_000; i++) y = y.add(x);
+    y.backward();
+    expect(x.grad![0]).toBe(100_001);
+  });
+
+  for (const backend of ["wasm", "typescript"] as const) {
+    test(`matmul: a zero input times a NaN or ∞ weight is NaN, not 0 (${backend})`, () => {
+      setBackend(backend);
+      // 40 zero inputs by 40×60 weights: large enough for the WebAssembly kernels
+      const x = Tensor.zeros(40, 40);
+      const W = Tensor.from(Array.from({ length: 40 }, () => Array<number>(60).fill(1)));
+      W.set(5, 7, NaN);
+      W.set(9, 11, Infinity);
+      const y = x.matmul(W);
+      // by hand: column j of every row is Σ_p 0·W[p][j]: NaN in columns 7 and 11, else 0
+      for (let i = 0; i < 40; i++) {
+        y.toArray()[i].forEach((v, j) => expect(v).toBe(j === 7 || j === 11 ? NaN : 0));
+      }
+      // the weights' gradient Xᵀ·G: zero inputs with a NaN gradient give NaN, not 0
+      const g = Tensor.zeros(40, 60);
+      g.data[3 * 60 + 2] = NaN;
+      x.matmul(W).mul(g.add(1)).sum().backward();
+      expect(W.grad!.filter(Number.isNaN)).toHaveLength(40);
+      expect(Array.from({ length: 40 }, (_, p) => W.grad![p * 60 + 2])).toEqual(
+        Array(40).fill(NaN),
+      );
+      setBackend("auto");
+    });
+  }
 
   test("a tensor with requiresGrad false gets no gradient", () => {
     const x = Tensor.from([[1, 2]], { requiresGrad: false });

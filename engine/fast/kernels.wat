@@ -1,0 +1,603 @@
+;; The matrix loops of engine/matmul.ts in WebAssembly with SIMD: two float64 numbers per
+;; instruction (f64x2). Each kernel does the same multiplications and additions as its
+;; TypeScript twin, in the same order for every output number, so the results are identical
+;; bit for bit; only the order in which output numbers are visited changes (to keep sums in
+;; registers). Built by scripts/build-wasm.ts (wabt) into kernels.wasm.ts; engine/fast/index.ts
+;; copies operands into this module's memory, calls a kernel and copies the result back.
+;;
+;; Addresses are byte offsets into the memory; matrices are row-major float64. The sizes are
+;; n (rows of the left operand), k (the shared dimension) and m (columns of the result).
+(module
+  (memory (export "memory") 1)
+
+  ;; 1 when every number in [ptr, ptr + 8·len) is finite, else 0 (x − x is NaN for ±∞ and NaN).
+  ;; A zero input may only skip its products when they are all 0: 0·∞ and 0·NaN are NaN.
+  (func (export "allFinite") (param $ptr i32) (param $len i32) (result i32)
+    (local $end i32) (local $acc v128) (local $x v128) (local $y v128) (local $s f64)
+    ;; eight numbers at a time, then one at a time
+    (local.set $end (i32.add (local.get $ptr) (i32.shl (i32.and (local.get $len) (i32.const -8)) (i32.const 3))))
+    (block $done
+      (loop $eights
+        (br_if $done (i32.ge_u (local.get $ptr) (local.get $end)))
+        (local.set $x (f64x2.add
+          (f64x2.sub (v128.load (local.get $ptr)) (v128.load (local.get $ptr)))
+          (f64x2.sub (v128.load offset=16 (local.get $ptr)) (v128.load offset=16 (local.get $ptr)))))
+        (local.set $y (f64x2.add
+          (f64x2.sub (v128.load offset=32 (local.get $ptr)) (v128.load offset=32 (local.get $ptr)))
+          (f64x2.sub (v128.load offset=48 (local.get $ptr)) (v128.load offset=48 (local.get $ptr)))))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (local.get $x) (local.get $y))))
+        (local.set $ptr (i32.add (local.get $ptr) (i32.const 64)))
+        (br $eights)))
+    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+    (local.set $end (i32.add (local.get $ptr) (i32.shl (i32.and (local.get $len) (i32.const 7)) (i32.const 3))))
+    (block $rest_done
+      (loop $rest
+        (br_if $rest_done (i32.ge_u (local.get $ptr) (local.get $end)))
+        (local.set $s (f64.add (local.get $s) (f64.sub (f64.load (local.get $ptr)) (f64.load (local.get $ptr)))))
+        (local.set $ptr (i32.add (local.get $ptr) (i32.const 8)))
+        (br $rest)))
+    (f64.eq (local.get $s) (local.get $s)))
+
+  ;; dst[cols×rows] = src[rows×cols]ᵀ.
+  (func (export "transpose") (param $dst i32) (param $src i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $c i32) (local $from i32) (local $to i32) (local $rows8 i32)
+    (local.set $rows8 (i32.shl (local.get $rows) (i32.const 3)))
+    (loop $row
+      (local.set $to (i32.add (local.get $dst) (i32.shl (local.get $r) (i32.const 3))))
+      (local.set $c (i32.const 0))
+      (loop $col
+        (f64.store (local.get $to) (f64.load (local.get $src)))
+        (local.set $src (i32.add (local.get $src) (i32.const 8)))
+        (local.set $to (i32.add (local.get $to) (local.get $rows8)))
+        (br_if $col (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $cols))))
+      (br_if $row (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows)))))
+
+  ;; The groups of four numbers (at src, src + step, src + 2·step, src + 3·step, then the next
+  ;; four from src + 4·step, …) that a product cannot skip, of the first $groups groups: for
+  ;; each, 32·g (its index g times 32) goes to list; their count is returned. All groups when
+  ;; $skip is 0; else those with a number that is not 0 (NaN ≠ 0, so a NaN is never skipped).
+  (func $needed (param $src i32) (param $step i32) (param $groups i32) (param $list i32)
+    (param $skip i32) (result i32)
+    (local $g i32) (local $at i32) (local $count i32)
+    (local.set $at (local.get $src))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $g) (local.get $groups)))
+        (if (i32.or (i32.eqz (local.get $skip)) (i32.eqz (i32.and
+              (i32.and (f64.eq (f64.load (local.get $at)) (f64.const 0))
+                       (f64.eq (f64.load (i32.add (local.get $at) (local.get $step))) (f64.const 0)))
+              (i32.and (f64.eq (f64.load (i32.add (local.get $at) (i32.shl (local.get $step) (i32.const 1)))) (f64.const 0))
+                       (f64.eq (f64.load (i32.add (local.get $at) (i32.mul (local.get $step) (i32.const 3)))) (f64.const 0))))))
+          (then
+            (i32.store (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2)))
+              (i32.shl (local.get $g) (i32.const 5)))
+            (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+        (local.set $at (i32.add (local.get $at) (i32.shl (local.get $step) (i32.const 2))))
+        (local.set $g (i32.add (local.get $g) (i32.const 1)))
+        (br $each)))
+    (local.get $count))
+
+  ;; out[n×m] = a[n×k]·b[k×m] (matmulInto). For each output number, in the order of
+  ;; matmul.ts: out += a0·b0 + a1·b1 + a2·b2 + a3·b3 for every four inputs p … p+3, then
+  ;; out += a·b for the last k mod 4. Four inputs that are all zero add nothing: when $skip is
+  ;; 1 (b is finite) they are left out of each row's list of groups (at $lists), made first.
+  ;; Sixteen output columns at a time sit in eight registers (then eight in four, then one at a
+  ;; time); the columns are the outer loop, so that their slice of b stays in the cache.
+  (func (export "matmul")
+    (param $out i32) (param $a i32) (param $b i32) (param $n i32) (param $k i32) (param $m i32)
+    (param $skip i32) (param $lists i32)
+    (local $i i32) (local $j i32) (local $m8 i32) (local $arow i32) (local $groups i32)
+    (local $stride i32) (local $list i32) (local $e i32) (local $end i32) (local $ap i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $tail i32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128) (local $x f64)
+    (local.set $m8 (i32.shl (local.get $m) (i32.const 3)))
+    (local.set $groups (i32.shr_u (local.get $k) (i32.const 2)))
+    (local.set $tail (i32.shl (local.get $groups) (i32.const 2)))
+    ;; each row's list: its count, then the byte offsets of its groups
+    (local.set $stride (i32.shl (i32.add (local.get $groups) (i32.const 1)) (i32.const 2)))
+    (loop $lists
+      (local.set $list (i32.add (local.get $lists) (i32.mul (local.get $i) (local.get $stride))))
+      (i32.store (local.get $list) (call $needed
+        (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3)))
+        (i32.const 8) (local.get $groups) (i32.add (local.get $list) (i32.const 4)) (local.get $skip)))
+      (br_if $lists (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    ;; sixteen columns at a time (eight registers), row by row
+    (block $w16_done
+      (loop $w16
+        (br_if $w16_done (i32.gt_s (i32.add (local.get $j) (i32.const 16)) (local.get $m)))
+        (local.set $i (i32.const 0))
+        (loop $r16
+          (local.set $arow (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3))))
+          (local.set $list (i32.add (local.get $lists) (i32.mul (local.get $i) (local.get $stride))))
+          (local.set $e (i32.add (local.get $list) (i32.const 4)))
+          (local.set $end (i32.add (local.get $e) (i32.shl (i32.load (local.get $list)) (i32.const 2))))
+          (local.set $c0 (v128.const f64x2 0 0)) (local.set $c1 (v128.const f64x2 0 0))
+          (local.set $c2 (v128.const f64x2 0 0)) (local.set $c3 (v128.const f64x2 0 0))
+          (local.set $c4 (v128.const f64x2 0 0)) (local.set $c5 (v128.const f64x2 0 0))
+          (local.set $c6 (v128.const f64x2 0 0)) (local.set $c7 (v128.const f64x2 0 0))
+          (block $f16_done
+            (loop $f16
+              (br_if $f16_done (i32.ge_u (local.get $e) (local.get $end)))
+              ;; inputs p … p+3 of this row, and rows p … p+3 of b from column j
+              (local.set $ap (i32.add (local.get $arow) (i32.load (local.get $e))))
+              (local.set $r0 (i32.add (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
+                (i32.mul (i32.load (local.get $e)) (local.get $m))))
+              (local.set $r1 (i32.add (local.get $r0) (local.get $m8)))
+              (local.set $r2 (i32.add (local.get $r1) (local.get $m8)))
+              (local.set $r3 (i32.add (local.get $r2) (local.get $m8)))
+              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
+              (local.set $s1 (f64x2.splat (f64.load offset=8 (local.get $ap))))
+              (local.set $s2 (f64x2.splat (f64.load offset=16 (local.get $ap))))
+              (local.set $s3 (f64x2.splat (f64.load offset=24 (local.get $ap))))
+              (local.set $c0 (f64x2.add (local.get $c0) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load (local.get $r3))))))
+              (local.set $c1 (f64x2.add (local.get $c1) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=16 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=16 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=16 (local.get $r3))))))
+              (local.set $c2 (f64x2.add (local.get $c2) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=32 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=32 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=32 (local.get $r3))))))
+              (local.set $c3 (f64x2.add (local.get $c3) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=48 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=48 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=48 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=48 (local.get $r3))))))
+              (local.set $c4 (f64x2.add (local.get $c4) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=64 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=64 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=64 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=64 (local.get $r3))))))
+              (local.set $c5 (f64x2.add (local.get $c5) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=80 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=80 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=80 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=80 (local.get $r3))))))
+              (local.set $c6 (f64x2.add (local.get $c6) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=96 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=96 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=96 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=96 (local.get $r3))))))
+              (local.set $c7 (f64x2.add (local.get $c7) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=112 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=112 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=112 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=112 (local.get $r3))))))
+              (local.set $e (i32.add (local.get $e) (i32.const 4)))
+              (br $f16)))
+          ;; the last k mod 4 inputs, one at a time
+          (local.set $ap (i32.add (local.get $arow) (i32.shl (local.get $tail) (i32.const 3))))
+          (local.set $r0 (i32.add (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
+            (i32.mul (local.get $tail) (local.get $m8))))
+          (local.set $end (i32.add (local.get $arow) (i32.shl (local.get $k) (i32.const 3))))
+          (block $o16_done
+            (loop $o16
+              (br_if $o16_done (i32.ge_u (local.get $ap) (local.get $end)))
+              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
+              (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))))
+              (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))))
+              (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))))
+              (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (local.get $s0) (v128.load offset=48 (local.get $r0)))))
+              (local.set $c4 (f64x2.add (local.get $c4) (f64x2.mul (local.get $s0) (v128.load offset=64 (local.get $r0)))))
+              (local.set $c5 (f64x2.add (local.get $c5) (f64x2.mul (local.get $s0) (v128.load offset=80 (local.get $r0)))))
+              (local.set $c6 (f64x2.add (local.get $c6) (f64x2.mul (local.get $s0) (v128.load offset=96 (local.get $r0)))))
+              (local.set $c7 (f64x2.add (local.get $c7) (f64x2.mul (local.get $s0) (v128.load offset=112 (local.get $r0)))))
+              (local.set $ap (i32.add (local.get $ap) (i32.const 8)))
+              (local.set $r0 (i32.add (local.get $r0) (local.get $m8)))
+              (br $o16)))
+          (local.set $r0 (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $m)) (local.get $j)) (i32.const 3))))
+          (v128.store (local.get $r0) (local.get $c0))
+          (v128.store offset=16 (local.get $r0) (local.get $c1))
+          (v128.store offset=32 (local.get $r0) (local.get $c2))
+          (v128.store offset=48 (local.get $r0) (local.get $c3))
+          (v128.store offset=64 (local.get $r0) (local.get $c4))
+          (v128.store offset=80 (local.get $r0) (local.get $c5))
+          (v128.store offset=96 (local.get $r0) (local.get $c6))
+          (v128.store offset=112 (local.get $r0) (local.get $c7))
+          (br_if $r16 (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $w16)))
+    ;; eight columns at a time, row by row
+    (block $wide_done
+      (loop $wide
+        (br_if $wide_done (i32.gt_s (i32.add (local.get $j) (i32.const 8)) (local.get $m)))
+        (local.set $i (i32.const 0))
+        (loop $rows
+          (local.set $arow (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3))))
+          (local.set $list (i32.add (local.get $lists) (i32.mul (local.get $i) (local.get $stride))))
+          (local.set $e (i32.add (local.get $list) (i32.const 4)))
+          (local.set $end (i32.add (local.get $e) (i32.shl (i32.load (local.get $list)) (i32.const 2))))
+          (local.set $c0 (v128.const f64x2 0 0)) (local.set $c1 (v128.const f64x2 0 0))
+          (local.set $c2 (v128.const f64x2 0 0)) (local.set $c3 (v128.const f64x2 0 0))
+          (block $fours_done
+            (loop $fours
+              (br_if $fours_done (i32.ge_u (local.get $e) (local.get $end)))
+              ;; inputs p … p+3 of this row, and rows p … p+3 of b from column j
+              (local.set $ap (i32.add (local.get $arow) (i32.load (local.get $e))))
+              (local.set $r0 (i32.add (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
+                (i32.mul (i32.load (local.get $e)) (local.get $m))))
+              (local.set $r1 (i32.add (local.get $r0) (local.get $m8)))
+              (local.set $r2 (i32.add (local.get $r1) (local.get $m8)))
+              (local.set $r3 (i32.add (local.get $r2) (local.get $m8)))
+              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
+              (local.set $s1 (f64x2.splat (f64.load offset=8 (local.get $ap))))
+              (local.set $s2 (f64x2.splat (f64.load offset=16 (local.get $ap))))
+              (local.set $s3 (f64x2.splat (f64.load offset=24 (local.get $ap))))
+              (local.set $c0 (f64x2.add (local.get $c0) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load (local.get $r3))))))
+              (local.set $c1 (f64x2.add (local.get $c1) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=16 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=16 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=16 (local.get $r3))))))
+              (local.set $c2 (f64x2.add (local.get $c2) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=32 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=32 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=32 (local.get $r3))))))
+              (local.set $c3 (f64x2.add (local.get $c3) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=48 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=48 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=48 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=48 (local.get $r3))))))
+              (local.set $e (i32.add (local.get $e) (i32.const 4)))
+              (br $fours)))
+          ;; the last k mod 4 inputs, one at a time
+          (local.set $ap (i32.add (local.get $arow) (i32.shl (local.get $tail) (i32.const 3))))
+          (local.set $r0 (i32.add (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
+            (i32.mul (local.get $tail) (local.get $m8))))
+          (local.set $end (i32.add (local.get $arow) (i32.shl (local.get $k) (i32.const 3))))
+          (block $ones_done
+            (loop $ones
+              (br_if $ones_done (i32.ge_u (local.get $ap) (local.get $end)))
+              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
+              (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))))
+              (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))))
+              (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))))
+              (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (local.get $s0) (v128.load offset=48 (local.get $r0)))))
+              (local.set $ap (i32.add (local.get $ap) (i32.const 8)))
+              (local.set $r0 (i32.add (local.get $r0) (local.get $m8)))
+              (br $ones)))
+          (local.set $r0 (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $m)) (local.get $j)) (i32.const 3))))
+          (v128.store (local.get $r0) (local.get $c0))
+          (v128.store offset=16 (local.get $r0) (local.get $c1))
+          (v128.store offset=32 (local.get $r0) (local.get $c2))
+          (v128.store offset=48 (local.get $r0) (local.get $c3))
+          (br_if $rows (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $wide)))
+    ;; the last m mod 8 columns, one at a time, with the same sums
+    (block $narrow_done
+      (loop $narrow
+        (br_if $narrow_done (i32.ge_s (local.get $j) (local.get $m)))
+        (local.set $i (i32.const 0))
+        (loop $rows
+          (local.set $arow (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3))))
+          (local.set $list (i32.add (local.get $lists) (i32.mul (local.get $i) (local.get $stride))))
+          (local.set $e (i32.add (local.get $list) (i32.const 4)))
+          (local.set $end (i32.add (local.get $e) (i32.shl (i32.load (local.get $list)) (i32.const 2))))
+          (local.set $x (f64.const 0))
+          (block $fours_done
+            (loop $fours
+              (br_if $fours_done (i32.ge_u (local.get $e) (local.get $end)))
+              (local.set $ap (i32.add (local.get $arow) (i32.load (local.get $e))))
+              (local.set $r0 (i32.add (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
+                (i32.mul (i32.load (local.get $e)) (local.get $m))))
+              (local.set $r1 (i32.add (local.get $r0) (local.get $m8)))
+              (local.set $r2 (i32.add (local.get $r1) (local.get $m8)))
+              (local.set $r3 (i32.add (local.get $r2) (local.get $m8)))
+              (local.set $x (f64.add (local.get $x) (f64.add (f64.add (f64.add
+                (f64.mul (f64.load (local.get $ap)) (f64.load (local.get $r0)))
+                (f64.mul (f64.load offset=8 (local.get $ap)) (f64.load (local.get $r1))))
+                (f64.mul (f64.load offset=16 (local.get $ap)) (f64.load (local.get $r2))))
+                (f64.mul (f64.load offset=24 (local.get $ap)) (f64.load (local.get $r3))))))
+              (local.set $e (i32.add (local.get $e) (i32.const 4)))
+              (br $fours)))
+          (local.set $ap (i32.add (local.get $arow) (i32.shl (local.get $tail) (i32.const 3))))
+          (local.set $r0 (i32.add (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
+            (i32.mul (local.get $tail) (local.get $m8))))
+          (local.set $end (i32.add (local.get $arow) (i32.shl (local.get $k) (i32.const 3))))
+          (block $ones_done
+            (loop $ones
+              (br_if $ones_done (i32.ge_u (local.get $ap) (local.get $end)))
+              (local.set $x (f64.add (local.get $x) (f64.mul (f64.load (local.get $ap)) (f64.load (local.get $r0)))))
+              (local.set $ap (i32.add (local.get $ap) (i32.const 8)))
+              (local.set $r0 (i32.add (local.get $r0) (local.get $m8)))
+              (br $ones)))
+          (f64.store (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $m)) (local.get $j)) (i32.const 3)))
+            (local.get $x))
+          (br_if $rows (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $narrow))))
+
+  ;; out[n×k] += g[n×m]·b[k×m]ᵀ (matmulTransposeBInto), given bT = b transposed, [m×k]. Each
+  ;; output number gets, as in matmul.ts, out += d where d = g[i][0]·b[p][0] + g[i][1]·b[p][1] + …
+  ;; summed in that order from 0. Eight outputs p … p+7 of a row at a time sit in four registers.
+  (func (export "matmulTransposeB")
+    (param $out i32) (param $g i32) (param $bT i32) (param $n i32) (param $m i32) (param $k i32)
+    (local $i i32) (local $j i32) (local $p i32) (local $k8 i32) (local $grow i32)
+    (local $o i32) (local $col i32) (local $s v128) (local $x f64) (local $gij f64)
+    (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
+    (local.set $k8 (i32.shl (local.get $k) (i32.const 3)))
+    (loop $rows
+      (local.set $grow (i32.add (local.get $g) (i32.shl (i32.mul (local.get $i) (local.get $m)) (i32.const 3))))
+      (local.set $o (i32.add (local.get $out) (i32.mul (local.get $i) (local.get $k8))))
+      (local.set $p (i32.const 0))
+      (block $wide_done
+        (loop $wide
+          (br_if $wide_done (i32.gt_s (i32.add (local.get $p) (i32.const 8)) (local.get $k)))
+          (local.set $d0 (v128.const f64x2 0 0)) (local.set $d1 (v128.const f64x2 0 0))
+          (local.set $d2 (v128.const f64x2 0 0)) (local.set $d3 (v128.const f64x2 0 0))
+          (local.set $col (i32.add (local.get $bT) (i32.shl (local.get $p) (i32.const 3))))
+          (local.set $j (i32.const 0))
+          (loop $dot
+            (local.set $s (f64x2.splat (f64.load (i32.add (local.get $grow) (i32.shl (local.get $j) (i32.const 3))))))
+            (local.set $d0 (f64x2.add (local.get $d0) (f64x2.mul (local.get $s) (v128.load (local.get $col)))))
+            (local.set $d1 (f64x2.add (local.get $d1) (f64x2.mul (local.get $s) (v128.load offset=16 (local.get $col)))))
+            (local.set $d2 (f64x2.add (local.get $d2) (f64x2.mul (local.get $s) (v128.load offset=32 (local.get $col)))))
+            (local.set $d3 (f64x2.add (local.get $d3) (f64x2.mul (local.get $s) (v128.load offset=48 (local.get $col)))))
+            (local.set $col (i32.add (local.get $col) (local.get $k8)))
+            (br_if $dot (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $m))))
+          (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (local.get $d0)))
+          (v128.store offset=16 (local.get $o) (f64x2.add (v128.load offset=16 (local.get $o)) (local.get $d1)))
+          (v128.store offset=32 (local.get $o) (f64x2.add (v128.load offset=32 (local.get $o)) (local.get $d2)))
+          (v128.store offset=48 (local.get $o) (f64x2.add (v128.load offset=48 (local.get $o)) (local.get $d3)))
+          (local.set $o (i32.add (local.get $o) (i32.const 64)))
+          (local.set $p (i32.add (local.get $p) (i32.const 8)))
+          (br $wide)))
+      (block $narrow_done
+        (loop $narrow
+          (br_if $narrow_done (i32.ge_s (local.get $p) (local.get $k)))
+          (local.set $x (f64.const 0))
+          (local.set $col (i32.add (local.get $bT) (i32.shl (local.get $p) (i32.const 3))))
+          (local.set $j (i32.const 0))
+          (loop $dot
+            (local.set $x (f64.add (local.get $x) (f64.mul
+              (f64.load (i32.add (local.get $grow) (i32.shl (local.get $j) (i32.const 3))))
+              (f64.load (local.get $col)))))
+            (local.set $col (i32.add (local.get $col) (local.get $k8)))
+            (br_if $dot (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $m))))
+          (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (local.get $x)))
+          (local.set $o (i32.add (local.get $o) (i32.const 8)))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br $narrow)))
+      (br_if $rows (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+
+  ;; out[k×m] += a[n×k]ᵀ·g[n×m] (matmulTransposeAInto). Each output number gets, as in
+  ;; matmul.ts, out += a0·g0 + a1·g1 + a2·g2 + a3·g3 for every four examples i … i+3, then
+  ;; out += a·g for the last n mod 4. Four examples whose input p is 0 add nothing: when $skip
+  ;; is 1 (g is finite) they are left out of row p's list of groups (at $list). Sixteen columns
+  ;; at a time sit in eight registers (then eight in four, then one at a time).
+  (func (export "matmulTransposeA")
+    (param $out i32) (param $a i32) (param $g i32) (param $n i32) (param $k i32) (param $m i32)
+    (param $skip i32) (param $list i32)
+    (local $p i32) (local $j i32) (local $m8 i32) (local $k8 i32) (local $acol i32) (local $groups i32)
+    (local $count i32) (local $e i32) (local $end i32) (local $ap i32) (local $o i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $tail i32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128) (local $x f64)
+    (local.set $m8 (i32.shl (local.get $m) (i32.const 3)))
+    (local.set $k8 (i32.shl (local.get $k) (i32.const 3)))
+    (local.set $groups (i32.shr_u (local.get $n) (i32.const 2)))
+    (local.set $tail (i32.shl (local.get $groups) (i32.const 2)))
+    (loop $rows
+      ;; input p of every example: a column of a, its numbers k apart
+      (local.set $acol (i32.add (local.get $a) (i32.shl (local.get $p) (i32.const 3))))
+      (local.set $count (call $needed (local.get $acol) (local.get $k8) (local.get $groups) (local.get $list) (local.get $skip)))
+      (local.set $o (i32.add (local.get $out) (i32.mul (local.get $p) (local.get $m8))))
+      (local.set $j (i32.const 0))
+      ;; sixteen columns at a time (eight registers)
+      (block $w16_done
+        (loop $w16
+          (br_if $w16_done (i32.gt_s (i32.add (local.get $j) (i32.const 16)) (local.get $m)))
+          (local.set $c0 (v128.load (local.get $o))) (local.set $c1 (v128.load offset=16 (local.get $o)))
+          (local.set $c2 (v128.load offset=32 (local.get $o))) (local.set $c3 (v128.load offset=48 (local.get $o)))
+          (local.set $c4 (v128.load offset=64 (local.get $o))) (local.set $c5 (v128.load offset=80 (local.get $o)))
+          (local.set $c6 (v128.load offset=96 (local.get $o))) (local.set $c7 (v128.load offset=112 (local.get $o)))
+          (local.set $e (local.get $list))
+          (local.set $end (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))))
+          (block $f16_done
+            (loop $f16
+              (br_if $f16_done (i32.ge_u (local.get $e) (local.get $end)))
+              ;; input p of examples i … i+3, and rows i … i+3 of g from column j
+              (local.set $ap (i32.add (local.get $acol) (i32.mul (i32.load (local.get $e)) (local.get $k))))
+              (local.set $r0 (i32.add (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3)))
+                (i32.mul (i32.load (local.get $e)) (local.get $m))))
+              (local.set $r1 (i32.add (local.get $r0) (local.get $m8)))
+              (local.set $r2 (i32.add (local.get $r1) (local.get $m8)))
+              (local.set $r3 (i32.add (local.get $r2) (local.get $m8)))
+              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
+              (local.set $s1 (f64x2.splat (f64.load (local.tee $ap (i32.add (local.get $ap) (local.get $k8))))))
+              (local.set $s2 (f64x2.splat (f64.load (local.tee $ap (i32.add (local.get $ap) (local.get $k8))))))
+              (local.set $s3 (f64x2.splat (f64.load (i32.add (local.get $ap) (local.get $k8)))))
+              (local.set $c0 (f64x2.add (local.get $c0) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load (local.get $r3))))))
+              (local.set $c1 (f64x2.add (local.get $c1) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=16 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=16 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=16 (local.get $r3))))))
+              (local.set $c2 (f64x2.add (local.get $c2) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=32 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=32 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=32 (local.get $r3))))))
+              (local.set $c3 (f64x2.add (local.get $c3) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=48 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=48 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=48 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=48 (local.get $r3))))))
+              (local.set $c4 (f64x2.add (local.get $c4) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=64 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=64 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=64 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=64 (local.get $r3))))))
+              (local.set $c5 (f64x2.add (local.get $c5) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=80 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=80 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=80 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=80 (local.get $r3))))))
+              (local.set $c6 (f64x2.add (local.get $c6) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=96 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=96 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=96 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=96 (local.get $r3))))))
+              (local.set $c7 (f64x2.add (local.get $c7) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=112 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=112 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=112 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=112 (local.get $r3))))))
+              (local.set $e (i32.add (local.get $e) (i32.const 4)))
+              (br $f16)))
+          ;; the last n mod 4 examples, one at a time
+          (local.set $ap (i32.add (local.get $acol) (i32.mul (local.get $tail) (local.get $k8))))
+          (local.set $r0 (i32.add (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3)))
+            (i32.mul (local.get $tail) (local.get $m8))))
+          (local.set $end (i32.add (local.get $acol) (i32.mul (local.get $n) (local.get $k8))))
+          (block $o16_done
+            (loop $o16
+              (br_if $o16_done (i32.ge_u (local.get $ap) (local.get $end)))
+              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
+              (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))))
+              (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))))
+              (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))))
+              (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (local.get $s0) (v128.load offset=48 (local.get $r0)))))
+              (local.set $c4 (f64x2.add (local.get $c4) (f64x2.mul (local.get $s0) (v128.load offset=64 (local.get $r0)))))
+              (local.set $c5 (f64x2.add (local.get $c5) (f64x2.mul (local.get $s0) (v128.load offset=80 (local.get $r0)))))
+              (local.set $c6 (f64x2.add (local.get $c6) (f64x2.mul (local.get $s0) (v128.load offset=96 (local.get $r0)))))
+              (local.set $c7 (f64x2.add (local.get $c7) (f64x2.mul (local.get $s0) (v128.load offset=112 (local.get $r0)))))
+              (local.set $ap (i32.add (local.get $ap) (local.get $k8)))
+              (local.set $r0 (i32.add (local.get $r0) (local.get $m8)))
+              (br $o16)))
+          (v128.store (local.get $o) (local.get $c0))
+          (v128.store offset=16 (local.get $o) (local.get $c1))
+          (v128.store offset=32 (local.get $o) (local.get $c2))
+          (v128.store offset=48 (local.get $o) (local.get $c3))
+          (v128.store offset=64 (local.get $o) (local.get $c4))
+          (v128.store offset=80 (local.get $o) (local.get $c5))
+          (v128.store offset=96 (local.get $o) (local.get $c6))
+          (v128.store offset=112 (local.get $o) (local.get $c7))
+          (local.set $o (i32.add (local.get $o) (i32.const 128)))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (br $w16)))
+        (block $wide_done
+        (loop $wide
+          (br_if $wide_done (i32.gt_s (i32.add (local.get $j) (i32.const 8)) (local.get $m)))
+          (local.set $c0 (v128.load (local.get $o))) (local.set $c1 (v128.load offset=16 (local.get $o)))
+          (local.set $c2 (v128.load offset=32 (local.get $o))) (local.set $c3 (v128.load offset=48 (local.get $o)))
+          (local.set $e (local.get $list))
+          (local.set $end (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))))
+          (block $fours_done
+            (loop $fours
+              (br_if $fours_done (i32.ge_u (local.get $e) (local.get $end)))
+              ;; input p of examples i … i+3, and rows i … i+3 of g from column j
+              (local.set $ap (i32.add (local.get $acol) (i32.mul (i32.load (local.get $e)) (local.get $k))))
+              (local.set $r0 (i32.add (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3)))
+                (i32.mul (i32.load (local.get $e)) (local.get $m))))
+              (local.set $r1 (i32.add (local.get $r0) (local.get $m8)))
+              (local.set $r2 (i32.add (local.get $r1) (local.get $m8)))
+              (local.set $r3 (i32.add (local.get $r2) (local.get $m8)))
+              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
+              (local.set $s1 (f64x2.splat (f64.load (local.tee $ap (i32.add (local.get $ap) (local.get $k8))))))
+              (local.set $s2 (f64x2.splat (f64.load (local.tee $ap (i32.add (local.get $ap) (local.get $k8))))))
+              (local.set $s3 (f64x2.splat (f64.load (i32.add (local.get $ap) (local.get $k8)))))
+              (local.set $c0 (f64x2.add (local.get $c0) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load (local.get $r3))))))
+              (local.set $c1 (f64x2.add (local.get $c1) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=16 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=16 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=16 (local.get $r3))))))
+              (local.set $c2 (f64x2.add (local.get $c2) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=32 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=32 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=32 (local.get $r3))))))
+              (local.set $c3 (f64x2.add (local.get $c3) (f64x2.add (f64x2.add (f64x2.add
+                (f64x2.mul (local.get $s0) (v128.load offset=48 (local.get $r0)))
+                (f64x2.mul (local.get $s1) (v128.load offset=48 (local.get $r1))))
+                (f64x2.mul (local.get $s2) (v128.load offset=48 (local.get $r2))))
+                (f64x2.mul (local.get $s3) (v128.load offset=48 (local.get $r3))))))
+              (local.set $e (i32.add (local.get $e) (i32.const 4)))
+              (br $fours)))
+          ;; the last n mod 4 examples, one at a time
+          (local.set $ap (i32.add (local.get $acol) (i32.mul (local.get $tail) (local.get $k8))))
+          (local.set $r0 (i32.add (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3)))
+            (i32.mul (local.get $tail) (local.get $m8))))
+          (local.set $end (i32.add (local.get $acol) (i32.mul (local.get $n) (local.get $k8))))
+          (block $ones_done
+            (loop $ones
+              (br_if $ones_done (i32.ge_u (local.get $ap) (local.get $end)))
+              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
+              (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))))
+              (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))))
+              (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))))
+              (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (local.get $s0) (v128.load offset=48 (local.get $r0)))))
+              (local.set $ap (i32.add (local.get $ap) (local.get $k8)))
+              (local.set $r0 (i32.add (local.get $r0) (local.get $m8)))
+              (br $ones)))
+          (v128.store (local.get $o) (local.get $c0))
+          (v128.store offset=16 (local.get $o) (local.get $c1))
+          (v128.store offset=32 (local.get $o) (local.get $c2))
+          (v128.store offset=48 (local.get $o) (local.get $c3))
+          (local.set $o (i32.add (local.get $o) (i32.const 64)))
+          (local.set $j (i32.add (local.get $j) (i32.const 8)))
+          (br $wide)))
+      ;; the last m mod 8 columns, one at a time, with the same sums
+      (block $narrow_done
+        (loop $narrow
+          (br_if $narrow_done (i32.ge_s (local.get $j) (local.get $m)))
+          (local.set $x (f64.load (local.get $o)))
+          (local.set $e (local.get $list))
+          (local.set $end (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))))
+          (block $fours_done
+            (loop $fours
+              (br_if $fours_done (i32.ge_u (local.get $e) (local.get $end)))
+              (local.set $ap (i32.add (local.get $acol) (i32.mul (i32.load (local.get $e)) (local.get $k))))
+              (local.set $r0 (i32.add (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3)))
+                (i32.mul (i32.load (local.get $e)) (local.get $m))))
+              (local.set $r1 (i32.add (local.get $r0) (local.get $m8)))
+              (local.set $r2 (i32.add (local.get $r1) (local.get $m8)))
+              (local.set $r3 (i32.add (local.get $r2) (local.get $m8)))
+              (local.set $x (f64.add (local.get $x) (f64.add (f64.add (f64.add
+                (f64.mul (f64.load (local.get $ap)) (f64.load (local.get $r0)))
+                (f64.mul (f64.load (i32.add (local.get $ap) (local.get $k8))) (f64.load (local.get $r1))))
+                (f64.mul (f64.load (i32.add (local.get $ap) (i32.shl (local.get $k8) (i32.const 1)))) (f64.load (local.get $r2))))
+                (f64.mul (f64.load (i32.add (local.get $ap) (i32.mul (local.get $k8) (i32.const 3)))) (f64.load (local.get $r3))))))
+              (local.set $e (i32.add (local.get $e) (i32.const 4)))
+              (br $fours)))
+          (local.set $ap (i32.add (local.get $acol) (i32.mul (local.get $tail) (local.get $k8))))
+          (local.set $r0 (i32.add (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3)))
+            (i32.mul (local.get $tail) (local.get $m8))))
+          (local.set $end (i32.add (local.get $acol) (i32.mul (local.get $n) (local.get $k8))))
+          (block $ones_done
+            (loop $ones
+              (br_if $ones_done (i32.ge_u (local.get $ap) (local.get $end)))
+              (local.set $x (f64.add (local.get $x) (f64.mul (f64.load (local.get $ap)) (f64.load (local.get $r0)))))
+              (local.set $ap (i32.add (local.get $ap) (local.get $k8)))
+              (local.set $r0 (i32.add (local.get $r0) (local.get $m8)))
+              (br $ones)))
+          (f64.store (local.get $o) (local.get $x))
+          (local.set $o (i32.add (local.get $o) (i32.const 8)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $narrow)))
+      (br_if $rows (i32.lt_s (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $k)))))
+)
