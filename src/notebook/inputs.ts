@@ -578,7 +578,8 @@ export function renderInput(key: string, spec: InputSpec, value: InputValue = sp
         .map((s) => `<option value="${s}"${s === state.speed ? " selected" : ""}>${s}</option>`)
         .join("");
       return (
-        `${open(` data-playing="${state.playing}" data-resets="${state.resets}"`)}` +
+        // data-playing is what the button shows (nothing plays until the reader acts).
+        `${open(` data-playing="false" data-resets="${state.resets}"`)}` +
         `<div role="group" aria-label="${text}" class="nb-training-controls">` +
         `<span class="nb-input-label">${text}</span>` +
         `<button type="button" data-command="toggle">Play</button>` +

@@ -396,30 +396,38 @@ export function createKernel(options: KernelOptions): Kernel {
 
   // The controls a training's readers get; a Reset hands them a new one.
   const makeControls = (channel: Channel, trainer: Trainer): TrainingControls => {
+    const consumersGone = () => [...trainer.consumers].every((run) => run.controller.signal.aborted);
     const pace = async (at?: { epoch: number; batch: number; batches: number }) => {
       if (!live || trainer.consumers.size === 0) return;
-      const step = at ?? { epoch: (trainer.at?.epoch ?? 0) + 1, batch: 0, batches: 1 };
+      // `at`: the step about to run (epoch and batch counted from 1, as `train` gives them).
+      const step = at ?? { epoch: (trainer.at?.epoch ?? 0) + 1, batch: 1, batches: 1 };
       trainer.at = step;
       for (;;) {
         if (trainer.stepUntilEpoch === "next") trainer.stepUntilEpoch = step.epoch + 1;
-        if (trainer.playing) break;
+        if (trainer.playing) {
+          trainingStatus(channel);
+          // Slowed down to the speed; a Pause (or Step) during the wait decides again.
+          const pause = SPEED_MS[trainer.speed];
+          if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+          if (trainer.playing || consumersGone()) return;
+          continue;
+        }
         if (trainer.stepBatches > 0) {
           trainer.stepBatches--;
-          break;
+          trainingStatus(channel);
+          return;
         }
         if (typeof trainer.stepUntilEpoch === "number" && step.epoch < trainer.stepUntilEpoch) {
-          break;
+          trainingStatus(channel);
+          return;
         }
         trainer.stepUntilEpoch = null;
         trainingStatus(channel);
         // Woken by a command, or when the cells reading these controls stop or run again.
         await new Promise<void>((resolve) => (trainer.waiting = resolve));
         trainer.waiting = null;
-        if ([...trainer.consumers].every((run) => run.controller.signal.aborted)) return;
+        if (consumersGone()) return;
       }
-      trainingStatus(channel);
-      const pause = SPEED_MS[trainer.speed];
-      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
     };
     const controls: TrainingControls = {
       pace,

@@ -152,7 +152,7 @@ export type KernelEvent =
 export interface TrainingStatus {
   state: "playing" | "paused" | "idle";
   speed: TrainingSpeed;
-  /** The step it is at, when it has started. */
+  /** The step about to run (epoch and batch from 1), when it has started. */
   epoch: number | null;
   batch: number | null;
   batches: number | null;

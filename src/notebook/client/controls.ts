@@ -60,8 +60,9 @@ export function readControl(control: ControlElement): unknown {
       return (control as HTMLElement & { nbGrid?: number[] }).nbGrid ?? defaultOf(control);
     case "training": {
       const speed = control.querySelector<HTMLSelectElement>("select[data-command=speed]")?.value;
+      // A training plays when its cells run (Run, Run all); Pause and Step are commands.
       return {
-        playing: control.dataset.playing === "true",
+        playing: true,
         speed: SPEEDS.includes(speed ?? "") ? speed : "medium",
         resets: Number(control.dataset.resets ?? 0),
       };
@@ -119,7 +120,7 @@ export function showTraining(control: ControlElement, status: TrainingStatus): v
     const where =
       status.epoch === null
         ? ""
-        : ` at epoch ${status.epoch}${status.batches && status.batches > 1 ? `, batch ${(status.batch ?? 0) + 1} of ${status.batches}` : ""}`;
+        : ` at epoch ${status.epoch}${status.batches && status.batches > 1 ? `, batch ${status.batch} of ${status.batches}` : ""}`;
     note.textContent =
       status.state === "idle" ? "Finished." : `${playing ? "Training" : "Paused"}${where}.`;
   }

@@ -153,6 +153,8 @@ function receive(message: FromWorker): void {
     const { status, parts, reason, durationMs } = message;
     requested.delete(message.id);
     if (status === "running") {
+      // A new run of the cell: the last run's progress bar goes.
+      if (running.get(message.id) !== message.run) cell.setState("idle");
       running.set(message.id, message.run);
       host.busy(true);
       cell.setState("running");
