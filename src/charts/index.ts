@@ -23,3 +23,5 @@ export { decisionBoundary } from "./decisionBoundary.ts";
 export type { DecisionBoundaryOptions } from "./decisionBoundary.ts";
 export { digitGrid } from "./digitGrid.ts";
 export type { DigitGridOptions } from "./digitGrid.ts";
+export { computationGraph, graphLayout } from "./diagrams/graph.ts";
+export type { Diagram, GraphOptions, Trace, TraceEdge, TraceNode } from "./diagrams/graph.ts";
