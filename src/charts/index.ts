@@ -25,3 +25,5 @@ export { digitGrid } from "./digitGrid.ts";
 export type { DigitGridOptions } from "./digitGrid.ts";
 export { computationGraph, graphLayout } from "./diagrams/graph.ts";
 export type { Diagram, GraphOptions, Trace, TraceEdge, TraceNode } from "./diagrams/graph.ts";
+export { backwardSteps } from "./backprop.ts";
+export type { BackwardStep, BackwardStepsOptions } from "./backprop.ts";
