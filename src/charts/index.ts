@@ -27,3 +27,5 @@ export { computationGraph, graphLayout } from "./diagrams/graph.ts";
 export type { Diagram, GraphOptions, Trace, TraceEdge, TraceNode } from "./diagrams/graph.ts";
 export { backwardSteps } from "./backprop.ts";
 export type { BackwardStep, BackwardStepsOptions } from "./backprop.ts";
+export { backwardCheck } from "./backwardCheck.ts";
+export type { BackwardCheckOptions, RuleCheck, RuleSample } from "./backwardCheck.ts";
