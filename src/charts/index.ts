@@ -29,3 +29,5 @@ export { backwardSteps } from "./backprop.ts";
 export type { BackwardStep, BackwardStepsOptions } from "./backprop.ts";
 export { backwardCheck } from "./backwardCheck.ts";
 export type { BackwardCheckOptions, RuleCheck, RuleSample } from "./backwardCheck.ts";
+export { costTangent } from "./costTangent.ts";
+export type { CostTangentOptions } from "./costTangent.ts";
