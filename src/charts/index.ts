@@ -31,3 +31,5 @@ export { backwardCheck } from "./backwardCheck.ts";
 export type { BackwardCheckOptions, RuleCheck, RuleSample } from "./backwardCheck.ts";
 export { costTangent } from "./costTangent.ts";
 export type { CostTangentOptions } from "./costTangent.ts";
+export { rateComparison } from "./rateComparison.ts";
+export type { RateComparisonOptions } from "./rateComparison.ts";
