@@ -33,3 +33,5 @@ export { costTangent } from "./costTangent.ts";
 export type { CostTangentOptions } from "./costTangent.ts";
 export { rateComparison } from "./rateComparison.ts";
 export type { RateComparisonOptions } from "./rateComparison.ts";
+export { descentContour, valley, valleyWalk } from "./descentContour.ts";
+export type { ContourStep, DescentContourOptions } from "./descentContour.ts";
