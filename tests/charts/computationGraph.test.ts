@@ -103,6 +103,16 @@ describe("computationGraph(graph, options)", () => {
     expect(diagram.alt).toContain("x₁ (data 0.5, grad not yet known)");
   });
 
+  it("writes an expression with the labels, in parentheses where a label is itself a sum", () => {
+    const error = Object.assign(new Value(0.8, "ŷ").sub(1), { label: "ŷ − y" });
+    const J = Object.assign(error.pow(2), { label: "J" });
+    expect(computationGraph(J.trace()).alt).toMatch(
+      /read left to right: J = \(ŷ − y\)\^2 = 0\.04\./,
+    );
+    const product = new Value(2, "a").mul(new Value(3, "b").add(new Value(1, "c")));
+    expect(computationGraph(product.trace()).alt).toContain("a × (b + c) = 8");
+  });
+
   it("escapes labels, so a label cannot break the markup", () => {
     const a = new Value(1, '<b>"a"</b> & b');
     const diagram = computationGraph(a.mul(2).trace());

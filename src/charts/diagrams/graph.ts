@@ -151,7 +151,7 @@ export function expressions(graph: Trace): {
     const n = byId.get(id)!;
     const written =
       n.label || operands.get(id)!.length === 0
-        ? { text: n.label || fmt(n.data, 4), sum: false }
+        ? { text: n.label || fmt(n.data, 4), sum: /\s/.test(n.label) }
         : write(n);
     named.set(id, written);
     return written;
