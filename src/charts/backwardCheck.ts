@@ -110,7 +110,7 @@ export function backwardCheck(options: BackwardCheckOptions): ChartSpec & { chec
       marginTop: 24,
       marginRight: 12,
       x: { label: "x (the input)", domain },
-      y: { label: "gradient passed back to x (g = 1)", grid: true },
+      y: { label: "gradient passed back to x (g = 1)", grid: true, nice: true },
       color: {
         legend: true,
         domain: ["numerical gradient", "your rule", "where they differ"],
