@@ -268,7 +268,7 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
     await expect
       .poll(() => caption.textContent(), SLOW)
       .toContain("The walk has not started yet: only its way is drawn, faintly.");
-    expect(await status.textContent()).toBe("Paused at epoch 1.");
+    await expect.poll(() => status.textContent(), SLOW).toBe("Paused at epoch 1.");
     // Step: one update at a time
     await walk.getByRole("button", { name: "Step a batch" }).click();
     await expect
@@ -276,7 +276,8 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
       .toContain("After 1 of 25 steps the weights are at (−0.8, 0.1), where J = 3.24.");
     await walk.getByRole("button", { name: "Step an epoch" }).click();
     await expect.poll(() => caption.textContent(), SLOW).toContain("After 2 of 25 steps");
-    expect(await output(page, "valley-walk").locator('g[aria-label="arrow"] path').count()).toBe(2);
+    const arrows = output(page, "valley-walk").locator('g[aria-label="arrow"] path');
+    await expect.poll(() => arrows.count(), SLOW).toBe(2);
     // a typed start and a larger rate: the words say at once that this walk diverges
     const w1 = page.getByRole("spinbutton", { name: "start w₁ (exact value)" });
     await w1.fill("3");
@@ -289,11 +290,19 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
       .toMatch(
         /^From \(3, 2\.5\) with α = 0\.6, every step across the valley overshoots further: the walk diverges\./,
       );
-    // Play at full speed runs it to its end; Pause holds it
-    await walk.getByRole("combobox", { name: "Speed" }).selectOption("fast");
+    // Play walks it, slowly; Pause holds it where it is
     await walk.getByRole("button", { name: /^(Play|Resume)$/ }).click();
+    await expect.poll(() => caption.textContent(), SLOW).toMatch(/After [1-9]\d* of 25 steps/);
+    await walk.getByRole("button", { name: "Pause" }).click();
+    await expect.poll(() => status.textContent(), SLOW).toMatch(/^Paused at epoch \d+\.$/);
+    const held = await caption.textContent();
+    await page.waitForTimeout(1500);
+    expect(await caption.textContent()).toBe(held);
+    // at full speed it runs to its end
+    await walk.getByRole("combobox", { name: "Speed" }).selectOption("fast");
+    await walk.getByRole("button", { name: "Resume" }).click();
     await expect.poll(() => status.textContent(), SLOW).toBe("Finished.");
-    expect(await caption.textContent()).not.toContain("After");
+    await expect.poll(() => caption.textContent(), SLOW).not.toContain("After");
     expect(await alt(page, "valley-walk")).toContain("the walk diverges");
   });
 
