@@ -10,7 +10,7 @@ import {
   outcomeSentence,
   pathMarks,
 } from "./costCurve.ts";
-import { costByName, descend, judge, minima } from "./descent.ts";
+import { costByName, descend, judge, minima, type DescentStep, type Minimum } from "./descent.ts";
 import { fmt } from "./format.ts";
 import { labelled, type ChartSpec } from "./spec.ts";
 import { axisRoom, chartStyle, palette } from "./theme.ts";
@@ -142,8 +142,8 @@ export function costTangent(options: CostTangentOptions = {}): ChartSpec {
 
 function tangentAlt(
   name: "convex" | "bumpy",
-  found: { w: number; J: number; global: boolean }[],
-  path: { k: number; w: number; J: number }[],
+  found: Minimum[],
+  path: DescentStep[],
   lr: number,
   slope: number,
   next: number,
@@ -152,7 +152,10 @@ function tangentAlt(
 ): string {
   const cost = name === "convex" ? "The cost J(w) = ½(w − 3)² + 1" : "The cost J(w)";
   const global = found.find((m) => m.global)!;
-  const minimum = `${cost} is lowest at w = ${fmt(global.w)} (J = ${fmt(global.J)})`;
+  const locals = found.filter((m) => !m.global);
+  const minimum =
+    `${cost} is lowest at w = ${fmt(global.w)} (J = ${fmt(global.J)})` +
+    locals.map((m) => `, with a local minimum at w = ${fmt(m.w)} (J = ${fmt(m.J)})`).join("");
   const here = path[path.length - 1];
   const at = `At w = ${fmt(here.w)}, J = ${fmt(here.J)} and the slope ∂J/∂w is ${fmt(slope)}`;
   const way =
@@ -167,11 +170,13 @@ function tangentAlt(
       `to ${fmt(next)}, where J = ${fmt(nextJ)}.`;
     return `${minimum}. ${at}${way}${move}`;
   }
-  const found_ = found as Parameters<typeof judge>[1];
-  const outcome = judge(path, found_, costByName(name));
+  const outcome = judge(path, found, costByName(name));
   const where = Number.isFinite(here.J) && Math.abs(here.w) < 1e3 ? ` ${at}${way}` : "";
   return (
     `${minimum}.${where} Gradient descent from w = ${fmt(path[0].w)} with learning rate ` +
-    `${fmt(lr, 4)}: ${outcomeSentence(path, outcome)}`
+    `${fmt(lr, 4)}: ${outcomeSentence(path, outcome)}` +
+    (outcome.verdict === "converged" && !outcome.minimum.global
+      ? " It is stuck in the local minimum, not the global one."
+      : "")
   );
 }

@@ -54,6 +54,15 @@ describe("costTangent(options)", () => {
     expect(marks(draw(diverged).root, "line").length).toBe(1); // no tangent far off the chart
   });
 
+  it("on the bumpy cost names both minima, and says when a walk is stuck in the local one", () => {
+    const spec = costTangent({ cost: "bumpy", w: 4, lr: 0.1, steps: 30 });
+    expect(spec.alt).toMatch(
+      /^The cost J\(w\) is lowest at w = −3(\.\d+)? \(J = [\d.]+\), with a local minimum at w = 2\.\d+/,
+    );
+    expect(spec.alt).toMatch(/It is stuck in the local minimum, not the global one\.$/);
+    expect(costTangent({ cost: "bumpy", w: -1, lr: 0.1, steps: 40 }).alt).not.toContain("stuck");
+  });
+
   it("refuses options it cannot use", () => {
     expect(() => costTangent({ w: Number.NaN })).toThrow(
       "costTangent: invalid w null (expected a finite number)",
