@@ -322,7 +322,17 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
   test("at 390 px every chart of these experiments keeps its text at 9 px or more", async () => {
     for (const [chapter, ids] of [
       [CH6, ["backprop-walk", "tanh-rule-check"]],
-      [CH7, ["tangent-chart", "descent-lr-walk", "rates-compare", "valley-walk"]],
+      [
+        CH7,
+        [
+          "tangent-chart",
+          "descent-lr-walk",
+          "rates-compare",
+          "valley-walk",
+          "moons-loss",
+          "moons-boundary",
+        ],
+      ],
     ] as const) {
       const page = await open(chapter, { width: 390, height: 844 });
       for (const id of ids) {
@@ -340,7 +350,7 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
         expect([id, smallest]).toEqual([id, expect.toSatisfy((px: number) => px >= 9)]);
       }
     }
-  });
+  }, 180_000);
 
   test("no experiment shifts the layout when the page's scripts upgrade it", async () => {
     const experiments = {
@@ -356,6 +366,8 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
         "valley-walk",
         "moons-controls",
         "moons-train",
+        "moons-loss",
+        "moons-boundary",
       ],
     };
     for (const [chapter, ids] of Object.entries(experiments)) {
@@ -386,7 +398,7 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
         expect([chapter, width, await sizes(true)]).toEqual([chapter, width, await sizes(false)]);
       }
     }
-  });
+  }, 240_000);
 });
 
 describe("this file", () => {
