@@ -19,6 +19,8 @@ export { perceptronMistakes } from "./perceptronMistakes.ts";
 export type { PerceptronMistakesOptions } from "./perceptronMistakes.ts";
 export { lossCurve } from "./lossCurve.ts";
 export type { HistoryEntry } from "./lossCurve.ts";
+export { runsCurve } from "./runsCurve.ts";
+export type { RunEntry } from "./runsCurve.ts";
 export { decisionBoundary } from "./decisionBoundary.ts";
 export type { DecisionBoundaryOptions } from "./decisionBoundary.ts";
 export { digitGrid } from "./digitGrid.ts";

@@ -110,7 +110,7 @@ export function renderOutput(output: Output): string {
       return renderError(output);
     case "progress":
       return (
-        `<div class="nb-training">` +
+        `<div class="nb-training"${output.runs && output.runs > 1 ? ` data-runs="${output.runs}"` : ""}>` +
         `<p class="nb-training-text">${escapeHtml(progressText(output))}</p>` +
         `${output.chart ?? ""}</div>`
       );

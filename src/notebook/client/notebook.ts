@@ -28,6 +28,7 @@ export interface CellView extends HTMLElement {
   showProgress(progress: Progress, chart: DocumentFragment | null): void;
   setStale(reason: string | null): void;
   setStatus(text: string): void;
+  notice(key: string, text: string | null, kind?: "warn" | "info" | "error", actions?: [string, () => void][]): void;
 }
 
 const host = new KernelHost({ message: receive, lost });
@@ -140,6 +141,16 @@ function showParts(cell: CellView, parts: OutputPart[]): void {
     if (node === cursor) cursor = cursor.nextSibling;
     else output.insertBefore(node, cursor);
   }
+  // A training cell that ran more than once draws its runs side by side; they can be cleared.
+  const runs = Number(output.querySelector<HTMLElement>(".nb-training[data-runs]")?.dataset.runs ?? 0);
+  cell.notice(
+    "runs",
+    runs > 1
+      ? `The chart draws this cell's last ${runs} runs, each labelled with what was different in it.`
+      : null,
+    "info",
+    [["Clear the earlier runs", () => host.send({ type: "clear-runs", id: cell.cellId })]],
+  );
 }
 
 function seconds(ms: number): string {

@@ -21,6 +21,8 @@ export type ToWorker =
   | { type: "control"; key: string; command: TrainingCommand }
   /** Stop a cell's run (every run without an id). */
   | { type: "stop"; id?: string }
+  /** Forget a training cell's earlier runs (its chart draws the last one alone). */
+  | { type: "clear-runs"; id: string }
   /** Are you there? (the watchdog asks while a stopped cell has not ended). */
   | { type: "ping"; n: number };
 

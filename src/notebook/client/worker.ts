@@ -134,6 +134,9 @@ scope.addEventListener("message", (event) => {
     case "stop":
       kernel.stop(message.id);
       break;
+    case "clear-runs":
+      kernel.clearRuns(message.id);
+      break;
     case "ping":
       post({ type: "pong", n: message.n });
       break;
