@@ -201,6 +201,8 @@ interface CellState {
   observer: Variable | null;
   run: Run | null;
   runs: number;
+  /** Redefined since its last run began: its next run is on the way (or starts when observed). */
+  redefined: boolean;
 }
 
 /** One run of a cell. */
@@ -662,6 +664,7 @@ export function createKernel(options: KernelOptions): Kernel {
     }
   };
   const startRun = (cell: CellState): Run => {
+    cell.redefined = false;
     const run: Run = {
       cell,
       n: ++cell.runs,
@@ -966,6 +969,7 @@ export function createKernel(options: KernelOptions): Kernel {
             observer: null,
             run: null,
             runs: 0,
+            redefined: false,
           };
           cells.set(id, cell);
         }
@@ -993,7 +997,10 @@ export function createKernel(options: KernelOptions): Kernel {
         const error = cell.compileError ?? errors.get(cell.id) ?? null;
         const same = error?.message === cell.error?.message;
         cell.error = error;
-        if (changed.has(cell.id) || !same) install(cell);
+        if (changed.has(cell.id) || !same) {
+          install(cell);
+          cell.redefined = true;
+        }
       }
       claimNames();
       return [...cells.values()].map((cell) => ({
@@ -1018,7 +1025,8 @@ export function createKernel(options: KernelOptions): Kernel {
             finish(run, "failed");
           }
         }
-        install(cell);
+        // Run again, unless a redefinition already set a run on its way.
+        if (!cell.redefined) install(cell);
       }
     },
 

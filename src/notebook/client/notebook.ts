@@ -49,14 +49,20 @@ function view(id: string): CellView | undefined {
   return views().find((cell) => cell.cellId === id);
 }
 
-// Sends the cells' code and the controls' values when anything changed since the last time.
-function sync(): void {
+// The cells' code and the controls' values, when anything changed since they were last sent.
+function changes(): { cells: { id: string; code: string }[]; inputs: Record<string, unknown> } | undefined {
   const cells = views().map((cell) => ({ id: cell.cellId, code: cell.applied }));
   const same =
     cells.length === defined.size && cells.every(({ id, code }) => defined.get(id) === code);
-  if (same) return;
+  if (same) return undefined;
   defined = new Map(cells.map(({ id, code }) => [id, code]));
-  host.send({ type: "define", cells, inputs: currentInputs() });
+  return { cells, inputs: currentInputs() };
+}
+
+// Sends them on their own (before a control's value or command).
+function sync(): void {
+  const changed = changes();
+  if (changed) host.send({ type: "define", ...changed });
 }
 
 /** Runs these cells with the reader's code (and, in the kernel, what they read and what reads them). */
@@ -68,8 +74,7 @@ export function run(cells: CellView[]): void {
     cell.setState("running");
     cell.setStatus(host.started ? "Running…" : "Starting the kernel…");
   }
-  sync();
-  host.send({ type: "run", ids: cells.map((cell) => cell.cellId) });
+  host.send({ type: "run", ids: cells.map((cell) => cell.cellId), define: changes() });
 }
 
 /** Runs every cell of the chapter. */

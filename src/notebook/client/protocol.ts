@@ -13,8 +13,15 @@ export type ToWorker =
    * controls' values. Cells whose code did not change are left as they are; nothing runs.
    */
   | { type: "define"; cells: { id: string; code: string }[]; inputs: Record<string, unknown> }
-  /** Run these cells (and what they read, if needed, and what reads them). */
-  | { type: "run"; ids: string[] }
+  /**
+   * Run these cells (and what they read, if needed, and what reads them), after defining the
+   * cells as given, when given (one message, so an edited cell runs once, not twice).
+   */
+  | {
+      type: "run";
+      ids: string[];
+      define?: { cells: { id: string; code: string }[]; inputs: Record<string, unknown> };
+    }
   /** A control's new value. */
   | { type: "input"; key: string; value: unknown }
   /** A training control's command. */

@@ -123,6 +123,10 @@ scope.addEventListener("message", (event) => {
       break;
     }
     case "run":
+      if (message.define) {
+        const { cells, inputs } = message.define;
+        post({ type: "defined", cells: kernel.define(cells.map(({ id, code }) => ({ id, source: code })), inputs) });
+      }
       kernel.run(message.ids);
       break;
     case "input":
