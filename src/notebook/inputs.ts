@@ -235,7 +235,8 @@ const FormInputs = {
    * `controls.pace()` between the steps of a loop of your own.
    */
   training(options: { label?: string; speed?: TrainingSpeed } = {}): InputDeclaration {
-    const speed = options.speed ?? "medium";
+    // Full speed unless asked: Run gives the trained network as fast as it can.
+    const speed = options.speed ?? "fast";
     if (!(speed in SPEED_MS)) {
       fail("training", `speed must be one of "slow", "medium", "fast", received ${received(speed)}`);
     }
