@@ -2,9 +2,9 @@
 // so the reader sees what a change did. The notebook draws it when a training cell runs again.
 import * as Plot from "@observablehq/plot";
 import { fmt } from "./format.ts";
-import type { HistoryEntry } from "./lossCurve.ts";
+import { epochPanels, type HistoryEntry } from "./lossCurve.ts";
 import { labelled, type ChartSpec } from "./spec.ts";
-import { axisRoom, chartStyle, defaults, palette } from "./theme.ts";
+import { palette } from "./theme.ts";
 
 /** One run: what was different in it (the legend), its history, and whether it is the latest. */
 export type RunEntry = { label: string; history: HistoryEntry[]; current?: boolean };
@@ -49,14 +49,7 @@ export function runsCurve(runs: RunEntry[]): ChartSpec {
     );
   return labelled({
     options: {
-      width: defaults.width,
-      height: hasAccuracy ? defaults.height + 120 : defaults.height - 40,
-      style: chartStyle,
-      ...axisRoom,
-      marginRight: 16,
-      x: { label: "epoch", domain: [Math.min(...epochs), Math.max(...epochs)] },
-      y: { label: null, grid: true, domain: [0, top], nice: true },
-      ...(hasAccuracy ? { fy: { domain: ["loss", "accuracy"], axis: null, padding: 0.15 } } : {}),
+      ...epochPanels(epochs, top, hasAccuracy),
       color: { domain: labels, range: [...palette.series], legend: true },
       marks: [
         Plot.ruleY([0], { stroke: "currentColor", strokeOpacity: 0.4 }),
