@@ -17,7 +17,8 @@ const base = process.env.BASE_PATH ?? "/";
 const contentDir = process.env.BOOK_CONTENT_DIR ?? "./content";
 
 export default defineConfig({
-  site: process.env.SITE_URL ?? "https://example.org",
+  // Canonical URLs and the sitemap name the host: only when it is known (SITE_URL).
+  site: process.env.SITE_URL || undefined,
   base,
   trailingSlash: "always",
   // A separate cache lets a second build (the tests build a broken book) run beside the first.
@@ -36,7 +37,9 @@ export default defineConfig({
         "A runnable textbook of deep learning's foundations: the neuron, the perceptron, the multi-layer perceptron, backpropagation and gradient descent, with code you can edit and run in the page.",
       markdown: { processedDirs: [contentDir] },
       components: { MarkdownContent: "./src/components/overrides/MarkdownContent.astro" },
-      customCss: ["katex/dist/katex.min.css", "./src/styles/book.css"],
+      customCss: ["katex/dist/katex.min.css", "./src/styles/book.css", "./src/styles/print.css"],
+      // Draw nothing before the content is parsed: a long page painted half-parsed jumps.
+      head: [{ tag: "link", attrs: { rel: "expect", href: "#nn-content-end", blocking: "render" } }],
       lastUpdated: false,
       pagination: true,
       sidebar: [{ label: "Chapters", items: chapterSidebar(contentDir) }],

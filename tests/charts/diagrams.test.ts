@@ -31,6 +31,18 @@ describe("networkLayout({ layers })", () => {
     expect(layout.columns[0].lines.join(" ")).toBe("Input layer (784)");
   });
 
+  it("does not repeat a count that the label already gives", () => {
+    const layout = networkLayout({
+      layers: [784, 32, 32, 10],
+      labels: ["784 pixels", "Hidden 1 (32)", "Hidden 2 (32)", "10 digits"],
+    });
+    const labels = layout.columns.map((c) => c.lines.join(" "));
+    expect(labels).toEqual(["784 pixels", "Hidden 1 (32)", "Hidden 2 (32)", "10 digits"]);
+    // a label with another number still gets the count
+    const other = networkLayout({ layers: [12, 1], labels: ["Layer 1", "Out"] });
+    expect(other.columns[0].lines.join(" ")).toBe("Layer 1 (12)");
+  });
+
   it("prints values in the nodes", () => {
     const layout = networkLayout({ layers: [2, 1], values: [[0.5, -1.234], [0.731]] });
     expect(layout.nodes.map((n) => n.text)).toEqual(["0.5", "−1.23", "0.73"]);
