@@ -52,9 +52,10 @@ export function decisionBoundary(options: DecisionBoundaryOptions): ChartSpec {
   return labelled({
     options: {
       width: defaults.width,
-      height: defaults.width * 0.75,
+      height: defaults.width * 0.75 + 30,
       style: chartStyle,
       ...axisRoom,
+      marginTop: 40,
       x: { label: "x₁", domain: xDomain },
       y: { label: "x₂", domain: yDomain },
       color: { type: "identity" },
@@ -93,6 +94,7 @@ export function decisionBoundary(options: DecisionBoundaryOptions): ChartSpec {
           strokeWidth: 0.75,
         }),
         Plot.frame({ stroke: "currentColor", strokeOpacity: 0.3 }),
+        ...classLegend(),
       ],
     },
     alt:
@@ -165,4 +167,36 @@ function padded(values: number[]): [number, number] {
   const hi = values.length > 0 ? Math.max(...values) : 1;
   const margin = Math.max(0.25, (hi - lo) * 0.1);
   return [lo - margin, hi + margin];
+}
+
+/**
+ * The key above the frame: each class's symbol in its colour, and what the shade means. Drawn as
+ * marks inside the SVG, so a cell that draws `Plot.plot(spec.options)` gets it too.
+ */
+export function classLegend(): Plot.Markish[] {
+  const items = [
+    { text: "blue: says 1 (class 1)", fill: palette.class1, symbol: "circle", dx: 8 },
+    { text: "orange: says 0 (class 0)", fill: palette.class0, symbol: "square", dx: 200 },
+    { text: "pale: unsure", fill: "none", symbol: "circle", dx: 400 },
+  ];
+  return items.flatMap((item) => [
+    Plot.dot([item], {
+      frameAnchor: "top-left",
+      dx: item.dx,
+      dy: -24,
+      r: 6,
+      fill: item.fill === "none" ? "var(--sl-color-bg, white)" : item.fill,
+      symbol: item.symbol,
+      stroke: "currentColor",
+      strokeWidth: 0.75,
+    }),
+    Plot.text([item], {
+      frameAnchor: "top-left",
+      dx: item.dx + 11,
+      dy: -24,
+      text: "text",
+      textAnchor: "start",
+      fill: "currentColor",
+    }),
+  ]);
 }
