@@ -4,7 +4,7 @@ import starlight from "@astrojs/starlight";
 import { unified } from "@astrojs/markdown-remark";
 import remarkMath from "remark-math";
 import rehypeKatex from "rehype-katex";
-import { chapterSidebar } from "./src/chapter-schema.ts";
+import { bookSidebar } from "./src/chapter-schema.ts";
 import remarkCells from "./src/notebook/remark-cells.ts";
 
 /**
@@ -42,7 +42,7 @@ export default defineConfig({
       head: [{ tag: "link", attrs: { rel: "expect", href: "#nn-content-end", blocking: "render" } }],
       lastUpdated: false,
       pagination: true,
-      sidebar: [{ label: "Chapters", items: chapterSidebar(contentDir) }],
+      sidebar: bookSidebar(contentDir),
       tableOfContents: { minHeadingLevel: 2, maxHeadingLevel: 3 },
     }),
   ],

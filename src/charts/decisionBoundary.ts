@@ -175,9 +175,9 @@ function padded(values: number[]): [number, number] {
  */
 export function classLegend(): Plot.Markish[] {
   const items = [
-    { text: "blue: says 1 (class 1)", fill: palette.class1, symbol: "circle", dx: 8 },
-    { text: "orange: says 0 (class 0)", fill: palette.class0, symbol: "square", dx: 200 },
-    { text: "pale: unsure", fill: "none", symbol: "circle", dx: 400 },
+    { text: "blue: says 1 (class 1)", fill: palette.class1, symbol: "circle", dx: 34 },
+    { text: "orange: says 0 (class 0)", fill: palette.class0, symbol: "square", dx: 222 },
+    { text: "pale: unsure", fill: "none", symbol: "circle", dx: 426 },
   ];
   return items.flatMap((item) => [
     Plot.dot([item], {
