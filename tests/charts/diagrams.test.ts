@@ -145,6 +145,27 @@ describe("graphLayout(graph)", () => {
         }
   });
 
+  it("lays the graph out top to bottom for a phone, narrow enough not to shrink", () => {
+    const across = graphLayout(graph);
+    const down = graphLayout(graph, true, "down");
+    expect(down.width).toBeLessThan(across.width);
+    expect(down.width).toBeLessThanOrEqual(358);
+    const at = new Map(down.boxes.map((b) => [b.id, b]));
+    for (const e of graph.edges) {
+      const from = at.get(e.from)!;
+      const to = at.get(e.to)!;
+      // every operand sits in a row above its result
+      expect(from.y + from.h).toBeLessThan(to.y);
+    }
+    for (const b of down.boxes) {
+      expect(b.x - 10).toBeGreaterThanOrEqual(0); // the op tag sticks out 10 to the left
+      expect(b.x + b.w).toBeLessThanOrEqual(down.width);
+      expect(b.y + b.h).toBeLessThanOrEqual(down.height);
+    }
+    // arrows point down
+    for (const e of down.edges) expect(e.head).toMatch(/l-4,-8h8z$/);
+  });
+
   it("refuses edges to unknown nodes and cycles", () => {
     expect(() => graphLayout({ nodes: graph.nodes, edges: [{ from: "a", to: "zz" }] })).toThrow(
       /edge \{"from":"a","to":"zz"\} names a node that is not in graph.nodes/,
