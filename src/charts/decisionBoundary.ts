@@ -101,7 +101,7 @@ export function decisionBoundary(options: DecisionBoundaryOptions): ChartSpec {
       "The model's prediction over the plane for " +
       `x₁ from ${fmt(xDomain[0])} to ${fmt(xDomain[1])} and x₂ from ${fmt(yDomain[0])} to ` +
       `${fmt(yDomain[1])}: blue where it predicts class 1, orange where it predicts class 0, ` +
-      "paler where it is unsure; a line marks p = 0.5. " +
+      "fainter where it is unsure; a line marks p = 0.5. " +
       `It predicts class 1 on ${fmt(share * 100, 0)}% of the plane` +
       (points.length > 0
         ? ` and classifies ${correct.length} of ${plural(points.length, "point")} correctly ` +
@@ -177,7 +177,7 @@ export function classLegend(): Plot.Markish[] {
   const items = [
     { text: "blue: says 1 (class 1)", fill: palette.class1, symbol: "circle", dx: 34 },
     { text: "orange: says 0 (class 0)", fill: palette.class0, symbol: "square", dx: 222 },
-    { text: "pale: unsure", fill: "none", symbol: "circle", dx: 426 },
+    { text: "faint: unsure", fill: "none", symbol: "circle", dx: 426 },
   ];
   return items.flatMap((item) => [
     Plot.dot([item], {
