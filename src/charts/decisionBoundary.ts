@@ -174,11 +174,19 @@ function padded(values: number[]): [number, number] {
  * marks inside the SVG, so a cell that draws `Plot.plot(spec.options)` gets it too.
  */
 export function classLegend(): Plot.Markish[] {
-  const items = [
-    { text: "blue: says 1 (class 1)", fill: palette.class1, symbol: "circle", dx: 34 },
-    { text: "orange: says 0 (class 0)", fill: palette.class0, symbol: "square", dx: 222 },
-    { text: "faint: unsure", fill: "none", symbol: "circle", dx: 426 },
+  const entries = [
+    { text: "blue: says 1 (class 1)", fill: palette.class1, symbol: "circle" },
+    { text: "orange: says 0 (class 0)", fill: palette.class0, symbol: "square" },
+    { text: "faint: unsure", fill: "none", symbol: "circle" },
   ];
+  // laid out left to right from the frame's corner, each as wide as its text (about 0.5em a
+  // character) plus its symbol and a gap
+  let dx = 4;
+  const items = entries.map((entry) => {
+    const item = { ...entry, dx };
+    dx += 11 + entry.text.length * defaults.fontSize * 0.5 + 16;
+    return item;
+  });
   return items.flatMap((item) => [
     Plot.dot([item], {
       frameAnchor: "top-left",

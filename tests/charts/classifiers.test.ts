@@ -5,7 +5,7 @@ import {
   palette,
   perceptronMistakes,
 } from "../../src/charts/index.ts";
-import { draw, dotPositions, inData, marks, vertices } from "./helpers.ts";
+import { texts, draw, dotPositions, inData, marks, vertices } from "./helpers.ts";
 
 const and = [
   { x1: 0, x2: 0, label: 0 as const },
@@ -137,6 +137,14 @@ describe("decisionBoundary(options)", () => {
     const { alt } = decisionBoundary({ predict, points, resolution: 40 });
     expect(alt).toContain("classifies 3 of 4 points correctly (75%)");
     expect(alt).toMatch(/It predicts class 1 on 5\d% of the plane/);
+  });
+
+  it("says what its colours mean in a legend drawn inside the chart", () => {
+    const drawn = draw(decisionBoundary({ predict, points, resolution: 10 }));
+    const words = marks(drawn.root, "text").flatMap(texts);
+    expect(words).toEqual(
+      expect.arrayContaining(["blue: says 1 (class 1)", "orange: says 0 (class 0)", "faint: unsure"]),
+    );
   });
 
   it("refuses a model that does not return a probability", () => {
