@@ -38,8 +38,8 @@ export default defineConfig({
       markdown: { processedDirs: [contentDir] },
       components: { MarkdownContent: "./src/components/overrides/MarkdownContent.astro" },
       customCss: ["katex/dist/katex.min.css", "./src/styles/book.css", "./src/styles/print.css"],
-      // Draw nothing before the content is parsed: a long page painted half-parsed jumps.
-      head: [{ tag: "link", attrs: { rel: "expect", href: "#nn-content-end", blocking: "render" } }],
+      // Draw nothing before the content column has begun: a page painted without it jumps.
+      head: [{ tag: "link", attrs: { rel: "expect", href: "#nn-content-start", blocking: "render" } }],
       lastUpdated: false,
       pagination: true,
       sidebar: bookSidebar(contentDir),

@@ -7,6 +7,7 @@
 //   npm run bench:site -- --only the-perceptron,gradient-descent
 //   npm run bench:site -- --json bench/site/last.json
 //   npm run bench:site -- --runs 3          each page three times, the median run reported
+//   npm run bench:site -- --block '*Cell.astro*'   without the scripts matching a pattern
 //
 // A benchmark, not a test: the numbers move with the machine's load. The browser test
 // tests/e2e/budgets.test.ts holds the structural budgets (layout shift, JavaScript bytes).
@@ -29,6 +30,8 @@ const dist = resolve("dist");
 const only = option("--only")?.split(",").map((s) => s.replace(/^\/|\/$/g, ""));
 const jsonOut = option("--json");
 const runs = Math.max(1, Number(option("--runs") ?? 1));
+/** URL patterns of requests to block (Lighthouse's blockedUrlPatterns), to measure without them. */
+const blocked = option("--block")?.split(",");
 /** Every page of the book: the landing page, the chapters, the reference pages. */
 const bookPages = [...pages(), "reference/reading-a-cell/", "reference/glossary/"];
 
@@ -124,6 +127,7 @@ async function audit(url: string, port: number, formFactor: "mobile" | "desktop"
       port,
       logLevel: "error",
       output: "json",
+      ...(blocked ? { blockedUrlPatterns: blocked } : {}),
       onlyCategories: ["performance", "accessibility", "best-practices", "seo"],
     },
     formFactor === "desktop" ? desktopConfig : undefined,
