@@ -92,6 +92,48 @@ describe.skipIf(!siteUrl)("page budgets", () => {
     }, PAGE_TEST);
   }
 
+  // Narrow screens lay out below-the-fold blocks lazily (content-visibility): a link to a heading
+  // (the glossary's links) must still land on it, and it must stay put while the page settles.
+  for (const [device, width, phone] of [
+    ["a phone", 390, true],
+    ["a laptop", 1280, false],
+  ] as const) {
+    test(`a link to a heading lands on it and stays there on ${device}`, async () => {
+      const context = await browser.newContext({
+        viewport: { width, height: 844 },
+        isMobile: phone,
+        hasTouch: phone,
+      });
+      try {
+        for (const target of [
+          "the-perceptron/#why-the-activation-function-is-mandatory",
+          "gradient-descent/#training-a-network-in-the-page",
+          "handwritten-digits/#how-good-is-it",
+        ]) {
+          const page = await context.newPage();
+          await page.goto(siteUrl + target, { waitUntil: "load", timeout: WAIT });
+          const id = target.split("#")[1];
+          const top = () =>
+            page.evaluate((id) => document.getElementById(id)!.getBoundingClientRect().top, id);
+          await page.waitForLoadState("networkidle", { timeout: WAIT });
+          await page.waitForTimeout(1000);
+          const settled = await top();
+          // under the fixed header, at the top of the screen
+          expect(settled, target).toBeGreaterThanOrEqual(40);
+          expect(settled, target).toBeLessThanOrEqual(160);
+          await page.mouse.wheel(0, -1500);
+          await page.waitForTimeout(400);
+          await page.mouse.wheel(0, 1500);
+          await page.waitForTimeout(400);
+          expect(Math.abs((await top()) - settled), `${target} after scrolling`).toBeLessThan(4);
+          await page.close();
+        }
+      } finally {
+        await context.close();
+      }
+    }, PAGE_TEST);
+  }
+
   test.each(allPages)("%s sends little JavaScript before the reader interacts", async (path) => {
     const context = await browser.newContext();
     try {
