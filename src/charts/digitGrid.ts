@@ -83,7 +83,6 @@ export function digitGrid(options: DigitGridOptions): ChartSpec {
           dy: fontSize * 0.75,
           text: "text",
           fill: (t) => (t.wrong ? palette.wrong : "currentColor"),
-          fontWeight: (t) => (t.wrong ? "bold" : "normal"),
           fontSize,
         }),
       ],
