@@ -36,6 +36,12 @@ async function open(context: BrowserContext, path: string) {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
   await page.goto(siteUrl + path, { waitUntil: "networkidle", timeout: WAIT });
+  // a narrow screen lays the content out lazily once the reader scrolls: scroll, and wait until
+  // it is all there (or a full-page screenshot shows blank blocks)
+  await page.mouse.wheel(0, 1);
+  await page.waitForFunction(() => document.documentElement.dataset.laidOut === "all", null, {
+    timeout: WAIT,
+  });
   return { page, problems };
 }
 
