@@ -23,3 +23,5 @@ export { decisionBoundary } from "./decisionBoundary.ts";
 export type { DecisionBoundaryOptions } from "./decisionBoundary.ts";
 export { digitGrid } from "./digitGrid.ts";
 export type { DigitGridOptions } from "./digitGrid.ts";
+export { neuronDiagram } from "./diagrams/neuron.ts";
+export type { Diagram, NeuronDiagramOptions } from "./diagrams/neuron.ts";
