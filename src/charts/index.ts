@@ -25,3 +25,7 @@ export { decisionBoundary } from "./decisionBoundary.ts";
 export type { DecisionBoundaryOptions } from "./decisionBoundary.ts";
 export { digitGrid } from "./digitGrid.ts";
 export type { DigitGridOptions } from "./digitGrid.ts";
+export { neuronDiagram } from "./diagrams/neuron.ts";
+export type { Diagram, NeuronDiagramOptions } from "./diagrams/neuron.ts";
+export { linearSplit } from "./linearSplit.ts";
+export type { LinearSplitOptions } from "./linearSplit.ts";
