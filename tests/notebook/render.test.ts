@@ -57,7 +57,7 @@ describe("render", () => {
     ]);
     expect(html).toBe(
       '<div class="nb-value"><details class="nb-tree" open><summary>Object</summary><ul>' +
-        '<li><span class="nb-key">a</span>: <details class="nb-tree"><summary>Array(1)</summary><ul>' +
+        '<li><span class="nb-key">a</span>: <details class="nb-tree" open><summary>Array(1)</summary><ul>' +
         '<li><span class="nb-key">0</span>: <span class="nb-string">&quot;&lt;b&gt;&quot;</span></li></ul></details></li>' +
         '<li class="nb-more">… 2 more</li></ul></details></div>',
     );
