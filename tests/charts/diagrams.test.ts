@@ -31,6 +31,18 @@ describe("networkLayout({ layers })", () => {
     expect(layout.columns[0].lines.join(" ")).toBe("Input layer (784)");
   });
 
+  it("does not repeat a count that the label already gives", () => {
+    const layout = networkLayout({
+      layers: [784, 32, 32, 10],
+      labels: ["784 pixels", "Hidden 1 (32)", "Hidden 2 (32)", "10 digits"],
+    });
+    const labels = layout.columns.map((c) => c.lines.join(" "));
+    expect(labels).toEqual(["784 pixels", "Hidden 1 (32)", "Hidden 2 (32)", "10 digits"]);
+    // a label with another number still gets the count
+    const other = networkLayout({ layers: [12, 1], labels: ["Layer 1", "Out"] });
+    expect(other.columns[0].lines.join(" ")).toBe("Layer 1 (12)");
+  });
+
   it("prints values in the nodes", () => {
     const layout = networkLayout({ layers: [2, 1], values: [[0.5, -1.234], [0.731]] });
     expect(layout.nodes.map((n) => n.text)).toEqual(["0.5", "−1.23", "0.73"]);
@@ -131,6 +143,27 @@ describe("graphLayout(graph)", () => {
         if (a !== b && a.column === b.column) {
           expect(a.y + a.h <= b.y || b.y + b.h <= a.y).toBe(true);
         }
+  });
+
+  it("lays the graph out bottom up for a phone, narrow enough not to shrink", () => {
+    const across = graphLayout(graph);
+    const up = graphLayout(graph, { direction: "up" });
+    expect(up.width).toBeLessThan(across.width);
+    expect(up.width).toBeLessThanOrEqual(358);
+    const at = new Map(up.boxes.map((b) => [b.id, b]));
+    for (const e of graph.edges) {
+      const from = at.get(e.from)!;
+      const to = at.get(e.to)!;
+      // every operand sits in a row below its result
+      expect(to.y + to.h).toBeLessThan(from.y);
+    }
+    for (const b of up.boxes) {
+      expect(b.x).toBeGreaterThanOrEqual(0);
+      expect(b.x + b.w).toBeLessThanOrEqual(up.width);
+      expect(b.y + b.h).toBeLessThanOrEqual(up.height);
+    }
+    // arrows point up
+    for (const e of up.edges) expect(e.head).toMatch(/l-4,8h8z$/);
   });
 
   it("refuses edges to unknown nodes and cycles", () => {

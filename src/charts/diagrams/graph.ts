@@ -3,6 +3,7 @@
 // computationGraph draws it as SVG markup with its text alternative, for a cell or for
 // ComputationGraph.astro: one drawing, wherever it shows.
 import { fmt, listing, plural } from "../format.ts";
+import type { Diagram } from "./neuron.ts";
 
 /**
  * A traced node, as `Value.trace()` returns it. `grad` may be null: not known yet (a backward
@@ -377,8 +378,8 @@ function upEdges(
   });
 }
 
-/** A diagram of the book: SVG markup (with role="img" and its label) and that label. */
-export type Diagram = { svg: string; alt: string; width: number; height: number };
+/** A graph's drawing: a diagram of the book (SVG markup and its label), with its size. */
+export type GraphDiagram = Diagram & { width: number; height: number };
 
 // The gradient's colour, and the page's background behind text, with fallbacks outside the book.
 const gradColour = "var(--nn-output, #e66100)";
@@ -394,7 +395,7 @@ const halo = "paint-order: stroke; stroke: var(--sl-color-bg, white); stroke-wid
  * L.backward();
  * computationGraph(L.trace(), { direction: "up" }); // { svg: "<svg …", alt: "A computation …" }
  */
-export function computationGraph(graph: Trace, options: GraphOptions = {}): Diagram {
+export function computationGraph(graph: Trace, options: GraphOptions = {}): GraphDiagram {
   const layout = graphLayout(graph, options);
   const { showGrad = true, digits = 4, highlight = {}, backward = [] } = options;
   const same = (a: TraceEdge) => (b: TraceEdge) => a.from === b.from && a.to === b.to;
