@@ -9,8 +9,8 @@ import { describeNeeding } from "../support/suites.ts";
 // its backward pass), `backprop-walk` (the graph at that step); `tanh-rule` (the reader's backward
 // rule) and `tanh-rule-check`. Chapter 7: `tangent-weight` and `tangent-chart`; `descent-lr` and
 // `descent-lr-walk`; `rates-start` and `rates-compare`; `valley-controls` (start, rate and a
-// Walk's training controls) and `valley-walk`; `moons-controls` (with a learning-rate radio) and
-// `moons-train`.
+// Walk's training controls) and `valley-walk`; `moons-controls` (with a learning-rate radio),
+// `moons-train` (whose runs the notebook draws side by side) and `moons-boundary`.
 const CH6 = "error-and-backpropagation/";
 const CH7 = "gradient-descent/";
 /** The first move starts the kernel worker: on a busy two-core machine that can take seconds. */
@@ -75,6 +75,13 @@ async function drag(page: Page, name: string, to: number): Promise<void> {
   await page.mouse.up();
 }
 
+/** A page's main text as a reader reads it: formulas once (KaTeX's MathML copy left out). */
+function proseOf(document: Document): string {
+  const main = document.querySelector("main")!.cloneNode(true) as HTMLElement;
+  for (const copy of main.querySelectorAll(".katex-mathml")) copy.remove();
+  return main.textContent!.replace(/\s+/g, " ");
+}
+
 describeNeeding(["site"], "chapters 6 and 7 as built", () => {
   /** A built page, parsed: the HTML a reader without JavaScript gets. */
   async function built(chapter: string) {
@@ -110,6 +117,10 @@ describeNeeding(["site"], "chapters 6 and 7 as built", () => {
     expect(label("tanh-rule-check")).toContain(
       "the numerical one (thick) and your rule's (dashed)",
     );
+    // the numbers the prose quotes are the cells' own
+    const prose = proseOf(document);
+    expect(prose).toContain("contributes 0.16 of the total 0.2125 (before dividing by four)");
+    expect(prose).toMatch(/The gradient ∂J\/∂w ?≈ ?0\.431 is positive/);
     // the chapter's figure is drawn by the same function, left to right
     const figure = document.querySelector(".nn-figure--graph svg")!;
     expect(figure.getAttribute("aria-label")).toMatch(
@@ -141,6 +152,11 @@ describeNeeding(["site"], "chapters 6 and 7 as built", () => {
     const radios = [...cell("moons-controls").querySelectorAll("input[type=radio]")];
     expect(radios.map((r) => r.hasAttribute("checked"))).toEqual([false, true, false]);
     expect(cell("moons-train").textContent).toContain("epoch 60/60");
+    expect(label("moons-boundary")).not.toBe("");
+    // the numbers the prose quotes are the cells' own
+    const prose = proseOf(document);
+    expect(prose).toContain("After ten steps w is about 2.89, within 0.11 of the minimum.");
+    expect(prose).toMatch(/to 0\.025 after sixty epochs, and the accuracy climbs to 99%\./);
     expect(
       document.querySelectorAll(
         'nb-cell[data-id="valley-controls"] [role=group][aria-label="Walk"] button',
@@ -152,7 +168,10 @@ describeNeeding(["site"], "chapters 6 and 7 as built", () => {
 describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
   test("chapter 6: the backward step slider walks the graph back, one arrow per key, and drags", async () => {
     const page = await open(CH6);
-    const slider = page.getByRole("slider", { name: "backward step", exact: true });
+    const slider = page.getByRole("slider", {
+      name: "backward step",
+      exact: true,
+    });
     await slider.focus();
     await page.keyboard.press("Home");
     await expect
@@ -237,7 +256,9 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
         "At w = −1, J = 9 and the slope ∂J/∂w is −4: the tangent falls to the right, so the cost falls towards larger w.",
       );
     expect(await text(page, "tangent-chart")).toContain("moves w by 1.2, to 0.2");
-    const box = page.getByRole("spinbutton", { name: "weight w (exact value)" });
+    const box = page.getByRole("spinbutton", {
+      name: "weight w (exact value)",
+    });
     await box.fill("3");
     await box.press("Enter");
     await expect
@@ -282,7 +303,10 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
     const w1 = page.getByRole("spinbutton", { name: "start w₁ (exact value)" });
     await w1.fill("3");
     await w1.press("Enter");
-    const rate = page.getByRole("slider", { name: "valley learning rate α", exact: true });
+    const rate = page.getByRole("slider", {
+      name: "valley learning rate α",
+      exact: true,
+    });
     await rate.focus();
     await page.keyboard.press("End");
     await expect
@@ -319,6 +343,38 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
       );
   });
 
+  test("chapter 7: the training run again draws its runs side by side, with the rate that changed; they can be cleared", async () => {
+    const page = await open(CH7);
+    const train = page.locator('nb-cell[data-id="moons-train"]');
+    const status = page
+      .getByRole("group", { name: "Training", exact: true })
+      .locator("[data-role=status]");
+    const runs = output(page, "moons-train").locator(".nb-training[data-runs]");
+    // the first live run: 0.05, picked with the keys
+    await page.getByRole("radio", { name: "0.5", exact: true }).focus();
+    await page.keyboard.press("ArrowUp");
+    expect(await page.getByRole("radio", { name: "0.05", exact: true }).isChecked()).toBe(true);
+    await expect.poll(() => status.textContent(), { timeout: 60_000 }).toBe("Finished.");
+    expect(await runs.count()).toBe(0);
+    // back to 0.5: the two runs, one line each, labelled with what was different
+    await page.keyboard.press("ArrowDown");
+    await expect.poll(() => runs.getAttribute("data-runs"), { timeout: 60_000 }).toBe("2");
+    expect(await runs.textContent()).toContain("run 2: rate = 0.5");
+    expect(await runs.locator("svg[aria-label]").last().getAttribute("aria-label")).toMatch(
+      /^Loss per epoch of 2 training runs, one line each\. run 1: loss [\d.]+ at epoch 60, accuracy \d+%\. run 2: rate = 0\.5: loss [\d.]+ at epoch 60, accuracy \d+%\.$/,
+    );
+    // the slow run's loss stays above: compare the two numbers the text alternative gives
+    const [slow, fast] = [
+      ...((await runs.locator("svg[aria-label]").last().getAttribute("aria-label")) ?? "").matchAll(
+        /loss ([\d.]+) at epoch 60/g,
+      ),
+    ].map((m) => Number(m[1]));
+    expect(slow).toBeGreaterThan(fast);
+    await train.getByRole("button", { name: "Clear the earlier runs" }).click();
+    await expect.poll(() => runs.count(), SLOW).toBe(0);
+    expect(await train.getByRole("button", { name: "Clear the earlier runs" }).count()).toBe(0);
+  });
+
   test("at 390 px every chart of these experiments keeps its text at 9 px or more", async () => {
     for (const [chapter, ids] of [
       [CH6, ["backprop-walk", "tanh-rule-check"]],
@@ -329,7 +385,7 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
           "descent-lr-walk",
           "rates-compare",
           "valley-walk",
-          "moons-loss",
+          "moons-train",
           "moons-boundary",
         ],
       ],
@@ -349,6 +405,23 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
           });
         expect([id, smallest]).toEqual([id, expect.toSatisfy((px: number) => px >= 9)]);
       }
+      if (chapter === CH6) {
+        // the computation graph figure shows its bottom-up drawing on a phone, at a legible size
+        const figure = page.locator(".nn-figure--graph").first();
+        expect(await figure.locator(".nn-figure__body--wide-layout").isVisible()).toBe(false);
+        const svg = figure.locator(".nn-figure__body--phone svg");
+        expect(await svg.getAttribute("aria-label")).toContain("read from the bottom up");
+        const smallest = await svg.evaluate((svg) => {
+          const s = svg as SVGSVGElement;
+          const scale = s.getBoundingClientRect().width / s.viewBox.baseVal.width;
+          return Math.min(
+            ...[...s.querySelectorAll("text")].map(
+              (t) => parseFloat(getComputedStyle(t).fontSize) * scale,
+            ),
+          );
+        });
+        expect(smallest).toBeGreaterThanOrEqual(9);
+      }
     }
   }, 180_000);
 
@@ -366,7 +439,6 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
         "valley-walk",
         "moons-controls",
         "moons-train",
-        "moons-loss",
         "moons-boundary",
       ],
     };
@@ -380,7 +452,9 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
           });
           contexts.push(context);
           const page = await context.newPage();
-          await page.goto(`${inject("siteUrl")}${chapter}`, { waitUntil: "networkidle" });
+          await page.goto(`${inject("siteUrl")}${chapter}`, {
+            waitUntil: "networkidle",
+          });
           for (const id of ids) await page.locator(`nb-cell[data-id="${id}"]`).waitFor();
           if (javaScriptEnabled)
             await page.waitForFunction(() => customElements.get("nb-cell") !== undefined);
@@ -425,6 +499,7 @@ describe("this file", () => {
       "valley-walk",
       "moons-controls",
       "moons-train",
+      "moons-boundary",
     ]) {
       expect(ch7).toContain(`\`\`\`ts cell id=${id}\n`);
     }
