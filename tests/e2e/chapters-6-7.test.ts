@@ -373,7 +373,7 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
     await train.getByRole("button", { name: "Clear the earlier runs" }).click();
     await expect.poll(() => runs.count(), SLOW).toBe(0);
     expect(await train.getByRole("button", { name: "Clear the earlier runs" }).count()).toBe(0);
-  });
+  }, 150_000);
 
   test("at 390 px every chart of these experiments keeps its text at 9 px or more", async () => {
     for (const [chapter, ids] of [
