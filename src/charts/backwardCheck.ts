@@ -98,7 +98,7 @@ export function backwardCheck(options: BackwardCheckOptions): ChartSpec & { chec
   }
   const ranges = runs(xs, differsAt);
   const ok = ranges.length === 0;
-  const text = describe(ok, ranges, xs, differsAt.size, worst!, notNumber, drawn);
+  const text = verdict(ok, ranges, xs, differsAt.size, worst!, notNumber, drawn);
   const shown = drawn.filter((s) => Number.isFinite(s.yours));
   const wrong = drawn.filter((s) => s.differs && Number.isFinite(s.yours));
   const spec = labelled({
@@ -156,7 +156,8 @@ function runs(xs: number[], differs: Set<number>): [number, number][] {
   return ranges;
 }
 
-function describe(
+// The check in words: right, or where and how the rule differs.
+function verdict(
   ok: boolean,
   ranges: [number, number][],
   xs: number[],
