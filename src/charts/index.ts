@@ -23,3 +23,5 @@ export { decisionBoundary } from "./decisionBoundary.ts";
 export type { DecisionBoundaryOptions } from "./decisionBoundary.ts";
 export { digitGrid } from "./digitGrid.ts";
 export type { DigitGridOptions } from "./digitGrid.ts";
+export { arrange } from "./arrange.ts";
+export type { ArrangeOptions, ArrangedSpec } from "./arrange.ts";
