@@ -25,3 +25,5 @@ export { digitGrid } from "./digitGrid.ts";
 export type { DigitGridOptions } from "./digitGrid.ts";
 export { arrange } from "./arrange.ts";
 export type { ArrangeOptions, ArrangedSpec } from "./arrange.ts";
+export { activationSlope } from "./activationSlope.ts";
+export type { ActivationSlopeOptions } from "./activationSlope.ts";
