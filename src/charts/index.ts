@@ -27,3 +27,5 @@ export { arrange } from "./arrange.ts";
 export type { ArrangeOptions, ArrangedSpec } from "./arrange.ts";
 export { activationSlope } from "./activationSlope.ts";
 export type { ActivationSlopeOptions } from "./activationSlope.ts";
+export { perceptronStep } from "./perceptronStep.ts";
+export type { PerceptronStepOptions, PerceptronLine } from "./perceptronStep.ts";
