@@ -29,3 +29,5 @@ export { activationSlope } from "./activationSlope.ts";
 export type { ActivationSlopeOptions } from "./activationSlope.ts";
 export { perceptronStep } from "./perceptronStep.ts";
 export type { PerceptronStepOptions, PerceptronLine } from "./perceptronStep.ts";
+export { layerRegions } from "./layerRegions.ts";
+export type { LayerRegionsOptions } from "./layerRegions.ts";
