@@ -31,3 +31,5 @@ export { perceptronStep } from "./perceptronStep.ts";
 export type { PerceptronStepOptions, PerceptronLine } from "./perceptronStep.ts";
 export { layerRegions } from "./layerRegions.ts";
 export type { LayerRegionsOptions } from "./layerRegions.ts";
+export { networkDiagram } from "./diagrams/network.ts";
+export type { NetworkDiagramInput, Diagram } from "./diagrams/network.ts";
