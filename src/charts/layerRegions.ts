@@ -32,7 +32,8 @@ const MAX_UNITS = 4;
 
 /**
  * Small multiples of one network: a panel per hidden unit (blue where the unit's activation is
- * above the middle of its range, orange below, paler near it, with the line where it crosses);
+ * above the middle of its range, orange below, in three shades a side, paler near the middle,
+ * with the line where it crosses);
  * the hidden space, when there are two hidden units: each point drawn at its hidden activations
  * (h₁, h₂) and labelled with its input, over the output neuron's region there; and the network's
  * output over the plane, with its line p = 0.5. The caption says which inputs each unit responds
@@ -202,26 +203,26 @@ function regionPanel(panel: {
   const [ylo, yhi] = domain.y;
   const dx = (xhi - xlo) / n;
   const dy = (yhi - ylo) / n;
-  // (n + 2)² samples, row by row from the bottom, one cell beyond the frame on every side, so
-  // the contour's closing edges fall outside and are clipped away.
-  const ring: number[] = [];
-  const runs: { x1: number; x2: number; y1: number; y2: number; level: number }[] = [];
+  // (n + 2)² samples of f scaled to [0, 1], row by row from the bottom, one cell beyond the
+  // frame on every side, so the contours' closing edges fall outside it and are clipped away.
+  const grid: number[] = [];
   for (let j = -1; j <= n; j++) {
-    let run: (typeof runs)[number] | undefined;
     for (let i = -1; i <= n; i++) {
-      const q = (f(xlo + (i + 0.5) * dx, ylo + (j + 0.5) * dy) - range[0]) / (range[1] - range[0]);
-      ring.push(q);
-      if (i < 0 || j < 0 || i === n || j === n) continue;
-      // how far from the middle, in five shades, signed: −5 (low) … 0 (middle) … 5 (high)
-      const level = Math.sign(q - 0.5) * Math.round(Math.abs(2 * q - 1) * 5);
-      if (run && run.level === level) run.x2 = xlo + (i + 1) * dx;
-      else {
-        run = { x1: xlo + i * dx, x2: xlo + (i + 1) * dx, y1: ylo + j * dy, y2: ylo + (j + 1) * dy, level };
-        runs.push(run);
-      }
+      grid.push((f(xlo + (i + 0.5) * dx, ylo + (j + 0.5) * dy) - range[0]) / (range[1] - range[0]));
     }
   }
-  const shaded = runs.filter((r) => r.level !== 0);
+  const contour = (thresholds: number[], style: Record<string, unknown>) =>
+    Plot.contour(grid, {
+      width: n + 2,
+      height: n + 2,
+      x1: xlo - dx,
+      x2: xhi + dx,
+      y1: ylo - dy,
+      y2: yhi + dy,
+      thresholds,
+      clip: true,
+      ...style,
+    });
   const rows = panel.points.map((p) => ({ ...p, kind: p.label === 1 ? "class 1" : "class 0" }));
   const labels = labelPlaces(panel.points, domain);
   return labelled({
@@ -233,39 +234,31 @@ function regionPanel(panel: {
       marginRight: 10,
       marginBottom: 34,
       marginLeft: 42,
-      x: { label: panel.axes[0], domain: domain.x, ticks: [0, 1].filter((t) => t >= xlo && t <= xhi), tickFormat: "~f", labelAnchor: "center" },
-      y: { label: panel.axes[1], domain: domain.y, ticks: [0, 1].filter((t) => t >= ylo && t <= yhi), tickFormat: "~f", labelAnchor: "center" },
-      color: { type: "identity" },
+      x: { label: panel.axes[0], domain: domain.x, ...axis(domain.x) },
+      y: { label: panel.axes[1], domain: domain.y, ...axis(domain.y) },
+      // the shade of each band, by the threshold it starts at
+      color: { type: "threshold", domain: BANDS.slice(1).map((b) => b.from), range: BANDS.map((b) => b.fill) },
       symbol: { domain: ["class 0", "class 1"], range: ["square", "circle"] },
       marks: [
-        ...[...new Set(shaded.map((r) => r.level))].map((level) =>
-          Plot.rect(
-            shaded.filter((r) => r.level === level),
-            { x1: "x1", x2: "x2", y1: "y1", y2: "y2", fill: shade(level), inset: -0.3 },
+        // Bands, each painted over the last: where f is at least the band's threshold. Three
+        // shades a side, deepest far from the middle; one contour mark draws them all.
+        Plot.frame({ fill: BANDS[0].fill, stroke: "none" }),
+        contour(BANDS.slice(1).map((b) => b.from), { fill: Plot.identity, stroke: "none" }),
+        contour([0.5], { stroke: "currentColor", strokeWidth: 1.75, fill: "none" }),
+        ...([0, 1] as const).map((label) =>
+          Plot.dot(
+            rows.filter((p) => p.label === label),
+            {
+              x: "x",
+              y: "y",
+              fill: label === 1 ? palette.class1 : palette.class0,
+              symbol: "kind",
+              r: 5,
+              stroke: "currentColor",
+              strokeWidth: 0.75,
+            },
           ),
         ),
-        Plot.contour(ring, {
-          width: n + 2,
-          height: n + 2,
-          x1: xlo - dx,
-          x2: xhi + dx,
-          y1: ylo - dy,
-          y2: yhi + dy,
-          thresholds: [0.5],
-          stroke: "currentColor",
-          strokeWidth: 1.75,
-          fill: "none",
-          clip: true,
-        }),
-        Plot.dot(rows, {
-          x: "x",
-          y: "y",
-          fill: (p: PanelPoint) => (p.label === 1 ? palette.class1 : palette.class0),
-          symbol: "kind",
-          r: 5,
-          stroke: "currentColor",
-          strokeWidth: 0.75,
-        }),
         ...labels.map((label) =>
           Plot.text([label], {
             x: "x",
@@ -299,6 +292,11 @@ function regionPanel(panel: {
   });
 }
 
+// Ticks at 0 and 1 (where the logic gates' inputs are), written without decimals.
+function axis([lo, hi]: [number, number]) {
+  return { ticks: [0, 1].filter((t) => t >= lo && t <= hi), tickFormat: "~f", labelAnchor: "center" } as const;
+}
+
 // Text labels for points that carry one: points that (nearly) coincide share one label, placed
 // towards the middle of the box so it stays inside the frame.
 function labelPlaces(points: PanelPoint[], domain: { x: [number, number]; y: [number, number] }) {
@@ -322,11 +320,19 @@ function labelPlaces(points: PanelPoint[], domain: { x: [number, number]; y: [nu
   }));
 }
 
-// An opaque tint of the class colour over the page background: 10% per level.
-function shade(level: number): string {
-  const colour = level > 0 ? palette.class1 : palette.class0;
-  return `color-mix(in srgb, ${colour} ${Math.abs(level) * 10}%, var(--sl-color-bg, white))`;
-}
+// An opaque tint of a class colour over the page background.
+const tint = (colour: string, percent: number) =>
+  `color-mix(in srgb, ${colour} ${percent}%, var(--sl-color-bg, white))`;
+
+/** The shades, by where f stands in its range (scaled to [0, 1]): orange low, blue high. */
+const BANDS = [
+  { from: 0, fill: tint(palette.class0, 50) },
+  { from: 0.1, fill: tint(palette.class0, 30) },
+  { from: 0.3, fill: tint(palette.class0, 12) },
+  { from: 0.5, fill: tint(palette.class1, 12) },
+  { from: 0.7, fill: tint(palette.class1, 30) },
+  { from: 0.9, fill: tint(palette.class1, 50) },
+];
 
 // The sixteen functions of two inputs, by their outputs at (0,0), (0,1), (1,0), (1,1).
 const GATES: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { layerRegions, type LayerRegionsOptions } from "../../src/charts/index.ts";
-import { draw, dotPositions, inData, marks, texts } from "./helpers.ts";
+import { draw, dotPositions, inData, marks, texts, vertices } from "./helpers.ts";
 
 const xor = [
   { x1: 0, x2: 0, label: 0 as const },
@@ -18,6 +18,25 @@ const byHand: LayerRegionsOptions = {
 };
 
 describe("layerRegions({ hidden, output, points })", () => {
+  it("shades each panel in bands around the middle of the range, with its line there", () => {
+    const drawn = draw(layerRegions(byHand).panels[0]);
+    const [bands, line] = marks(drawn.root, "contour");
+    // the bands where h₁ ≥ 0.1, 0.3, 0.5, 0.7, 0.9: one path each, deeper blue as they go up
+    const paths = [...bands.querySelectorAll("path")];
+    const fills = paths.map((p) => p.getAttribute("fill"));
+    expect(fills.length).toBe(5);
+    expect(paths.every((p) => (p.getAttribute("d") ?? "").length > 20)).toBe(true);
+    expect(fills[4]).toContain("#3d6fd9 50%");
+    expect(fills[0]).toContain("#e66100 30%");
+    // the line h₁ = 0.5 is x₁ + x₂ = 0.5 here
+    const d = line.querySelector("path")!.getAttribute("d")!;
+    const inside = vertices(d)
+      .map((p) => inData(drawn, p))
+      .filter(([x1, x2]) => x1 > 0 && x1 < 0.5 && x2 > 0 && x2 < 0.5);
+    expect(inside.length).toBeGreaterThan(2);
+    for (const [x1, x2] of inside) expect(x1 + x2).toBeCloseTo(0.5, 1);
+  });
+
   it("draws a panel per hidden unit, the hidden space, and the output", () => {
     const spec = layerRegions(byHand);
     expect(spec.panels.map((p) => p.alt.split(":")[0])).toEqual([
@@ -30,8 +49,11 @@ describe("layerRegions({ hidden, output, points })", () => {
 
   it("puts each point of the hidden space at its hidden activations, labelled with its input", () => {
     const drawn = draw(layerRegions(byHand).panels[2]);
-    const at = dotPositions(marks(drawn.root, "dot")[0]).map((p) => inData(drawn, p));
-    const expected = xor.map((p) => byHand.hidden(p.x1, p.x2));
+    // class 0's dots, then class 1's
+    const at = marks(drawn.root, "dot").flatMap((g) => dotPositions(g).map((p) => inData(drawn, p)));
+    const expected = [...xor.filter((p) => p.label === 0), ...xor.filter((p) => p.label === 1)].map(
+      (p) => byHand.hidden(p.x1, p.x2),
+    );
     expect(at).toEqual(expected.map(([h1, h2]) => [expect.closeTo(h1, 1), expect.closeTo(h2, 1)]));
     // (0, 1) and (1, 0) land on the same spot: one label for both
     const labels = marks(drawn.root, "text").flatMap(texts).filter((t) => t?.startsWith("("));
