@@ -19,7 +19,7 @@ export type LayerRegionsOptions = {
   points: LabelledPoint[];
   /** The range of the hidden activations: [0, 1] for sigmoid (default), [-1, 1] for tanh. */
   range?: [number, number];
-  /** The epoch the network is at, for the caption. */
+  /** The epochs trained so far (0: none), for the caption. */
   epoch?: number;
   /** Its loss, for the caption. */
   loss?: number;
@@ -154,7 +154,11 @@ export function layerRegions(options: LayerRegionsOptions): ArrangedSpec {
     }),
   );
   const state = [
-    options.epoch === undefined ? null : `Epoch ${options.epoch}`,
+    options.epoch === undefined
+      ? null
+      : options.epoch === 0
+        ? "Before training"
+        : `After epoch ${options.epoch}`,
     options.loss === undefined || !Number.isFinite(options.loss) ? null : `loss ${fmt(options.loss, 3)}`,
   ].filter((part) => part !== null);
   const caption =

@@ -62,10 +62,11 @@ describe("layerRegions({ hidden, output, points })", () => {
 
   it("names the gate each hidden unit computes on the four corners, and counts what is right", () => {
     expect(layerRegions({ ...byHand, epoch: 120, loss: 0.0421 }).options.caption).toBe(
-      "Epoch 120, loss 0.042. h₁ is above 0.5 for (0, 1), (1, 0) and (1, 1): it acts as OR. " +
+      "After epoch 120, loss 0.042. h₁ is above 0.5 for (0, 1), (1, 0) and (1, 1): it acts as OR. " +
         "h₂ is above 0.5 for (0, 0), (0, 1) and (1, 0): it acts as NAND. " +
         "The output is right for 4 of 4 points.",
     );
+    expect(layerRegions({ ...byHand, epoch: 0 }).options.caption).toMatch(/^Before training\. h₁/);
     const blind = layerRegions({ ...byHand, output: () => 0.3 }).options.caption;
     expect(blind).toMatch(/The output is right for 2 of 4 points\.$/);
   });

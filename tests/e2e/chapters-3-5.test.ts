@@ -76,7 +76,7 @@ describeNeeding(["site"], "chapters 3 to 5 ship each experiment in its default s
     const figure = outputOf(built(FOUR), "watch-train");
     const caption = figure.querySelector("figcaption")?.textContent ?? "";
     // what the prose says of this run: OR and AND in the hidden layer, every point right
-    expect(caption).toMatch(/^Epoch 300, loss 0\.0\d+\. /);
+    expect(caption).toMatch(/^After epoch 300, loss 0\.0\d+\. /);
     expect(caption).toContain("h₁ is above 0.5 for (0, 1), (1, 0) and (1, 1): it acts as OR.");
     expect(caption).toContain("h₂ is above 0.5 for (1, 1): it acts as AND.");
     expect(caption).toContain("The output is right for 4 of 4 points.");
@@ -217,13 +217,16 @@ describeNeeding(["site", "chromium"], "chapters 3 to 5: the experiments under th
   test("chapter 4: the 2-2-1 network trains under the controls, slowly enough to watch", async () => {
     const page = await open(FOUR);
     const controls = page.getByRole("group", { name: "Training 2-2-1 on XOR" });
-    const epochOf = async () => Number(/^Epoch (\d+)/.exec((await caption(page, "watch-train")) ?? "")?.[1]);
+    const epochOf = async () =>
+      Number(/^After epoch (\d+)/.exec((await caption(page, "watch-train")) ?? "")?.[1]);
     await controls.getByRole("button", { name: "Step an epoch" }).click();
     await expect.poll(epochOf, SLOW).toBe(1);
     await controls.getByRole("button", { name: "Step an epoch" }).click();
     await expect.poll(epochOf, SLOW).toBe(2);
     const before = await caption(page, "watch-train");
-    expect(before).toMatch(/^Epoch 2, loss 0\.\d+\. h₁ is/);
+    expect(before).toMatch(/^After epoch 2, loss 0\.\d+\. h₁ is/);
+    // the controls wait before the next epoch, and say so
+    expect(await controls.locator("[data-role=status]").textContent()).toBe("Paused at epoch 3.");
     // at the medium speed a picture per epoch: no more than about a dozen epochs a second
     await controls.getByRole("button", { name: /Play|Resume/ }).click();
     await expect.poll(epochOf, SLOW).toBeGreaterThan(3);
