@@ -301,10 +301,12 @@ function axis([lo, hi]: [number, number]) {
   return { ticks: [0, 1].filter((t) => t >= lo && t <= hi), tickFormat: "~f", labelAnchor: "center" } as const;
 }
 
-// Text labels for points that carry one: points that (nearly) coincide share one label, placed
-// towards the middle of the box so it stays inside the frame.
+// Text labels for points that carry one: points that (nearly) coincide share one label, set
+// on the side away from the other points (so labels do not meet), unless that side leaves the box.
 function labelPlaces(points: PanelPoint[], domain: { x: [number, number]; y: [number, number] }) {
-  const near = (domain.x[1] - domain.x[0]) * 0.12;
+  const [xlo, xhi] = domain.x;
+  const [ylo, yhi] = domain.y;
+  const near = (xhi - xlo) * 0.12;
   const groups: { x: number; y: number; texts: string[] }[] = [];
   for (const p of points) {
     if (p.text === undefined) continue;
@@ -312,16 +314,23 @@ function labelPlaces(points: PanelPoint[], domain: { x: [number, number]; y: [nu
     if (group) group.texts.push(p.text);
     else groups.push({ x: p.x, y: p.y, texts: [p.text] });
   }
-  const midX = (domain.x[0] + domain.x[1]) / 2;
-  const midY = (domain.y[0] + domain.y[1]) / 2;
-  return groups.map((g) => ({
-    x: g.x,
-    y: g.y,
-    text: g.texts.join("\n"),
-    anchor: (g.x > midX ? "end" : "start") as "end" | "start",
-    // above a point in the lower half, below one in the upper half
-    dy: g.y > midY ? 9 : -9,
-  }));
+  const cx = groups.reduce((sum, g) => sum + g.x, 0) / groups.length;
+  const cy = groups.reduce((sum, g) => sum + g.y, 0) / groups.length;
+  return groups.map((g) => {
+    let right = g.x >= cx;
+    if (right && g.x > xhi - 0.3 * (xhi - xlo)) right = false;
+    else if (!right && g.x < xlo + 0.3 * (xhi - xlo)) right = true;
+    let above = g.y - cy > 0.05 * (yhi - ylo);
+    if (above && g.y > yhi - 0.15 * (yhi - ylo)) above = false;
+    else if (!above && g.y < ylo + 0.15 * (yhi - ylo)) above = true;
+    return {
+      x: g.x,
+      y: g.y,
+      text: g.texts.join("\n"),
+      anchor: (right ? "start" : "end") as "start" | "end",
+      dy: above ? -9 : 9,
+    };
+  });
 }
 
 // An opaque tint of a class colour over the page background.
