@@ -54,7 +54,8 @@ export function activationSlope(options: ActivationSlopeOptions): ChartSpec {
     const at = (zi: number) => ({ z: zi, a: g(zi), series });
     if (!breaks || !(domain[0] < 0 && domain[1] > 0)) return zs.map(at);
     const left = zs.filter((zi) => zi < 0).map(at);
-    const right = [0, ...zs.filter((zi) => zi > 0)].map(at);
+    // the right-hand piece starts at 0 with its limit from the right (ReLU's slope 1, not 0)
+    const right = [{ z: 0, a: g(1e-12), series }, ...zs.filter((zi) => zi > 0).map(at)];
     return [...left, { z: 0, a: NaN, series }, ...right];
   };
   const value = curve(f, jumpsAtZero, "f(z)");
@@ -71,8 +72,8 @@ export function activationSlope(options: ActivationSlopeOptions): ChartSpec {
   const tangent = [z - reach, z + reach].map((zi) => ({ z: zi, a: a + s * (zi - z) }));
   const atKink = kink !== undefined && z === 0;
   const rightHalf = z > (domain[0] + domain[1]) / 2;
-  const valueLabel = `f(${fmt(z)}) = ${fmt(a)}`;
-  const slopeLabel = atKink ? "no slope at 0" : `f′(${fmt(z)}) = ${fmt(s)}`;
+  const valueLabel = `f(${fmt(z)}) = ${fmt(a, 3)}`;
+  const slopeLabel = atKink ? "no slope at 0" : `f′(${fmt(z)}) = ${fmt(s, 3)}`;
   const labelSide = {
     textAnchor: rightHalf ? "end" : "start",
     dx: rightHalf ? -10 : 10,
@@ -99,15 +100,53 @@ export function activationSlope(options: ActivationSlopeOptions): ChartSpec {
       marks: [
         Plot.ruleY([0], { stroke: "currentColor", strokeOpacity: 0.4 }),
         Plot.ruleX([z], { stroke: "currentColor", strokeDasharray: "2 3", strokeOpacity: 0.7 }),
-        Plot.line(slope, { x: "z", y: "a", stroke: palette.series[1], strokeWidth: 2, strokeDasharray: "6 4" }),
+        Plot.line(slope, {
+          x: "z",
+          y: "a",
+          stroke: palette.series[1],
+          strokeWidth: 2,
+          strokeDasharray: "6 4",
+        }),
         Plot.line(value, { x: "z", y: "a", stroke: palette.series[0], strokeWidth: 2.5 }),
         atKink
           ? null
-          : Plot.line(tangent, { x: "z", y: "a", stroke: palette.highlight, strokeWidth: 2, clip: true }),
-        Plot.dot([{ z, a: s }], { x: "z", y: "a", r: 5, fill: palette.series[1], stroke: "currentColor" }),
-        Plot.dot([{ z, a }], { x: "z", y: "a", r: 5.5, fill: palette.series[0], stroke: "currentColor" }),
-        Plot.text([{ z, a }], { x: "z", y: "a", text: () => valueLabel, dy: -12, fill: palette.series[0], ...labelSide }),
-        Plot.text([{ z, a: s }], { x: "z", y: "a", text: () => slopeLabel, dy: 14, fill: palette.series[1], ...labelSide }),
+          : Plot.line(tangent, {
+              x: "z",
+              y: "a",
+              stroke: palette.highlight,
+              strokeWidth: 2,
+              clip: true,
+            }),
+        Plot.dot([{ z, a: s }], {
+          x: "z",
+          y: "a",
+          r: 5,
+          fill: palette.series[1],
+          stroke: "currentColor",
+        }),
+        Plot.dot([{ z, a }], {
+          x: "z",
+          y: "a",
+          r: 5.5,
+          fill: palette.series[0],
+          stroke: "currentColor",
+        }),
+        Plot.text([{ z, a }], {
+          x: "z",
+          y: "a",
+          text: () => valueLabel,
+          dy: -12,
+          fill: palette.series[0],
+          ...labelSide,
+        }),
+        Plot.text([{ z, a: s }], {
+          x: "z",
+          y: "a",
+          text: () => slopeLabel,
+          dy: 14,
+          fill: palette.series[1],
+          ...labelSide,
+        }),
         Plot.text([`${label}: the curve f(z) and, dashed, its slope f′(z)`], {
           frameAnchor: "top-left",
           dy: -22,
@@ -146,9 +185,11 @@ function describeSlope(
   if (s === 0) {
     return `${slope}: the curve is flat here, so a small change of z does not change a at all.`;
   }
+  // two significant digits, so a tiny change still shows (0.00036, not 0)
+  const change =
+    Math.abs(0.1 * s) < 0.01 ? fmt(Number((0.1 * s).toPrecision(2)), 6) : fmt(0.1 * s, 3);
   return (
-    `${slope}: nudging z by 0.1 moves a by about ${fmt(0.1 * s, 3)}` +
-    (s < 0.1 ? ", almost nothing." : ".")
+    `${slope}: nudging z by 0.1 moves a by about ${change}` + (s < 0.1 ? ", almost nothing." : ".")
   );
 }
 

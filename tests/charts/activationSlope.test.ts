@@ -8,14 +8,21 @@ function dots(name: string, z: number) {
   const drawn = draw(activationSlope({ name, z }));
   const byFill = (fill: string) =>
     marks(drawn.root, "dot")
-      .filter((g) => (g.getAttribute("fill") ?? g.querySelector("circle")?.getAttribute("fill")) === fill)
+      .filter(
+        (g) => (g.getAttribute("fill") ?? g.querySelector("circle")?.getAttribute("fill")) === fill,
+      )
       .flatMap((g) => dotPositions(g).map((p) => inData(drawn, p)));
   return { drawn, value: byFill(palette.series[0]), slope: byFill(palette.series[1]) };
 }
 
 describe("activationSlope({ name, z })", () => {
   it("marks a = f(z) on the curve and f′(z) on the curve of slopes", () => {
-    for (const [name, z] of [["sigmoid", 1], ["tanh", -0.5], ["relu", 2], ["leakyRelu", -3]] as const) {
+    for (const [name, z] of [
+      ["sigmoid", 1],
+      ["tanh", -0.5],
+      ["relu", 2],
+      ["leakyRelu", -3],
+    ] as const) {
       const { value, slope } = dots(name, z);
       expect(value).toEqual([[expect.closeTo(z, 2), expect.closeTo(activations[name].f(z), 2)]]);
       expect(slope).toEqual([[expect.closeTo(z, 2), expect.closeTo(activations[name].df(z), 2)]]);
@@ -46,6 +53,27 @@ describe("activationSlope({ name, z })", () => {
       "ReLU for z from −4 to 4, with its slope drawn dashed. ReLU at z = −1: a = f(z) = 0, and " +
         "its slope f′(z) = 0: the curve is flat here, so a small change of z does not change a at all.",
     );
+  });
+
+  it("gives even a tiny change in figures, not as 0", () => {
+    expect(activationSlope({ name: "tanh", z: 3.5 }).options.caption).toBe(
+      "Tanh at z = 3.5: a = f(z) = 0.998, and its slope f′(z) = 0.004: nudging z by 0.1 moves a " +
+        "by about 0.00036, almost nothing.",
+    );
+  });
+
+  it("breaks a curve where it jumps, starting the right piece at its limit from the right", () => {
+    const drawn = draw(activationSlope({ name: "relu", z: 2 }));
+    // the dashed slope curve: 0 up to z = 0, then 1 from z = 0 on, with no stroke between
+    const slope = marks(drawn.root, "line")[0].querySelector("path")!.getAttribute("d")!;
+    const pieces = slope
+      .split("M")
+      .filter(Boolean)
+      .map((piece) => vertices(`M${piece}`).map((p) => inData(drawn, p)));
+    expect(pieces.length).toBe(2);
+    expect(pieces[0].every(([, a]) => Math.abs(a) < 0.01)).toBe(true);
+    expect(pieces[1][0]).toEqual([expect.closeTo(0, 3), expect.closeTo(1, 3)]);
+    expect(pieces[1].every(([, a]) => Math.abs(a - 1) < 0.01)).toBe(true);
   });
 
   it("says where a function jumps or has a corner, and has no slope", () => {
