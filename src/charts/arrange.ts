@@ -21,7 +21,15 @@ export type ArrangedSpec = ChartSpec & { panels: ChartSpec[] };
 
 const SVG = "http://www.w3.org/2000/svg";
 // What a Plot <svg> sets for all its marks: kept on the group that replaces it.
-const INHERITED = ["fill", "font-family", "font-size", "font-variant", "text-anchor", "class", "style"];
+const INHERITED = [
+  "fill",
+  "font-family",
+  "font-size",
+  "font-variant",
+  "text-anchor",
+  "class",
+  "style",
+];
 
 /**
  * Lays charts out in a grid, left to right and top to bottom, as one chart: each keeps its own
@@ -81,7 +89,13 @@ export function arrange(charts: ChartSpec[], options: ArrangeOptions = {}): Arra
   const height = sum(heights, heights.length) - gap;
 
   // A mark that draws every chart with Plot, in the same document, and moves it into place.
-  const panels = (_index: unknown, _scales: unknown, _values: unknown, _size: unknown, context: { document: Document }) => {
+  const panels = (
+    _index: unknown,
+    _scales: unknown,
+    _values: unknown,
+    _size: unknown,
+    context: { document: Document },
+  ) => {
     const { document } = context;
     const group = document.createElementNS(SVG, "g");
     charts.forEach((chart, k) => {

@@ -68,7 +68,13 @@ export function layerRegions(options: LayerRegionsOptions): ArrangedSpec {
     const key = `${x1},${x2}`;
     let h = seen.get(key);
     if (!h) {
-      h = checkHidden(hidden(x1, x2), x1, x2, range, seen.size === 0 ? null : [...seen.values()][0].length);
+      h = checkHidden(
+        hidden(x1, x2),
+        x1,
+        x2,
+        range,
+        seen.size === 0 ? null : [...seen.values()][0].length,
+      );
       seen.set(key, h);
     }
     return h;
@@ -138,7 +144,9 @@ export function layerRegions(options: LayerRegionsOptions): ArrangedSpec {
     );
   }
 
-  const right = points.filter((p) => (probability(hiddenAt(p.x1, p.x2)) >= 0.5 ? 1 : 0) === p.label);
+  const right = points.filter(
+    (p) => (probability(hiddenAt(p.x1, p.x2)) >= 0.5 ? 1 : 0) === p.label,
+  );
   panels.push(
     regionPanel({
       title: "output ŷ",
@@ -159,7 +167,9 @@ export function layerRegions(options: LayerRegionsOptions): ArrangedSpec {
       : options.epoch === 0
         ? "Before training"
         : `After epoch ${options.epoch}`,
-    options.loss === undefined || !Number.isFinite(options.loss) ? null : `loss ${fmt(options.loss, 3)}`,
+    options.loss === undefined || !Number.isFinite(options.loss)
+      ? null
+      : `loss ${fmt(options.loss, 3)}`,
   ].filter((part) => part !== null);
   const caption =
     (state.length ? `${state.join(", ")}. ` : "") +
@@ -178,7 +188,10 @@ function checkHidden(
   [low, high]: [number, number],
   units: number | null,
 ): number[] {
-  const ok = Array.isArray(h) && h.length > 0 && h.every((v) => typeof v === "number" && v >= low && v <= high);
+  const ok =
+    Array.isArray(h) &&
+    h.length > 0 &&
+    h.every((v) => typeof v === "number" && v >= low && v <= high);
   if (!ok || (units !== null && (h as number[]).length !== units)) {
     throw new RangeError(
       `layerRegions: hidden(${fmt(x1)}, ${fmt(x2)}) returned ${JSON.stringify(h)}; expected ` +
@@ -241,13 +254,20 @@ function regionPanel(panel: {
       x: { label: panel.axes[0], domain: domain.x, ...axis(domain.x) },
       y: { label: panel.axes[1], domain: domain.y, ...axis(domain.y) },
       // the shade of each band, by the threshold it starts at
-      color: { type: "threshold", domain: BANDS.slice(1).map((b) => b.from), range: BANDS.map((b) => b.fill) },
+      color: {
+        type: "threshold",
+        domain: BANDS.slice(1).map((b) => b.from),
+        range: BANDS.map((b) => b.fill),
+      },
       symbol: { domain: ["class 0", "class 1"], range: ["square", "circle"] },
       marks: [
         // Bands, each painted over the last: where f is at least the band's threshold. Three
         // shades a side, deepest far from the middle; one contour mark draws them all.
         Plot.frame({ fill: BANDS[0].fill, stroke: "none" }),
-        contour(BANDS.slice(1).map((b) => b.from), { fill: Plot.identity, stroke: "none" }),
+        contour(
+          BANDS.slice(1).map((b) => b.from),
+          { fill: Plot.identity, stroke: "none" },
+        ),
         contour([0.5], { stroke: "currentColor", strokeWidth: 1.75, fill: "none" }),
         ...([0, 1] as const).map((label) =>
           Plot.dot(
@@ -298,7 +318,11 @@ function regionPanel(panel: {
 
 // Ticks at 0 and 1 (where the logic gates' inputs are), written without decimals.
 function axis([lo, hi]: [number, number]) {
-  return { ticks: [0, 1].filter((t) => t >= lo && t <= hi), tickFormat: "~f", labelAnchor: "center" } as const;
+  return {
+    ticks: [0, 1].filter((t) => t >= lo && t <= hi),
+    tickFormat: "~f",
+    labelAnchor: "center",
+  } as const;
 }
 
 // Text labels for points that carry one: points that (nearly) coincide share one label, set

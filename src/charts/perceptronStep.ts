@@ -47,7 +47,10 @@ export function perceptronStep(options: PerceptronStepOptions): ArrangedSpec {
   const now = checkLine("", { w: options.w, b: options.b });
   const before = options.before === undefined ? now : checkLine("before.", options.before);
   const current = options.current;
-  if (current !== undefined && !(Number.isInteger(current) && current >= 0 && current < points.length)) {
+  if (
+    current !== undefined &&
+    !(Number.isInteger(current) && current >= 0 && current < points.length)
+  ) {
     throw new RangeError(
       `perceptronStep: invalid current ${JSON.stringify(current)} (expected the index of a ` +
         `point, a whole number from 0 to ${points.length - 1}, or nothing before training)`,
@@ -67,7 +70,12 @@ export function perceptronStep(options: PerceptronStepOptions): ArrangedSpec {
   const caption = stepSentence(points, now, before, current, epoch, mistakes, lastOfEpoch);
   const line = linePanel(points, now, before, current);
   const bars = mistakesPanel(mistakes, epochs, points.length, lastOfEpoch);
-  return arrange([line, bars], { columns: 2, gap: 20, caption, alt: `${line.alt} ${bars.alt} ${caption}` });
+  return arrange([line, bars], {
+    columns: 2,
+    gap: 20,
+    caption,
+    alt: `${line.alt} ${bars.alt} ${caption}`,
+  });
 }
 
 function checkLine(prefix: string, line: PerceptronLine): PerceptronLine {
@@ -162,7 +170,10 @@ function linePanel(
               ariaDescription: "the line before the step",
             })
           : null,
-        lineMark(now, xDomain, yDomain, { strokeWidth: 2.5, ariaDescription: "the line after the step" }),
+        lineMark(now, xDomain, yDomain, {
+          strokeWidth: 2.5,
+          ariaDescription: "the line after the step",
+        }),
         current === undefined
           ? null
           : Plot.dot([points[current]], {
@@ -240,7 +251,7 @@ function cut(polygon: { x1: number; x2: number }[], g: (p: { x1: number; x2: num
     const gp = g(p);
     const gq = g(q);
     if (gp >= 0) out.push(p);
-    if ((gp >= 0) !== (gq >= 0)) {
+    if (gp >= 0 !== gq >= 0) {
       const t = gp / (gp - gq);
       out.push({ x1: p.x1 + t * (q.x1 - p.x1), x2: p.x2 + t * (q.x2 - p.x2) });
     }
@@ -284,7 +295,13 @@ function mistakesPanel(
         ticks,
         padding: 0.2,
       },
-      y: { label: "mistakes", domain: [0, most], ticks: Math.min(most, 4), tickFormat: "d", grid: true },
+      y: {
+        label: "mistakes",
+        domain: [0, most],
+        ticks: Math.min(most, 4),
+        tickFormat: "d",
+        grid: true,
+      },
       marks: [
         Plot.barY(rows, {
           x: "epoch",

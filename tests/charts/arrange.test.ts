@@ -1,6 +1,11 @@
 import * as Plot from "@observablehq/plot";
 import { describe, expect, it } from "vitest";
-import { arrange, decisionLine, perceptronMistakes, type ChartSpec } from "../../src/charts/index.ts";
+import {
+  arrange,
+  decisionLine,
+  perceptronMistakes,
+  type ChartSpec,
+} from "../../src/charts/index.ts";
 import { freshDocument } from "./helpers.ts";
 
 const points = [
@@ -92,7 +97,10 @@ describe("arrange(charts, options)", () => {
   });
 
   it("refuses a chart that draws a legend around its SVG", () => {
-    const legend = { ...line, options: { ...line.options, color: { ...line.options.color, legend: true } } };
+    const legend = {
+      ...line,
+      options: { ...line.options, color: { ...line.options.color, legend: true } },
+    };
     expect(() => render(arrange([legend]))).toThrow(
       "arrange: chart 0 draws a legend or a caption around its SVG",
     );

@@ -50,13 +50,17 @@ describe("layerRegions({ hidden, output, points })", () => {
   it("puts each point of the hidden space at its hidden activations, labelled with its input", () => {
     const drawn = draw(layerRegions(byHand).panels[2]);
     // class 0's dots, then class 1's
-    const at = marks(drawn.root, "dot").flatMap((g) => dotPositions(g).map((p) => inData(drawn, p)));
+    const at = marks(drawn.root, "dot").flatMap((g) =>
+      dotPositions(g).map((p) => inData(drawn, p)),
+    );
     const expected = [...xor.filter((p) => p.label === 0), ...xor.filter((p) => p.label === 1)].map(
       (p) => byHand.hidden(p.x1, p.x2),
     );
     expect(at).toEqual(expected.map(([h1, h2]) => [expect.closeTo(h1, 1), expect.closeTo(h2, 1)]));
     // (0, 1) and (1, 0) land on the same spot: one label for both
-    const labels = marks(drawn.root, "text").flatMap(texts).filter((t) => t?.startsWith("("));
+    const labels = marks(drawn.root, "text")
+      .flatMap(texts)
+      .filter((t) => t?.startsWith("("));
     expect(labels.sort()).toEqual(["(0, 0)", "(0, 1)(1, 0)", "(1, 1)"]);
   });
 
@@ -90,7 +94,9 @@ describe("layerRegions({ hidden, output, points })", () => {
       output: ([h1, h2]) => byHand.output([(h1 + 1) / 2, (h2 + 1) / 2]),
       range: [-1, 1],
     });
-    expect(tanh.options.caption).toContain("h₁ is above 0 for (0, 1), (1, 0) and (1, 1): it acts as OR.");
+    expect(tanh.options.caption).toContain(
+      "h₁ is above 0 for (0, 1), (1, 0) and (1, 1): it acts as OR.",
+    );
   });
 
   it("says what is wrong with a hidden layer or an output it cannot draw", () => {

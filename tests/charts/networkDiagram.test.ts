@@ -9,7 +9,10 @@ function parse(svg: string): Element {
 }
 
 const circles = (root: Element, selector: string) =>
-  [...root.querySelectorAll(selector)].map((c) => [Number(c.getAttribute("cx")), Number(c.getAttribute("cy"))]);
+  [...root.querySelectorAll(selector)].map((c) => [
+    Number(c.getAttribute("cx")),
+    Number(c.getAttribute("cy")),
+  ]);
 
 describe("networkDiagram({ layers })", () => {
   it("draws the network as SVG that says what it shows", () => {
@@ -68,7 +71,9 @@ describe("networkDiagram({ layers })", () => {
       "0.73",
     ]);
     expect(alt).toContain(" Values in the nodes: Input layer: 1, −0.5; Hidden layer: 0.73.");
-    expect(alt).toContain(" Highlighted: neuron 1 of Hidden layer (value 0.73), with its 2 connections from Input layer.");
+    expect(alt).toContain(
+      " Highlighted: neuron 1 of Hidden layer (value 0.73), with its 2 connections from Input layer.",
+    );
   });
 
   it("draws at a width of its own, and no wider", () => {
@@ -77,7 +82,10 @@ describe("networkDiagram({ layers })", () => {
     expect(root.getAttribute("viewBox")?.startsWith("0 0 440 ")).toBe(true);
     expect(root.getAttribute("style")).toBe("max-width: 440px");
     // "Hidden layer 1" wraps without leaving its "1" alone on a line
-    expect(networkLayout({ layers: [6, 4, 4, 1], width: 440 }).columns[1].lines).toEqual(["Hidden", "layer 1"]);
+    expect(networkLayout({ layers: [6, 4, 4, 1], width: 440 }).columns[1].lines).toEqual([
+      "Hidden",
+      "layer 1",
+    ]);
     expect(parse(networkDiagram({ layers: [2, 1] }).svg).getAttribute("style")).toBe(null);
   });
 

@@ -23,10 +23,11 @@ describe("perceptronStep(options)", () => {
   it("draws the line after the step solid, and the line before it dashed", () => {
     const [panel] = perceptronStep(wrongStep).panels;
     const drawn = draw(panel);
-    const [before, after] = ["before", "after"].map(
-      (when) => drawn.root.querySelector(`g[aria-description="the line ${when} the step"]`)!,
+    const [before, after] = ["before", "after"].map((when) =>
+      drawn.root.querySelector(`g[aria-description="the line ${when} the step"]`)!,
     );
-    const dashes = (g: Element) => g.querySelector("[stroke-dasharray]")?.getAttribute("stroke-dasharray");
+    const dashes = (g: Element) =>
+      g.querySelector("[stroke-dasharray]")?.getAttribute("stroke-dasharray");
     expect(dashes(before)).toBe("5 4");
     expect(dashes(after)).toBe(undefined);
     const on = (group: Element, [w1, w2, b]: number[]) => {
@@ -38,14 +39,18 @@ describe("perceptronStep(options)", () => {
     on(before, [1.2, 0.9, 0.4]);
     on(after, [0.2, 0.9, -0.6]);
     // no dashed line when the step changed nothing
-    const still = draw(perceptronStep({ ...wrongStep, before: { w: [0.2, 0.9], b: -0.6 } }).panels[0]);
+    const still = draw(
+      perceptronStep({ ...wrongStep, before: { w: [0.2, 0.9], b: -0.6 } }).panels[0],
+    );
     expect(still.root.querySelector('g[aria-description="the line before the step"]')).toBe(null);
     expect(still.root.querySelector('g[aria-description="the line after the step"]')).toBeTruthy();
   });
 
   it("rings the example just checked, and keeps the axes still", () => {
     const drawn = draw(perceptronStep(wrongStep).panels[0]);
-    const [ring] = marks(drawn.root, "dot").map((g) => dotPositions(g).map((p) => inData(drawn, p)));
+    const [ring] = marks(drawn.root, "dot").map((g) =>
+      dotPositions(g).map((p) => inData(drawn, p)),
+    );
     expect(ring).toEqual([[expect.closeTo(1, 2), expect.closeTo(0, 2)]]);
     const other = draw(perceptronStep({ ...wrongStep, w: [5, -3], b: 40 }).panels[0]);
     expect(other.x.domain).toEqual(drawn.x.domain);
@@ -55,7 +60,9 @@ describe("perceptronStep(options)", () => {
   it("counts the mistakes of each epoch, the running one paler", () => {
     const drawn = draw(perceptronStep({ ...wrongStep, epochs: 12 }).panels[1]);
     const bars = [...marks(drawn.root, "bar")[0].querySelectorAll("rect")];
-    expect(bars.map((bar) => Math.round(drawn.y.invert(Number(bar.getAttribute("y")))))).toEqual([3, 1]);
+    expect(bars.map((bar) => Math.round(drawn.y.invert(Number(bar.getAttribute("y")))))).toEqual([
+      3, 1,
+    ]);
     expect(bars.map((bar) => bar.getAttribute("fill-opacity"))).toEqual(["1", "0.45"]);
     expect(drawn.x.domain.length).toBe(12);
   });
@@ -68,7 +75,14 @@ describe("perceptronStep(options)", () => {
     expect(perceptronStep({ points: and, w: [0.1, -0.2], b: 0.3 }).options.caption).toBe(
       "Before training: w = (0.1, −0.2), b = 0.3. The line puts 1 of 4 points on the side of their label.",
     );
-    const clean = { points: and, w: [2, 1] as [number, number], b: -3, current: 3, epoch: 6, mistakes: [2, 3, 0] };
+    const clean = {
+      points: and,
+      w: [2, 1] as [number, number],
+      b: -3,
+      current: 3,
+      epoch: 6,
+      mistakes: [2, 3, 0],
+    };
     expect(perceptronStep(clean).options.caption).toBe(
       "Epoch 6, example 4 of 4: x = (1, 1), label y = 1. z = 0 ≥ 0, so ŷ = 1: right, nothing " +
         "changes. Epoch 6 made no mistakes: every point is on the side of its label, and the rule stops.",
@@ -81,7 +95,9 @@ describe("perceptronStep(options)", () => {
   it("says the same for a screen reader, with what each panel shows", () => {
     const { alt } = perceptronStep(wrongStep);
     expect(alt).toContain("The line 0.2·x₁ + 0.9·x₂ − 0.6 = 0");
-    expect(alt).toContain("puts 3 of 4 points on the side of their label; the line before this step is dashed.");
+    expect(alt).toContain(
+      "puts 3 of 4 points on the side of their label; the line before this step is dashed.",
+    );
     expect(alt).toContain("Mistakes per finished epoch: 3.");
     expect(alt).toContain("z = 1.6 ≥ 0, so ŷ = 1, but y = 0: wrong");
   });

@@ -185,8 +185,12 @@ export function networkDiagram(input: NetworkDiagramInput): Diagram {
   if (highlight !== undefined) {
     const { layer, node } = highlight ?? {};
     const fits =
-      Number.isInteger(layer) && layer >= 0 && layer < layers.length &&
-      Number.isInteger(node) && node >= 0 && node < layers[layer];
+      Number.isInteger(layer) &&
+      layer >= 0 &&
+      layer < layers.length &&
+      Number.isInteger(node) &&
+      node >= 0 &&
+      node < layers[layer];
     if (!fits) {
       throw new RangeError(
         `networkDiagram: received highlight ${JSON.stringify(highlight)}; expected ` +
@@ -213,6 +217,7 @@ export function networkDiagram(input: NetworkDiagramInput): Diagram {
   const edge = (e: NetworkLayout["edges"][number], style = "") =>
     `<line x1="${num(e.x1)}" y1="${num(e.y1)}" x2="${num(e.x2)}" y2="${num(e.y2)}"${style} />`;
   const into = layout.edges.filter((e) => lit(e.to));
+  const others = layout.edges.filter((e) => !lit(e.to));
   const node = (n: NodeShape) => {
     const kind = layout.columns[n.layer].kind;
     const on = lit(n);
@@ -233,7 +238,9 @@ export function networkDiagram(input: NetworkDiagramInput): Diagram {
   };
   const label = (c: NetworkLayout["columns"][number]) =>
     `<text class="nn-network__label nn-network__label--${c.kind}" y="${num(layout.labelTop)}">` +
-    c.lines.map((line, i) => `<tspan x="${num(c.x)}" dy="${i === 0 ? 0 : 18}">${escape(line)}</tspan>`).join("") +
+    c.lines
+      .map((line, i) => `<tspan x="${num(c.x)}" dy="${i === 0 ? 0 : 18}">${escape(line)}</tspan>`)
+      .join("") +
     "</text>";
   // Drawn at a width of its own, it is not scaled up past it (the figures' style fills the column).
   const size = input.width === undefined ? "" : ` style="max-width: ${layout.width}px"`;
@@ -241,7 +248,7 @@ export function networkDiagram(input: NetworkDiagramInput): Diagram {
     `<svg class="nn-diagram nn-network" viewBox="0 0 ${layout.width} ${num(layout.height)}" ` +
     `width="${layout.width}" height="${num(layout.height)}"${size} role="img" aria-label="${escape(alt)}">` +
     `<title>${escape(alt)}</title>` +
-    `<g class="nn-network__edges">${layout.edges.filter((e) => !lit(e.to)).map((e) => edge(e)).join("")}</g>` +
+    `<g class="nn-network__edges">${others.map((e) => edge(e)).join("")}</g>` +
     (into.length
       ? `<g class="nn-network__edges nn-network__edges--highlight">` +
         into.map((e) => edge(e, ` style="stroke: ${ACCENT}; stroke-width: 2.5"`)).join("") +
@@ -268,9 +275,7 @@ function highlightSentence(
   const at = layers[layer] === 1 ? nameOf(layer) : `${what} ${node + 1} of ${nameOf(layer)}`;
   const shown = value === undefined || value === null ? "" : ` (value ${fmt(value, 2)})`;
   const fed =
-    layer === 0
-      ? ""
-      : `, with its ${layers[layer - 1]} connections from ${nameOf(layer - 1)}`;
+    layer === 0 ? "" : `, with its ${layers[layer - 1]} connections from ${nameOf(layer - 1)}`;
   return ` Highlighted: ${at}${shown}${fed}.`;
 }
 
