@@ -230,7 +230,11 @@ describeNeeding(
         );
 
       // XOR: the rule starts again from the same weights, and runs out of epochs with mistakes left
-      await page.getByRole("radio", { name: "XOR" }).check();
+      // the gate chosen with the arrow keys, as in any radio group
+    await page.getByRole("radio", { name: "AND" }).focus();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    expect(await page.getByRole("radio", { name: "XOR" }).isChecked()).toBe(true);
       await expect.poll(() => caption(page, "rule-steps"), SLOW).toMatch(/^Before training: /);
       await controls.getByRole("combobox", { name: "Speed" }).selectOption("fast");
       await controls.getByRole("button", { name: /Play|Resume/ }).click();
@@ -258,7 +262,9 @@ describeNeeding(
       const before = await caption(page, "watch-train");
       expect(before).toMatch(/^After epoch 2, loss 0\.\d+\. h₁ is/);
       // the controls wait before the next epoch, and say so
-      expect(await controls.locator("[data-role=status]").textContent()).toBe("Paused at epoch 3.");
+    await expect
+      .poll(() => controls.locator("[data-role=status]").textContent(), SLOW)
+      .toBe("Paused at epoch 3.");
       // at the medium speed a picture per epoch: no more than about a dozen epochs a second
       await controls.getByRole("button", { name: /Play|Resume/ }).click();
       await expect.poll(epochOf, SLOW).toBeGreaterThan(3);
