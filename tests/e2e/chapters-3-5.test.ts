@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parseHTML } from "linkedom";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { MLP, Perceptron, activations, datasets } from "../../engine/index.ts";
+import { MLP, Perceptron, activations, datasets, train } from "../../engine/index.ts";
 import { fmt } from "../../src/charts/index.ts";
 import { networkDiagram } from "../../src/charts/diagrams/network.ts";
 import { launchBrowser } from "../support/browser.ts";
@@ -389,5 +389,22 @@ describe("the engine's answers the pages are checked against", () => {
   test("AND converges with seed 0 within the twelve epochs chapter 3 allows", () => {
     expect(andMistakes.at(-1)).toBe(0);
     expect(andMistakes.length).toBeLessThanOrEqual(12);
+  });
+
+  // Chapter 4's prose: seed 6 learns XOR in 300 epochs at lr 2; seed 3 gets stuck; lr 0.5 is
+  // too slow to finish. The same training as the cell `watch-train`, one epoch per call.
+  async function xorAfter300(seed: number, lr: number): Promise<number> {
+    const xor = datasets.xor();
+    const net = new MLP([2, 2, 1], { activation: "sigmoid", output: "sigmoid", seed });
+    for (let epoch = 1; epoch <= 300; epoch++) {
+      await train(net, xor, { lr, epochs: 1, batchSize: 4 });
+    }
+    return net.predict(xor.x).filter(([p], k) => (p >= 0.5 ? 1 : 0) === xor.y[k]).length;
+  }
+
+  test("chapter 4's 2-2-1 network: seed 6 learns XOR, seed 3 gets stuck, lr 0.5 does not finish", async () => {
+    expect(await xorAfter300(6, 2)).toBe(4);
+    expect(await xorAfter300(3, 2)).toBeLessThan(4);
+    expect(await xorAfter300(6, 0.5)).toBeLessThan(4);
   });
 });
