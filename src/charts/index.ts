@@ -19,6 +19,8 @@ export { perceptronMistakes } from "./perceptronMistakes.ts";
 export type { PerceptronMistakesOptions } from "./perceptronMistakes.ts";
 export { lossCurve } from "./lossCurve.ts";
 export type { HistoryEntry } from "./lossCurve.ts";
+export { runsCurve } from "./runsCurve.ts";
+export type { RunEntry } from "./runsCurve.ts";
 export { decisionBoundary } from "./decisionBoundary.ts";
 export type { DecisionBoundaryOptions } from "./decisionBoundary.ts";
 export { digitGrid } from "./digitGrid.ts";
@@ -32,4 +34,8 @@ export type { PerceptronStepOptions, PerceptronLine } from "./perceptronStep.ts"
 export { layerRegions } from "./layerRegions.ts";
 export type { LayerRegionsOptions } from "./layerRegions.ts";
 export { networkDiagram } from "./diagrams/network.ts";
-export type { NetworkDiagramInput, Diagram } from "./diagrams/network.ts";
+export type { NetworkDiagramInput } from "./diagrams/network.ts";
+export { neuronDiagram } from "./diagrams/neuron.ts";
+export type { Diagram, NeuronDiagramOptions } from "./diagrams/neuron.ts";
+export { linearSplit } from "./linearSplit.ts";
+export type { LinearSplitOptions } from "./linearSplit.ts";

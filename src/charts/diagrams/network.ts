@@ -2,6 +2,7 @@
 // node of the next column (networkLayout), and the drawing itself as SVG markup (networkDiagram),
 // which NetworkDiagram.astro puts in a figure and a cell can show as it is.
 import { fmt, listing } from "../format.ts";
+import type { Diagram } from "./neuron.ts";
 
 /** What {@link networkLayout} needs. */
 export type NetworkInput = {
@@ -123,7 +124,9 @@ export function networkLayout(input: NetworkInput): NetworkLayout {
   );
   const columns = layers.map((n, i) => {
     const base = labels?.[i] ?? layerLabel(i, layers.length);
-    const text = n > shown[i] ? `${base} (${n})` : base;
+    // An elided layer names its size, unless its label already does ("784 pixels").
+    const counted = new RegExp(`(^|\\D)${n}(\\D|$)`).test(base);
+    const text = n > shown[i] && !counted ? `${base} (${n})` : base;
     const kind: "input" | "hidden" | "output" =
       i === 0 ? "input" : i === layers.length - 1 ? "output" : "hidden";
     // about 8.5 units per character at the label's 14px size
@@ -163,8 +166,8 @@ export type NetworkDiagramInput = NetworkInput & {
   highlight?: { layer: number; node: number };
 };
 
-/** A diagram as a cell shows it: SVG markup that carries its own role and label, and that label. */
-export type Diagram = { svg: string; alt: string };
+/** A diagram as a cell shows it (the same type as neuronDiagram's). */
+export type { Diagram };
 
 // The accent that marks a highlighted node and its connections, on both themes.
 const ACCENT = "var(--sl-color-text-accent)";
