@@ -208,6 +208,8 @@ describeNeeding(
     test("chapter 3: the perceptron rule steps one example, then an epoch, and never settles on XOR", async () => {
       const page = await open(THREE);
       const controls = page.getByRole("group", { name: "Perceptron rule" });
+      // Play goes slowly enough to follow each example, unless the reader speeds it up
+      expect(await controls.getByRole("combobox", { name: "Speed" }).inputValue()).toBe("slow");
       await controls.getByRole("button", { name: "Step a batch" }).click();
       await expect
         .poll(() => caption(page, "rule-steps"), SLOW)
@@ -231,10 +233,10 @@ describeNeeding(
 
       // XOR: the rule starts again from the same weights, and runs out of epochs with mistakes left
       // the gate chosen with the arrow keys, as in any radio group
-    await page.getByRole("radio", { name: "AND" }).focus();
-    await page.keyboard.press("ArrowRight");
-    await page.keyboard.press("ArrowRight");
-    expect(await page.getByRole("radio", { name: "XOR" }).isChecked()).toBe(true);
+      await page.getByRole("radio", { name: "AND" }).focus();
+      await page.keyboard.press("ArrowRight");
+      await page.keyboard.press("ArrowRight");
+      expect(await page.getByRole("radio", { name: "XOR" }).isChecked()).toBe(true);
       await expect.poll(() => caption(page, "rule-steps"), SLOW).toMatch(/^Before training: /);
       await controls.getByRole("combobox", { name: "Speed" }).selectOption("fast");
       await controls.getByRole("button", { name: /Play|Resume/ }).click();
@@ -253,6 +255,7 @@ describeNeeding(
     test("chapter 4: the 2-2-1 network trains under the controls, slowly enough to watch", async () => {
       const page = await open(FOUR);
       const controls = page.getByRole("group", { name: "Training 2-2-1 on XOR" });
+      expect(await controls.getByRole("combobox", { name: "Speed" }).inputValue()).toBe("medium");
       const epochOf = async () =>
         Number(/^After epoch (\d+)/.exec((await caption(page, "watch-train")) ?? "")?.[1]);
       await controls.getByRole("button", { name: "Step an epoch" }).click();
@@ -262,9 +265,9 @@ describeNeeding(
       const before = await caption(page, "watch-train");
       expect(before).toMatch(/^After epoch 2, loss 0\.\d+\. h₁ is/);
       // the controls wait before the next epoch, and say so
-    await expect
-      .poll(() => controls.locator("[data-role=status]").textContent(), SLOW)
-      .toBe("Paused at epoch 3.");
+      await expect
+        .poll(() => controls.locator("[data-role=status]").textContent(), SLOW)
+        .toBe("Paused at epoch 3.");
       // at the medium speed a picture per epoch: no more than about a dozen epochs a second
       await controls.getByRole("button", { name: /Play|Resume/ }).click();
       await expect.poll(epochOf, SLOW).toBeGreaterThan(3);
