@@ -16,7 +16,7 @@ import { describeNeeding } from "../support/suites.ts";
 //   the perceptron rule one example (one "batch") at a time and yields perceptronStep pictures;
 // - chapter 4: `watch-controls` (training controls) drive `watch-train`, a generator that trains a
 //   2-2-1 network on XOR one epoch at a time and yields layerRegions pictures;
-// - chapter 5: `pass-inputs` (six sliders) and `pass-picker` (a slider) drive `pass-step`, which
+// - chapter 5: `pass-controls` (a neuron slider and six input sliders) drive `pass-step`, which
 //   shows networkDiagram with the neuron highlighted and its z and a written out.
 const THREE = "the-perceptron/";
 const FOUR = "the-multi-layer-perceptron/";
@@ -102,10 +102,15 @@ describeNeeding(["site"], "chapters 3 to 5 ship each experiment in its default s
   test("chapter 5: the pass at its first neuron, with the table's input", () => {
     const doc = built(FIVE);
     const input = [1, 0, 0.5, -1, 2, 0.3];
-    const values = [...outputOf(doc, "pass-inputs").querySelectorAll("input[type=range]")].map(
-      (r) => Number(r.getAttribute("value")),
-    );
-    expect(values).toEqual(input);
+    const controls = outputOf(doc, "pass-controls");
+    const valueOf = (label: string) => {
+      const id = [...controls.querySelectorAll("label")]
+        .find((l) => l.textContent === label)
+        ?.getAttribute("for");
+      return Number(controls.querySelector(`input[type=range][id="${id}"]`)?.getAttribute("value"));
+    };
+    expect(valueOf("neuron")).toBe(1);
+    expect(["x₁", "x₂", "x₃", "x₄", "x₅", "x₆"].map((x) => valueOf(`input ${x}`))).toEqual(input);
     const step = outputOf(doc, "pass-step");
     const { z, a } = firstLayer(input, 0);
     expect(step.querySelector("svg.nn-network")?.getAttribute("aria-label")).toMatch(
