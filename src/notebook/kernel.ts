@@ -251,9 +251,18 @@ interface Trainer {
   waiting: (() => void) | null;
   consumers: Set<Run>;
   at: TrainingStep | null;
+  /** When `pace` last let the event loop in (so a Pause can arrive while playing at full speed). */
+  yieldedAt: number;
+  /** The last status sent, when, and the timer that will send a newer one (see trainingStatus). */
+  sent: { state: string; speed: string; at: number } | null;
+  later: ReturnType<typeof setTimeout> | null;
 }
 
 const INPUT = Symbol("nb.input");
+/** At full speed, `pace` lets messages (a Pause) in at least this often, in ms. */
+const YIELD_EVERY = 40;
+/** The page hears a playing training's epoch and batch at most this often, in ms. */
+const STATUS_EVERY = 100;
 
 /** A formula typeset by `tex`: KaTeX's HTML and MathML, as the book's prose formulas are. */
 class Tex {
@@ -429,10 +438,26 @@ export function createKernel(options: KernelOptions): Kernel {
 
   // ---- inputs ---------------------------------------------------------------------------------
 
+  // The page hears of a change of state or speed at once, and of the epoch and batch playing at
+  // most every STATUS_EVERY ms (the newest one last): a fast training steps far more often than a
+  // page can redraw its controls.
   const trainingStatus = (channel: Channel) => {
     const trainer = channel.training;
     if (!trainer) return;
-    const idle = trainer.consumers.size === 0;
+    const now = Date.now();
+    const state = trainer.consumers.size === 0 ? "idle" : trainer.playing ? "playing" : "paused";
+    const { sent } = trainer;
+    if (sent && sent.state === state && sent.speed === trainer.speed && now - sent.at < STATUS_EVERY) {
+      trainer.later ??= setTimeout(() => {
+        trainer.later = null;
+        if (channel.training === trainer && !disposed) trainingStatus(channel);
+      }, STATUS_EVERY - (now - sent.at));
+      return;
+    }
+    if (trainer.later) clearTimeout(trainer.later);
+    trainer.later = null;
+    trainer.sent = { state, speed: trainer.speed, at: now };
+    const idle = state === "idle";
     const status: TrainingStatus = {
       state: idle ? "idle" : trainer.playing ? "playing" : "paused",
       speed: trainer.speed,
@@ -458,6 +483,10 @@ export function createKernel(options: KernelOptions): Kernel {
           // Slowed down to the speed; a Pause (or Step) during the wait decides again.
           const pause = SPEED_MS[trainer.speed];
           if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+          else if (performance.now() - trainer.yieldedAt >= YIELD_EVERY) {
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            trainer.yieldedAt = performance.now();
+          }
           if (trainer.playing || consumersGone()) return;
           continue;
         }
@@ -497,6 +526,9 @@ export function createKernel(options: KernelOptions): Kernel {
       waiting: null,
       consumers: new Set(),
       at: null,
+      yieldedAt: performance.now(),
+      sent: null,
+      later: null,
     };
     if (command) applyCommand(trainer, command);
     return trainer;

@@ -540,6 +540,40 @@ describe("createKernel: inputs", () => {
     nb.kernel.dispose();
   });
 
+  it("training controls: Pause reaches a training that plays at full speed and never awaits anything else", async () => {
+    const log = globalThis as unknown as { steps?: number };
+    log.steps = 0;
+    const statuses: string[] = [];
+    const nb = notebook(
+      {
+        a: 'const controls = view(Inputs.training({ speed: "fast" }));',
+        b: [
+          "for (let batch = 1; batch <= 3000; batch++) {",
+          "  await controls.pace({ epoch: 1, batch, batches: 3000 });",
+          "  const start = Date.now();",
+          "  while (Date.now() - start < 1) {} // a millisecond of work that never yields",
+          "  globalThis.steps++;",
+          "}",
+          "'done'",
+        ].join("\n"),
+      },
+      { live: true, onEvent: (e) => e.type === "training" && statuses.push(e.status.state) },
+    );
+    nb.kernel.control("a:0", "play");
+    await until(() => log.steps! >= 20);
+    nb.kernel.control("a:0", "pause");
+    await until(() => statuses.at(-1) === "paused");
+    const paused = log.steps!;
+    await tick(150);
+    expect(log.steps).toBe(paused);
+    expect(paused).toBeLessThan(3000);
+    // A step at this speed sends the page a few statuses, not one per batch.
+    expect(statuses.filter((s) => s === "playing").length).toBeLessThan(paused / 4);
+    nb.kernel.stop("b");
+    nb.kernel.dispose();
+    delete log.steps;
+  });
+
   it("training controls: Stop while paused ends the run", async () => {
     const nb = notebook(
       {
