@@ -23,3 +23,5 @@ export { decisionBoundary } from "./decisionBoundary.ts";
 export type { DecisionBoundaryOptions } from "./decisionBoundary.ts";
 export { digitGrid } from "./digitGrid.ts";
 export type { DigitGridOptions } from "./digitGrid.ts";
+export { centerDigit } from "./centerDigit.ts";
+export type { CenterDigitOptions } from "./centerDigit.ts";
