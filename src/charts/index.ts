@@ -25,3 +25,5 @@ export { digitGrid } from "./digitGrid.ts";
 export type { DigitGridOptions } from "./digitGrid.ts";
 export { centerDigit } from "./centerDigit.ts";
 export type { CenterDigitOptions } from "./centerDigit.ts";
+export { trainingCurves } from "./trainingCurves.ts";
+export type { TrainTestEntry } from "./trainingCurves.ts";
