@@ -27,3 +27,5 @@ export { centerDigit } from "./centerDigit.ts";
 export type { CenterDigitOptions } from "./centerDigit.ts";
 export { trainingCurves } from "./trainingCurves.ts";
 export type { TrainTestEntry } from "./trainingCurves.ts";
+export { confusionMatrix, confusionCounts } from "./confusionMatrix.ts";
+export type { Confusion, ConfusionMatrixOptions } from "./confusionMatrix.ts";
