@@ -29,3 +29,5 @@ export { trainingCurves } from "./trainingCurves.ts";
 export type { TrainTestEntry } from "./trainingCurves.ts";
 export { confusionMatrix, confusionCounts } from "./confusionMatrix.ts";
 export type { Confusion, ConfusionMatrixOptions } from "./confusionMatrix.ts";
+export { probabilityBars } from "./probabilityBars.ts";
+export type { ProbabilityBarsOptions } from "./probabilityBars.ts";
