@@ -31,3 +31,5 @@ export { confusionMatrix, confusionCounts } from "./confusionMatrix.ts";
 export type { Confusion, ConfusionMatrixOptions } from "./confusionMatrix.ts";
 export { probabilityBars } from "./probabilityBars.ts";
 export type { ProbabilityBarsOptions } from "./probabilityBars.ts";
+export { convolutionStep } from "./convolutionStep.ts";
+export type { ConvolutionStepOptions } from "./convolutionStep.ts";
