@@ -33,3 +33,5 @@ export { probabilityBars } from "./probabilityBars.ts";
 export type { ProbabilityBarsOptions } from "./probabilityBars.ts";
 export { convolutionStep } from "./convolutionStep.ts";
 export type { ConvolutionStepOptions } from "./convolutionStep.ts";
+export { rnnDiagram } from "./diagrams/rnn.ts";
+export type { RnnDiagramOptions } from "./diagrams/rnn.ts";
