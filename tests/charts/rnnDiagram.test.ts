@@ -20,6 +20,8 @@ describe("rnnDiagram(options)", () => {
     expect(words).toEqual(expect.arrayContaining(["h₀", "h₁", "h₂", "h₃", "x₁", "x₂", "x₃"]));
     expect(words).toEqual(expect.arrayContaining(["0.76", "0.55", "−0.41"]));
     expect(svg.querySelectorAll("circle").length).toBe(3);
+    // the weights named once, as in the formula: W with a subscript x, W with a subscript h
+    expect(words.filter((w) => w === "Wx" || w === "Wh")).toEqual(["Wx", "Wh"]);
     // a positive state is tinted blue, a negative one orange, stronger the larger
     expect(boxes.map((b) => b.getAttribute("fill"))).toEqual([palette.class1, palette.class1, palette.class0]);
     const opacity = boxes.map((b) => Number(b.getAttribute("fill-opacity")));

@@ -22,7 +22,7 @@ const subscripts = "₀₁₂₃₄₅₆₇₈₉";
 const sub = (n: number) => [...String(n)].map((d) => subscripts[Number(d)]).join("");
 
 /**
- * The recurrent cell h_t = f(w_x·x_t + w_h·h_{t−1} + b) unrolled over the steps: inputs in circles
+ * The recurrent cell h_t = f(W_x·x_t + W_h·h_{t−1} + b) unrolled over the steps: inputs in circles
  * along the bottom, one box per step with its state (tinted blue when positive, orange when
  * negative, stronger the larger), and arrows carrying each state to the next step, the same
  * weights w_x and w_h on every step. Returns SVG markup that carries its own `role="img"` and
@@ -70,7 +70,7 @@ export function rnnDiagram(options: RnnDiagramOptions): { svg: string; alt: stri
   // The weights, named once on the first step: every step uses the same ones.
   const weight = (x: number, y: number, name: string) =>
     `<text x="${x}" y="${y}" text-anchor="end" dominant-baseline="central" fill="currentColor" ` +
-    `font-style="italic">w<tspan font-size="14" dy="4">${name}</tspan></text>`;
+    `font-style="italic">W<tspan font-size="14" dy="4">${name}</tspan></text>`;
   parts.push(weight(cx(0) - 5, (inY - 20 + boxY + BOX) / 2, "x"));
   if (steps > 1) parts.push(weight((cx(0) + cx(1)) / 2 + 10, y0 - 17, "h"));
   const alt = rnnAlt(inputs, states, initial);
