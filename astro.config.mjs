@@ -4,7 +4,7 @@ import starlight from "@astrojs/starlight";
 import { unified } from "@astrojs/markdown-remark";
 import remarkMath from "remark-math";
 import rehypeKatex from "rehype-katex";
-import { chapterSidebar } from "./src/chapter-schema.ts";
+import { bookSidebar } from "./src/chapter-schema.ts";
 import contentSecurityPolicy from "./src/csp.ts";
 import remarkCells from "./src/notebook/remark-cells.ts";
 
@@ -18,7 +18,8 @@ const base = process.env.BASE_PATH ?? "/";
 const contentDir = process.env.BOOK_CONTENT_DIR ?? "./content";
 
 export default defineConfig({
-  site: process.env.SITE_URL ?? "https://example.org",
+  // Canonical URLs and the sitemap name the host: only when it is known (SITE_URL).
+  site: process.env.SITE_URL || undefined,
   base,
   trailingSlash: "always",
   // A separate cache lets a second build (the tests build a broken book) run beside the first.
@@ -42,10 +43,12 @@ export default defineConfig({
         "A runnable textbook of deep learning's foundations: the neuron, the perceptron, the multi-layer perceptron, backpropagation and gradient descent, with code you can edit and run in the page.",
       markdown: { processedDirs: [contentDir] },
       components: { MarkdownContent: "./src/components/overrides/MarkdownContent.astro" },
-      customCss: ["katex/dist/katex.min.css", "./src/styles/book.css"],
+      customCss: ["katex/dist/katex.min.css", "./src/styles/book.css", "./src/styles/print.css"],
+      // Draw nothing before the content column has begun: a page painted without it jumps.
+      head: [{ tag: "link", attrs: { rel: "expect", href: "#nn-content-start", blocking: "render" } }],
       lastUpdated: false,
       pagination: true,
-      sidebar: [{ label: "Chapters", items: chapterSidebar(contentDir) }],
+      sidebar: bookSidebar(contentDir),
       tableOfContents: { minHeadingLevel: 2, maxHeadingLevel: 3 },
     }),
     // Every built page carries the book's content security policy as a <meta> (src/csp.ts).

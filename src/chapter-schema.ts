@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "astro/zod";
 
 /**
  * The fields a chapter adds to Starlight's frontmatter. The landing page (`template: splash`)
- * needs neither; every other page in `content/` is a chapter and must have both.
+ * and reference pages (`reference: true`) need neither; every other page is a chapter and must
+ * have both.
  */
 export const chapterFields = z
   .object({
@@ -12,10 +13,15 @@ export const chapterFields = z
     order: z.number().int().min(0).max(99).optional(),
     /** What the reader will be able to do after the chapter: one sentence each, at least one. */
     objectives: z.array(z.string().min(8)).min(1).optional(),
+    /**
+     * A reference page (the glossary, the primer on cells) in `content/reference/`: not a
+     * chapter, so it needs neither `order` nor `objectives`. Default false.
+     */
+    reference: z.boolean().default(false),
   })
   .superRefine((data, ctx) => {
     const { template } = data as { template?: string };
-    if (template === "splash") return;
+    if (template === "splash" || data.reference) return;
     for (const field of ["order", "objectives"] as const) {
       if (data[field] === undefined) {
         ctx.addIssue({
@@ -49,4 +55,25 @@ export function chapterSidebar(dir: string): { slug: string }[] {
     });
   chapters.sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug));
   return chapters.map(({ slug }) => ({ slug }));
+}
+
+/** The folder of reference pages inside the content folder (the glossary, the primer). */
+export const referenceDir = "reference";
+
+/**
+ * The whole sidebar: the chapters in order, then the reference pages of `dir/reference/`, in file
+ * order (`1-reading-a-cell.mdx` before `2-glossary.mdx`; the number is dropped from the address).
+ */
+export function bookSidebar(dir: string): { label: string; items: { slug: string }[] }[] {
+  const folder = join(dir, referenceDir);
+  const references = existsSync(folder)
+    ? readdirSync(folder)
+        .filter((file) => /^[^_].*\.mdx?$/.test(file))
+        .sort()
+        .map((file) => ({ slug: chapterId(`${referenceDir}/${file}`) }))
+    : [];
+  return [
+    { label: "Chapters", items: chapterSidebar(dir) },
+    ...(references.length > 0 ? [{ label: "Reference", items: references }] : []),
+  ];
 }

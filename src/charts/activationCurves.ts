@@ -4,7 +4,7 @@ import { activationByName } from "./activations.ts";
 import { checkDomain, samples } from "./checks.ts";
 import { fmt, listing } from "./format.ts";
 import { labelled, type ChartSpec } from "./spec.ts";
-import { axisRoom, chartStyle, defaults, palette } from "./theme.ts";
+import { activationColours, axisRoom, chartStyle, defaults, palette } from "./theme.ts";
 
 /** Options of {@link activationCurves}. */
 export type ActivationCurvesOptions = {
@@ -59,7 +59,10 @@ export function activationCurves(options: ActivationCurvesOptions = {}): ChartSp
     return [...left, { ...place, z: 0, a: NaN }, ...right];
   });
   const labels = functions.map((fn) => fn.label);
-  const colours = functions.map((_, k) => palette.series[k % palette.series.length]);
+  // each function keeps its own colour in every chart, wherever it sits in the list
+  const colours = functions.map(
+    (fn, k) => activationColours[fn.name] ?? palette.series[k % palette.series.length],
+  );
   const facet = layout === "grid" ? { fx: "col", fy: "row" } : {};
   const titles = functions.map((fn, k) => ({
     label: fn.label,
@@ -98,7 +101,7 @@ export function activationCurves(options: ActivationCurvesOptions = {}): ChartSp
               dx: 6,
               dy: 4,
               fontWeight: "bold",
-              fontSize: 13,
+              fontSize: defaults.fontSize + 1,
             })
           : null,
       ],

@@ -17,6 +17,8 @@ export type CostCurveOptions = {
   steps?: number;
   /** "convex": one global minimum (default); "bumpy": a global and a local minimum. */
   cost?: "convex" | "bumpy";
+  /** Draw the tangent at the starting weight, labelled with its slope ∂J/∂w. Default false. */
+  tangent?: boolean;
 };
 
 const costDefaults = {
@@ -47,15 +49,62 @@ export function costCurve(options: CostCurveOptions = {}): ChartSpec {
       ...axisRoom,
       marginTop: 28,
       x: { label: "w (weight)", domain },
-      y: { label: "J(w) (cost)", grid: true, domain: costRange(cost, domain, found) },
+      y: { label: lossLabel, grid: true, domain: costRange(cost, domain, found) },
       marks: [
         ...curveMarks(cost, domain),
+        ...(options.tangent ? tangentMarks(cost, start, domain) : []),
         ...minimumMarks(found),
         ...pathMarks(path, domain, true),
       ],
     },
-    alt: costAlt(found, path, lr, outcome),
+    alt: costAlt(found, path, lr, outcome) + (options.tangent ? tangentAlt(cost, start) : ""),
   });
+}
+
+/** The y-axis label of every cost chart: the book's charts say "loss" (chapter 6: same idea). */
+export const lossLabel = "loss J(w)";
+
+/** The slope J'(w) at a weight, as the tangent's label writes it. */
+function slopeText(cost: Cost, w: number): string {
+  return `slope ∂J/∂w = ${fmt(cost.dJ(w))}`;
+}
+
+// The tangent at w0: J(w0) + J'(w0)·(w − w0), a fifth of the drawn range either side, dashed.
+function tangentMarks(cost: Cost, w0: number, [lo, hi]: [number, number]): Plot.Markish[] {
+  const half = (hi - lo) / 5;
+  const line = [w0 - half, w0 + half].map((w) => ({ w, J: cost.J(w0) + cost.dJ(w0) * (w - w0) }));
+  return [
+    Plot.line(line, {
+      x: "w",
+      y: "J",
+      stroke: "currentColor",
+      strokeWidth: 2,
+      strokeDasharray: "6 4",
+      clip: true,
+    }),
+    Plot.text([{ w: w0, J: cost.J(w0), text: slopeText(cost, w0) }], {
+      x: "w",
+      y: "J",
+      text: "text",
+      textAnchor: "end",
+      dx: -14,
+      dy: -4,
+      fontWeight: "bold",
+      fill: "currentColor",
+      stroke: "var(--sl-color-bg, white)",
+      strokeWidth: 4,
+      paintOrder: "stroke",
+    }),
+  ];
+}
+
+function tangentAlt(cost: Cost, w0: number): string {
+  const slope = cost.dJ(w0);
+  const way = slope > 0 ? "rises" : slope < 0 ? "falls" : "is flat";
+  return (
+    ` A dashed tangent touches the curve at w = ${fmt(w0)}: its ${slopeText(cost, w0)}, so the ` +
+    `cost ${way} as w grows there.`
+  );
 }
 
 // J's range over the drawn weights, with room under the lowest minimum for its label.
@@ -131,15 +180,16 @@ export function minimumMarks(found: Minimum[]): Plot.Markish[] {
 /**
  * The descent: arrows from each step to the next, dots, and step numbers (spaced apart so they
  * do not overlap; with `numbered` false only the first and last). With `panel`, the marks go to
- * that facet (fx).
+ * that facet (`across`: side by side with fx, stacked with fy).
  */
 export function pathMarks(
   path: DescentStep[],
   [lo, hi]: [number, number],
   numbered: boolean,
   panel?: string,
+  across: "fx" | "fy" = "fx",
 ): Plot.Markish[] {
-  const facet = panel === undefined ? {} : { fx: "panel" };
+  const facet = panel === undefined ? {} : { [across]: "panel" };
   const tag = <T,>(row: T) => (panel === undefined ? row : { ...row, panel });
   const inside = path.filter((p) => p.w >= lo && p.w <= hi).map(tag);
   const moves = path

@@ -52,9 +52,10 @@ export function decisionBoundary(options: DecisionBoundaryOptions): ChartSpec {
   return labelled({
     options: {
       width: defaults.width,
-      height: defaults.width * 0.75,
+      height: defaults.width * 0.75 + 30,
       style: chartStyle,
       ...axisRoom,
+      marginTop: 40,
       x: { label: "x₁", domain: xDomain },
       y: { label: "x₂", domain: yDomain },
       color: { type: "identity" },
@@ -93,13 +94,14 @@ export function decisionBoundary(options: DecisionBoundaryOptions): ChartSpec {
           strokeWidth: 0.75,
         }),
         Plot.frame({ stroke: "currentColor", strokeOpacity: 0.3 }),
+        ...classLegend(),
       ],
     },
     alt:
       "The model's prediction over the plane for " +
       `x₁ from ${fmt(xDomain[0])} to ${fmt(xDomain[1])} and x₂ from ${fmt(yDomain[0])} to ` +
       `${fmt(yDomain[1])}: blue where it predicts class 1, orange where it predicts class 0, ` +
-      "paler where it is unsure; a line marks p = 0.5. " +
+      "fainter where it is unsure; a line marks p = 0.5. " +
       `It predicts class 1 on ${fmt(share * 100, 0)}% of the plane` +
       (points.length > 0
         ? ` and classifies ${correct.length} of ${plural(points.length, "point")} correctly ` +
@@ -165,4 +167,44 @@ function padded(values: number[]): [number, number] {
   const hi = values.length > 0 ? Math.max(...values) : 1;
   const margin = Math.max(0.25, (hi - lo) * 0.1);
   return [lo - margin, hi + margin];
+}
+
+/**
+ * The key above the frame: each class's symbol in its colour, and what the shade means. Drawn as
+ * marks inside the SVG, so a cell that draws `Plot.plot(spec.options)` gets it too.
+ */
+export function classLegend(): Plot.Markish[] {
+  const entries = [
+    { text: "blue: says 1 (class 1)", fill: palette.class1, symbol: "circle" },
+    { text: "orange: says 0 (class 0)", fill: palette.class0, symbol: "square" },
+    { text: "faint: unsure", fill: "none", symbol: "circle" },
+  ];
+  // laid out left to right from the frame's corner, each as wide as its text (about 0.5em a
+  // character) plus its symbol and a gap
+  let dx = 4;
+  const items = entries.map((entry) => {
+    const item = { ...entry, dx };
+    dx += 11 + entry.text.length * defaults.fontSize * 0.5 + 16;
+    return item;
+  });
+  return items.flatMap((item) => [
+    Plot.dot([item], {
+      frameAnchor: "top-left",
+      dx: item.dx,
+      dy: -24,
+      r: 6,
+      fill: item.fill === "none" ? "var(--sl-color-bg, white)" : item.fill,
+      symbol: item.symbol,
+      stroke: "currentColor",
+      strokeWidth: 0.75,
+    }),
+    Plot.text([item], {
+      frameAnchor: "top-left",
+      dx: item.dx + 11,
+      dy: -24,
+      text: "text",
+      textAnchor: "start",
+      fill: "currentColor",
+    }),
+  ]);
 }

@@ -2,7 +2,7 @@
 import * as Plot from "@observablehq/plot";
 import { listing } from "./format.ts";
 import { labelled, type ChartSpec } from "./spec.ts";
-import { chartStyle, palette } from "./theme.ts";
+import { chartStyle, legibleFontSize, palette } from "./theme.ts";
 
 /** Options of {@link digitGrid}. */
 export type DigitGridOptions = {
@@ -26,7 +26,7 @@ const levels = 5; // ink shades drawn
 
 /**
  * A grid of small greyscale images drawn as ink in the text colour (so they read on both
- * themes), each with "label", "label ✓" or "label → guess ✗" under it.
+ * themes), each with "label", "label ✓" or "label→guess ✗" under it, in type that stays legible on a phone.
  */
 export function digitGrid(options: DigitGridOptions): ChartSpec {
   const { images, width, height, labels, predictions } = checkDigits(options);
@@ -40,7 +40,9 @@ export function digitGrid(options: DigitGridOptions): ChartSpec {
   const rows = Math.ceil(count / columns);
   const scale = tile / Math.max(width, height); // chart px per image pixel
   const cellW = width * (1 + gap);
-  const cellH = height * (1 + gap) + 14 / scale; // room for the caption line
+  // captions stay at least 9px when the whole grid shrinks to a phone's column
+  const fontSize = legibleFontSize(Math.round((columns * cellW - width * gap) * scale) + 8);
+  const cellH = height * (1 + gap) + (fontSize + 4) / scale; // room for the caption line
   const tiles = images.map((pixels, k) => {
     const x = (k % columns) * cellW;
     const y = Math.floor(k / columns) * cellH;
@@ -50,7 +52,7 @@ export function digitGrid(options: DigitGridOptions): ChartSpec {
     const text =
       label === undefined
         ? guess === undefined ? "" : `guess ${guess}`
-        : guess === undefined ? `${label}` : wrong ? `${label} → ${guess} ✗` : `${label} ✓`;
+        : guess === undefined ? `${label}` : wrong ? `${label}→${guess} ✗` : `${label} ✓`;
     return { k, pixels, x, y, text, wrong };
   });
   const totalW = columns * cellW - width * gap;
@@ -78,10 +80,10 @@ export function digitGrid(options: DigitGridOptions): ChartSpec {
         Plot.text(tiles, {
           x: (t) => t.x + width / 2,
           y: (t) => t.y + height,
-          dy: 10,
+          dy: fontSize * 0.75,
           text: "text",
           fill: (t) => (t.wrong ? palette.wrong : "currentColor"),
-          fontSize: 12,
+          fontSize,
         }),
       ],
     },

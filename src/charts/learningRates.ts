@@ -4,6 +4,7 @@ import { checkNumber, checkNumbers } from "./checks.ts";
 import {
   checkSteps,
   curveMarks,
+  lossLabel,
   drawnDomain,
   minimumMarks,
   outcomeSentence,
@@ -12,7 +13,7 @@ import {
 import { costs, descend, judge, minima } from "./descent.ts";
 import { fmt } from "./format.ts";
 import { labelled, type ChartSpec } from "./spec.ts";
-import { axisRoom, chartStyle } from "./theme.ts";
+import { axisRoom, chartStyle, phoneColumn } from "./theme.ts";
 
 /** Options of {@link learningRates}. */
 export type LearningRatesOptions = {
@@ -54,7 +55,38 @@ export function learningRates(options: LearningRatesOptions = {}): ChartSpec {
     runs.map((run) => run.path),
   );
   const panels = runs.map((run) => run.panel);
+  const common = {
+    style: chartStyle,
+    ...axisRoom,
+    x: { label: "w (weight)", domain, ticks: 5 },
+    y: { label: lossLabel, grid: true },
+  };
   return labelled({
+    // a phone's column: the three panels stacked, each titled at its top
+    phone: {
+      ...common,
+      width: phoneColumn,
+      height: 3 * 210 + 60,
+      marginTop: 12,
+      fy: { domain: panels, axis: null, padding: 0.12 },
+      marks: [
+        Plot.frame({ stroke: "currentColor", strokeOpacity: 0.2 }),
+        ...curveMarks(cost, domain),
+        ...minimumMarks(found).slice(0, 2),
+        ...runs.flatMap((run) => pathMarks(run.path, domain, false, run.panel, "fy")),
+        Plot.text(panels.map((panel) => ({ panel })), {
+          fy: "panel",
+          text: "panel",
+          frameAnchor: "top",
+          dy: 6,
+          fontWeight: "bold",
+          fill: "currentColor",
+          stroke: "var(--sl-color-bg, white)",
+          strokeWidth: 4,
+          paintOrder: "stroke",
+        }),
+      ],
+    },
     options: {
       width: 720,
       height: 300,
@@ -62,10 +94,10 @@ export function learningRates(options: LearningRatesOptions = {}): ChartSpec {
       ...axisRoom,
       marginTop: 34,
       x: { label: "w (weight)", domain, ticks: 5 },
-      y: { label: "J(w) (cost)", grid: true },
+      y: { label: lossLabel, grid: true },
       fx: { domain: panels, label: null, padding: 0.12 },
       marks: [
-        Plot.axisFx({ anchor: "top", fontWeight: "bold", fontSize: 13, label: null, tickSize: 0 }),
+        Plot.axisFx({ anchor: "top", fontWeight: "bold", label: null, tickSize: 0 }),
         Plot.frame({ stroke: "currentColor", strokeOpacity: 0.2 }),
         ...curveMarks(cost, domain),
         ...minimumMarks(found).slice(0, 2),

@@ -46,14 +46,7 @@ export function lossCurve(history: HistoryEntry[]): ChartSpec {
   ];
   return labelled({
     options: {
-      width: defaults.width,
-      height: hasAccuracy ? defaults.height + 120 : defaults.height - 40,
-      style: chartStyle,
-      ...axisRoom,
-      marginRight: 16,
-      x: { label: "epoch", domain: [Math.min(...epochs), Math.max(...epochs)] },
-      y: { label: null, grid: true, domain: [0, top], nice: true },
-      ...(hasAccuracy ? { fy: { domain: ["loss", "accuracy"], axis: null, padding: 0.15 } } : {}),
+      ...epochPanels(epochs, top, hasAccuracy),
       color: { domain: ["loss", "accuracy"], range: [palette.series[1], palette.highlight] },
       marks: [
         Plot.ruleY([0], { stroke: "currentColor", strokeOpacity: 0.4 }),
@@ -74,6 +67,23 @@ export function lossCurve(history: HistoryEntry[]): ChartSpec {
     },
     alt: lossAlt(history, finite, withAccuracy),
   });
+}
+
+/**
+ * The frame of a chart of values per epoch: the epochs across, a loss panel, and an accuracy
+ * panel below it when there are accuracies (both on one y scale from 0 to `top`).
+ */
+export function epochPanels(epochs: number[], top: number, hasAccuracy: boolean) {
+  return {
+    width: defaults.width,
+    height: hasAccuracy ? defaults.height + 120 : defaults.height - 40,
+    style: chartStyle,
+    ...axisRoom,
+    marginRight: 16,
+    x: { label: "epoch", domain: [Math.min(...epochs), Math.max(...epochs)] },
+    y: { label: null, grid: true, domain: [0, top], nice: true },
+    ...(hasAccuracy ? { fy: { domain: ["loss", "accuracy"], axis: null, padding: 0.15 } } : {}),
+  };
 }
 
 function lossAlt(history: HistoryEntry[], finite: HistoryEntry[], acc: HistoryEntry[]): string {

@@ -11,6 +11,11 @@ export type ChartSpec = {
   options: PlotOptions;
   /** The chart's text alternative (read by screen readers, shown nowhere else). */
   alt: string;
+  /**
+   * The same chart laid out for a phone's narrow column (panels stacked instead of side by side),
+   * for charts too wide to shrink legibly. Figures show it below 500px; cells draw `options`.
+   */
+  phone?: PlotOptions;
 };
 
 /**
@@ -18,7 +23,12 @@ export type ChartSpec = {
  * draws `Plot.plot(spec.options)` itself still gets a chart that says what it shows.
  */
 export function labelled(spec: ChartSpec): ChartSpec {
-  return { options: { ariaLabel: spec.alt, ...spec.options }, alt: spec.alt };
+  const label = (options: PlotOptions) => ({ ariaLabel: spec.alt, ...options });
+  return {
+    options: label(spec.options),
+    alt: spec.alt,
+    ...(spec.phone ? { phone: label(spec.phone) } : {}),
+  };
 }
 
 /** Options for {@link renderChart}. */

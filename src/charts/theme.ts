@@ -18,15 +18,46 @@ export const palette = {
   wrong: "var(--nn-wrong, #d62728)",
 } as const;
 
-/** Default dimensions and type size for every chart (px); a chart may override them. */
+/**
+ * The colour of each activation function, the same in every chart of the book (sigmoid is blue
+ * in chapter 3 and in chapter 5).
+ */
+export const activationColours: Record<string, string> = {
+  sigmoid: palette.series[0],
+  tanh: palette.series[1],
+  relu: palette.series[2],
+  step: palette.series[3],
+  leakyRelu: palette.series[4],
+  identity: palette.series[5],
+  sign: palette.series[6],
+};
+
+/** The narrowest column a chart is drawn in: a 390px phone less the page's 16px margins. */
+export const phoneColumn = 358;
+
+/** The smallest rendered size (px) of chart text that carries meaning. */
+export const minTextPx = 9;
+
+/**
+ * Default dimensions and type size for every chart (px); a chart may override them. A 560px chart
+ * shrinks to the phone column by 358/560, so 15px type still renders at 9.6px there.
+ */
 export const defaults = {
   width: 560,
   height: 300,
-  fontSize: 12,
+  fontSize: 15,
 } as const;
 
-/** Room under the x axis for its tick labels and its label at 12px. */
-export const axisRoom = { marginBottom: 40 } as const;
+/**
+ * The type size (chart px) for a chart `width` px wide: the default, or larger if the chart is so
+ * wide that the phone column would shrink its text below {@link minTextPx}.
+ */
+export function legibleFontSize(width: number): number {
+  return Math.max(defaults.fontSize, Math.ceil((minTextPx * width) / phoneColumn));
+}
+
+/** Room under the x axis for its tick labels and its label at 15px. */
+export const axisRoom = { marginBottom: 44 } as const;
 
 /**
  * The inline style every chart gets: a transparent background (Plot adds none, but a host page

@@ -235,7 +235,8 @@ const FormInputs = {
    * `controls.pace()` between the steps of a loop of your own.
    */
   training(options: { label?: string; speed?: TrainingSpeed } = {}): InputDeclaration {
-    const speed = options.speed ?? "medium";
+    // Full speed unless asked: Run gives the trained network as fast as it can.
+    const speed = options.speed ?? "fast";
     if (!(speed in SPEED_MS)) {
       fail("training", `speed must be one of "slow", "medium", "fast", received ${received(speed)}`);
     }
@@ -429,16 +430,19 @@ export function formatValue(spec: InputSpec, value: InputValue): string {
 /** The size of a point editor's plot, in its own units (the SVG's viewBox). */
 export const PLOT_SIZE = 300;
 
-/** A point editor's marks: class 0 as circles, class 1 as squares (shape and colour both tell). */
+/**
+ * A point editor's marks, as the book's charts draw classes: class 0 as orange squares, class 1 as
+ * blue circles (shape and colour both tell).
+ */
 export function pointMarks(spec: { x: [number, number]; y: [number, number] }, points: Point[]): string {
   const px = (x: number) => ((x - spec.x[0]) / (spec.x[1] - spec.x[0])) * PLOT_SIZE;
   const py = (y: number) => PLOT_SIZE - ((y - spec.y[0]) / (spec.y[1] - spec.y[0])) * PLOT_SIZE;
   return points
     .map((p, i) => {
       const [cx, cy] = [px(p.x).toFixed(1), py(p.y).toFixed(1)];
-      return p.label === 0
-        ? `<circle class="nb-pt nb-pt0" data-i="${i}" cx="${cx}" cy="${cy}" r="6"></circle>`
-        : `<rect class="nb-pt nb-pt1" data-i="${i}" x="${(+cx - 5.5).toFixed(1)}" y="${(+cy - 5.5).toFixed(1)}" width="11" height="11"></rect>`;
+      return p.label === 1
+        ? `<circle class="nb-pt nb-pt1" data-i="${i}" cx="${cx}" cy="${cy}" r="6"></circle>`
+        : `<rect class="nb-pt nb-pt0" data-i="${i}" x="${(+cx - 5.5).toFixed(1)}" y="${(+cy - 5.5).toFixed(1)}" width="11" height="11"></rect>`;
     })
     .join("");
 }

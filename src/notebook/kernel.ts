@@ -201,6 +201,8 @@ interface CellState {
   observer: Variable | null;
   run: Run | null;
   runs: number;
+  /** Redefined since its last run began: its next run is on the way (or starts when observed). */
+  redefined: boolean;
 }
 
 /** One run of a cell. */
@@ -226,6 +228,8 @@ interface Channel {
   declaration: InputDeclaration;
   current: InputValue;
   wake: (() => void) | null;
+  /** A new value came since the generator last yielded (it yields it at its next pull). */
+  fresh: boolean;
   closed: boolean;
   training: Trainer | null;
 }
@@ -327,14 +331,52 @@ export function createKernel(options: KernelOptions): Kernel {
     });
   };
 
+  // A training cell's runs, kept so the new loss curve is drawn over the earlier ones.
+  const MAX_RUNS = 6;
+  const pastRuns = new Map<string, { label: string; history: ProgressPoint[]; source: string; settings: Record<string, string> }[]>();
+  const settingsOf = new WeakMap<Run, Record<string, string>>();
+
+  // What is different in a run from the first one: the settings it read, and its edited lines.
+  const difference = (
+    first: { source: string; settings: Record<string, string> },
+    source: string,
+    settings: Record<string, string>,
+  ): string => {
+    const changes = Object.entries(settings)
+      .filter(([name, value]) => first.settings[name] !== value)
+      .map(([name, value]) => `${name} = ${value}`);
+    const before = new Set(first.source.split("\n").map((line) => line.trim()));
+    for (const line of source.split("\n").map((l) => l.trim())) {
+      if (line && !before.has(line) && changes.length < 3) changes.push(line.length > 40 ? `${line.slice(0, 39)}…` : line);
+    }
+    return changes.length ? changes.join("; ") : "the same settings";
+  };
+
+  const chartRuns = (run: Run) => {
+    const progress = run.outputs.find((o): o is ProgressOutput => o.kind === "progress");
+    if (!progress || !progress.history.length || !options.progressChart) return;
+    const runs = pastRuns.get(run.cell.id) ?? [];
+    const curves = runs.map((r, i) => ({ label: r.label, history: r.history, current: i === runs.length - 1 }));
+    progress.chart = options.progressChart(progress.history, progress.epochs, curves.length > 1 ? curves : undefined);
+    progress.runs = curves.length;
+  };
+
   const finish = (run: Run, status: CellStatus) => {
     if (run.finished) return;
     run.finished = true;
     active.delete(run);
-    for (const output of run.outputs) {
-      if (output.kind === "progress" && run.live && output.history.length && options.progressChart) {
-        output.chart = options.progressChart(output.history, output.epochs);
-      }
+    const progress = run.outputs.find((o): o is ProgressOutput => o.kind === "progress");
+    if (progress && run.live && progress.history.length > 0 && status !== "failed") {
+      const runs = pastRuns.get(run.cell.id) ?? [];
+      const settings = settingsOf.get(run) ?? {};
+      const label =
+        runs.length === 0
+          ? "run 1"
+          : `run ${run.n}: ${difference(runs[0], run.cell.source, settings)}`;
+      runs.push({ label, history: [...progress.history], source: run.cell.source, settings });
+      if (runs.length > MAX_RUNS) runs.splice(1, 1); // keep the first, for comparison
+      pastRuns.set(run.cell.id, runs);
+      chartRuns(run);
     }
     for (const channel of channels.values()) {
       const trainer = channel.training;
@@ -488,7 +530,16 @@ export function createKernel(options: KernelOptions): Kernel {
     const { spec } = declaration;
     const current = values.has(key) ? acceptValue(spec, values.get(key)) : spec.value;
     run.outputs.push({ kind: "input", key, spec, value: current });
-    const channel: Channel = { key, cell: run.cell.id, declaration, current, wake: null, closed: false, training: null };
+    const channel: Channel = {
+      key,
+      cell: run.cell.id,
+      declaration,
+      current,
+      wake: null,
+      fresh: false,
+      closed: false,
+      training: null,
+    };
     if (spec.type === "training") {
       const command = pendingCommands.get(key);
       pendingCommands.delete(key);
@@ -502,9 +553,11 @@ export function createKernel(options: KernelOptions): Kernel {
     channels.set(key, channel);
     const generator = live
       ? (async function* () {
+          // Only the newest value waits here: values that came in between are dropped.
           while (!channel.closed) {
+            channel.fresh = false;
             yield valueOf(channel);
-            await new Promise<void>((resolve) => (channel.wake = resolve));
+            if (!channel.fresh) await new Promise<void>((resolve) => (channel.wake = resolve));
             channel.wake = null;
           }
         })()
@@ -566,6 +619,13 @@ export function createKernel(options: KernelOptions): Kernel {
     }
     const run = startRun(cell);
     void invalidation.then(() => invalidate(run));
+    // The settings it ran with (the simple values it read), for the legend of its runs.
+    const settings: Record<string, string> = {};
+    compiled.reads.forEach((name, i) => {
+      const value = args[i];
+      if (["number", "string", "boolean"].includes(typeof value)) settings[name] = String(value);
+    });
+    settingsOf.set(run, settings);
     // A cell that reads a training's controls is what they drive.
     for (const arg of args) {
       const trainer = typeof arg === "object" && arg !== null ? trainers.get(arg as TrainingControls) : undefined;
@@ -604,6 +664,7 @@ export function createKernel(options: KernelOptions): Kernel {
     }
   };
   const startRun = (cell: CellState): Run => {
+    cell.redefined = false;
     const run: Run = {
       cell,
       n: ++cell.runs,
@@ -908,6 +969,7 @@ export function createKernel(options: KernelOptions): Kernel {
             observer: null,
             run: null,
             runs: 0,
+            redefined: false,
           };
           cells.set(id, cell);
         }
@@ -935,7 +997,10 @@ export function createKernel(options: KernelOptions): Kernel {
         const error = cell.compileError ?? errors.get(cell.id) ?? null;
         const same = error?.message === cell.error?.message;
         cell.error = error;
-        if (changed.has(cell.id) || !same) install(cell);
+        if (changed.has(cell.id) || !same) {
+          install(cell);
+          cell.redefined = true;
+        }
       }
       claimNames();
       return [...cells.values()].map((cell) => ({
@@ -960,7 +1025,8 @@ export function createKernel(options: KernelOptions): Kernel {
             finish(run, "failed");
           }
         }
-        install(cell);
+        // Run again, unless a redefinition already set a run on its way.
+        if (!cell.redefined) install(cell);
       }
     },
 
@@ -968,8 +1034,8 @@ export function createKernel(options: KernelOptions): Kernel {
       values.set(key, value);
       const channel = channels.get(key);
       if (channel && !channel.closed) {
-        const accepted = acceptValue(channel.declaration.spec, value);
-        channel.current = accepted;
+        channel.current = acceptValue(channel.declaration.spec, value);
+        channel.fresh = true;
         channel.wake?.();
         return;
       }
@@ -997,6 +1063,7 @@ export function createKernel(options: KernelOptions): Kernel {
           command === "play" || command === "reset" ? undefined : command,
         );
         trainer.waiting?.();
+        channel.fresh = true;
         channel.wake?.();
         trainingStatus(channel);
         return;
@@ -1012,6 +1079,19 @@ export function createKernel(options: KernelOptions): Kernel {
         run.controller.abort();
         void run.generator?.return?.(undefined);
         for (const channel of channels.values()) channel.training?.waiting?.();
+      }
+    },
+
+    clearRuns(id: string): void {
+      const cell = cells.get(id);
+      const runs = pastRuns.get(id);
+      if (!cell || !runs || runs.length < 2) return;
+      const last = runs[runs.length - 1];
+      pastRuns.set(id, [{ ...last, label: "run 1" }]);
+      const run = cell.run;
+      if (run?.finished && run.live) {
+        chartRuns(run);
+        report(run, run.stopped ? "stopped" : "done");
       }
     },
 

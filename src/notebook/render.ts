@@ -41,6 +41,17 @@ function renderTable(output: Extract<Output, { kind: "table" }>): string {
   );
 }
 
+// A nested object shown open: a few plain values (a short list of numbers, a small record), which
+// the prose may be about; bigger or deeper ones stay closed until the reader opens them.
+function isSmallAndFlat(value: Inspected): boolean {
+  return (
+    value.type === "object" &&
+    value.more === 0 &&
+    value.entries.length <= 12 &&
+    value.entries.every((e) => e.value.type === "primitive")
+  );
+}
+
 function renderInspected(value: Inspected, open: boolean): string {
   switch (value.type) {
     case "primitive":
@@ -57,7 +68,7 @@ function renderInspected(value: Inspected, open: boolean): string {
       const items = value.entries
         .map((e) => {
           const key = `<span class="nb-key">${escapeHtml(e.key)}</span>`;
-          return `<li>${key}: ${renderInspected(e.value, false)}</li>`;
+          return `<li>${key}: ${renderInspected(e.value, isSmallAndFlat(e.value))}</li>`;
         })
         .join("");
       const more = value.more > 0 ? `<li class="nb-more">… ${value.more} more</li>` : "";
@@ -110,7 +121,7 @@ export function renderOutput(output: Output): string {
       return renderError(output);
     case "progress":
       return (
-        `<div class="nb-training">` +
+        `<div class="nb-training"${output.runs && output.runs > 1 ? ` data-runs="${output.runs}"` : ""}>` +
         `<p class="nb-training-text">${escapeHtml(progressText(output))}</p>` +
         `${output.chart ?? ""}</div>`
       );

@@ -106,6 +106,8 @@ export type Output =
       history: ProgressPoint[];
       /** The loss (and accuracy) chart of the whole run, as HTML, once it ended. */
       chart?: string;
+      /** How many runs of the cell the chart draws (earlier ones overlaid), once it ended. */
+      runs?: number;
     };
 
 /** One point of a training curve. */
@@ -113,6 +115,15 @@ export interface ProgressPoint {
   epoch: number;
   loss: number;
   accuracy: number | null;
+}
+
+/** An earlier (or this) run of a training cell, as the side-by-side chart draws it. */
+export interface RunCurve {
+  /** What was different in this run, e.g. "run 2: lr: 0.05" (the first is "run 1"). */
+  label: string;
+  history: ProgressPoint[];
+  /** The run the output belongs to (drawn in front). */
+  current: boolean;
 }
 
 /** What a cell passes to the `progress` global (the engine's `onProgress` report fits). */
@@ -199,8 +210,11 @@ export interface KernelOptions {
   live?: boolean;
   /** Receives everything the cells do. */
   onEvent?: (event: KernelEvent) => void;
-  /** Draws a training's loss (and accuracy) by epoch as HTML, for the output of a run that ended. */
-  progressChart?: (history: ProgressPoint[], epochs: number | null) => string;
+  /**
+   * Draws a training's loss (and accuracy) by epoch as HTML, for the output of a run that ended,
+   * over the cell's earlier runs (each labelled with what was different in it).
+   */
+  progressChart?: (history: ProgressPoint[], epochs: number | null, runs?: RunCurve[]) => string;
 }
 
 /**
@@ -222,6 +236,8 @@ export interface Kernel {
   control(key: string, command: TrainingCommand): void;
   /** Stops a cell's run (every running cell without an id). */
   stop(id?: string): void;
+  /** Forgets a training cell's earlier runs: its chart draws the last one alone again. */
+  clearRuns(id: string): void;
   /** Resolves when no cell is running or waiting to run. */
   idle(): Promise<void>;
   /**

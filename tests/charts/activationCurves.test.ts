@@ -52,4 +52,18 @@ describe("activationCurves(options)", () => {
     );
     expect(() => activationCurves({ domain: [2, -2] })).toThrow(/invalid domain \[2,-2\]/);
   });
+
+  it("gives each function the same colour in every chart, wherever it is listed", () => {
+    const colourOf = (names: string[], name: string) => {
+      const colour = draw(activationCurves({ names })).scale("color")!;
+      return colour.apply(name === "relu" ? "ReLU" : name.charAt(0).toUpperCase() + name.slice(1));
+    };
+    const sigmoidIn3 = colourOf(["step", "sigmoid", "tanh", "relu"], "sigmoid");
+    const sigmoidIn5 = colourOf(["sigmoid", "tanh", "relu"], "sigmoid");
+    expect(sigmoidIn3).toBe(sigmoidIn5);
+    expect(colourOf(["step", "sigmoid", "tanh", "relu"], "relu")).toBe(
+      colourOf(["sigmoid", "tanh", "relu"], "relu"),
+    );
+    expect(sigmoidIn3).not.toBe(colourOf(["sigmoid", "tanh"], "tanh"));
+  });
 });

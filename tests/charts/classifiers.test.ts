@@ -5,7 +5,7 @@ import {
   palette,
   perceptronMistakes,
 } from "../../src/charts/index.ts";
-import { draw, dotPositions, inData, marks, vertices } from "./helpers.ts";
+import { texts, draw, dotPositions, inData, marks, vertices } from "./helpers.ts";
 
 const and = [
   { x1: 0, x2: 0, label: 0 as const },
@@ -107,27 +107,44 @@ describe("decisionBoundary(options)", () => {
   });
 
   it("shades each side of the boundary in its class colour", () => {
-    const drawn = draw(decisionBoundary({ predict, points, resolution: 20 }));
+    const resolution = 20;
+    const drawn = draw(decisionBoundary({ predict, points, resolution }));
     const rects = marks(drawn.root, "rect");
     expect(rects.length).toBeGreaterThan(4);
+    const [xlo, xhi] = drawn.x.domain as number[];
+    const cell = (xhi - xlo) / resolution; // one grid cell, in data units
+    let checked = 0;
     for (const g of rects) {
       const fill = g.getAttribute("fill")!;
       const side = fill.includes(palette.class1) ? 1 : 0;
       for (const r of g.querySelectorAll("rect")) {
-        const [cx, cy] = inData(drawn, {
-          x: Number(r.getAttribute("x")) + Number(r.getAttribute("width")) / 2,
+        // a rect is a run of equal cells along a row: its first cell's centre was sampled, and
+        // the model's answer there decides the run's colour (the rect overlaps by 0.3px)
+        const [left, cy] = inData(drawn, {
+          x: Number(r.getAttribute("x")) + 0.3,
           y: Number(r.getAttribute("y")) + Number(r.getAttribute("height")) / 2,
         });
-        // a merged run spans several cells; its middle is on its side unless it hugs the boundary
-        if (Math.abs(cx - cy) > 0.5) expect(cx - cy > 0 ? 1 : 0).toBe(side);
+        const cx = left + cell / 2;
+        // the test's model says 1 exactly where x₁ > x₂
+        expect(cx - cy > 0 ? 1 : 0, `cell at (${cx}, ${cy})`).toBe(side);
+        checked++;
       }
     }
+    expect(checked).toBeGreaterThan(20);
   });
 
   it("reports the share of the plane per class and the points classified correctly", () => {
     const { alt } = decisionBoundary({ predict, points, resolution: 40 });
     expect(alt).toContain("classifies 3 of 4 points correctly (75%)");
     expect(alt).toMatch(/It predicts class 1 on 5\d% of the plane/);
+  });
+
+  it("says what its colours mean in a legend drawn inside the chart", () => {
+    const drawn = draw(decisionBoundary({ predict, points, resolution: 10 }));
+    const words = marks(drawn.root, "text").flatMap(texts);
+    expect(words).toEqual(
+      expect.arrayContaining(["blue: says 1 (class 1)", "orange: says 0 (class 0)", "faint: unsure"]),
+    );
   });
 
   it("refuses a model that does not return a probability", () => {

@@ -1,25 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { costCurve, costs, fmt, learningRates } from "../../src/charts/index.ts";
-import { draw, dotPositions, marks, texts } from "./helpers.ts";
+import { costCurve, costs, learningRates } from "../../src/charts/index.ts";
+import { draw, dotPositions, inData, marks, texts, vertices } from "./helpers.ts";
 
-// Reference minima by brute force: the lowest J on a grid of 200 001 points.
-function bruteMinimum(J: (w: number) => number, [lo, hi]: [number, number]) {
-  let best = { w: lo, J: J(lo) };
-  for (let i = 0; i <= 200_000; i++) {
-    const w = lo + ((hi - lo) * i) / 200_000;
-    if (J(w) < best.J) best = { w, J: J(w) };
-  }
-  return best;
+// The two costs written out here, independently of src/charts/descent.ts:
+// convex J(w) = ½(w − 3)² + 1; bumpy J(w) = w⁴/20 − 0.8w² + 0.6w + 6.
+const convexJ = (w: number) => 0.5 * (w - 3) ** 2 + 1;
+const bumpyJ = (w: number) => 0.05 * w ** 4 - 0.8 * w ** 2 + 0.6 * w + 6;
+
+// On the convex cost the update w ← w − α(w − 3) shrinks the distance to 3 by (1 − α) each step:
+// w_k = 3 + (w₀ − 3)(1 − α)^k, in closed form.
+function convexPath(start: number, lr: number, steps: number): number[] {
+  return Array.from({ length: steps + 1 }, (_, k) => 3 + (start - 3) * (1 - lr) ** k);
 }
 
-// Reference descent: the update rule written out.
-function reference(dJ: (w: number) => number, start: number, lr: number, steps: number) {
-  const ws = [start];
-  for (let k = 0; k < steps; k++) ws.push(ws[ws.length - 1] - lr * dJ(ws[ws.length - 1]));
-  return ws;
-}
+// The bumpy cost's slope 0.2w³ − 1.6w + 0.6 is zero where w³ − 8w + 3 = (w + 3)(w² − 3w + 1) = 0:
+// at w = −3 and w = (3 ± √5)/2. J'' = 0.6w² − 1.6 is positive at −3 and at (3 + √5)/2 (minima).
+const bumpyGlobal = { w: -3, J: bumpyJ(-3) }; // J = 1.05
+const bumpyLocal = { w: (3 + Math.sqrt(5)) / 2, J: bumpyJ((3 + Math.sqrt(5)) / 2) }; // J ≈ 4.44
 
 describe("costs", () => {
+  it("are the two costs of the book's figures", () => {
+    for (const w of [-4, -1.5, 0, 0.7, 3, 6.5]) {
+      expect(costs.convex.J(w)).toBeCloseTo(convexJ(w), 12);
+      expect(costs.bumpy.J(w)).toBeCloseTo(bumpyJ(w), 12);
+    }
+  });
+
   it("pair each cost with its derivative (checked by central differences)", () => {
     for (const cost of [costs.convex, costs.bumpy]) {
       for (let w = cost.domain[0]; w <= cost.domain[1]; w += 0.37) {
@@ -34,19 +40,18 @@ describe("costCurve(options)", () => {
   it("marks the global minimum where J is lowest", () => {
     const drawn = draw(costCurve());
     const [minimum] = dotPositions(marks(drawn.root, "dot")[0]);
-    const ref = bruteMinimum(costs.convex.J, costs.convex.domain);
-    expect(drawn.x.invert(minimum.x)).toBeCloseTo(ref.w, 2);
-    expect(drawn.y.invert(minimum.y)).toBeCloseTo(ref.J, 2);
+    expect(drawn.x.invert(minimum.x)).toBeCloseTo(3, 2);
+    expect(drawn.y.invert(minimum.y)).toBeCloseTo(1, 2);
     const labels = marks(drawn.root, "text").map((g) => g.textContent);
-    expect(labels.join(" ")).toContain(`global minimum, J = ${fmt(ref.J)}`);
+    expect(labels.join(" ")).toContain("global minimum, J = 1");
   });
 
   it("draws the gradient-descent steps as numbered dots joined by arrows", () => {
     const drawn = draw(costCurve({ start: -0.5, lr: 0.3, steps: 6 }));
-    const ws = reference(costs.convex.dJ, -0.5, 0.3, 6);
+    const ws = convexPath(-0.5, 0.3, 6);
     const steps = dotPositions(marks(drawn.root, "dot")[1]);
     expect(steps.map((p) => drawn.x.invert(p.x))).toEqual(ws.map((w) => expect.closeTo(w, 2)));
-    const Js = ws.map((w) => expect.closeTo(costs.convex.J(w), 2));
+    const Js = ws.map((w) => expect.closeTo(convexJ(w), 2));
     expect(steps.map((p) => drawn.y.invert(p.y))).toEqual(Js);
     expect(marks(drawn.root, "arrow")[0].querySelectorAll("path").length).toBe(6);
     const numbers = texts(marks(drawn.root, "text")[1]);
@@ -58,25 +63,40 @@ describe("costCurve(options)", () => {
     const spec = costCurve({ cost: "bumpy", start: 4, lr: 0.1, steps: 20 });
     const drawn = draw(spec);
     const found = dotPositions(marks(drawn.root, "dot")[0]).map((p) => drawn.x.invert(p.x));
-    const global = bruteMinimum(costs.bumpy.J, costs.bumpy.domain);
-    const local = bruteMinimum(costs.bumpy.J, [0.5, costs.bumpy.domain[1]]);
-    expect(found).toEqual([expect.closeTo(global.w, 2), expect.closeTo(local.w, 2)]);
-    expect(spec.alt).toContain(`global minimum at w = ${fmt(global.w)}`);
-    expect(spec.alt).toContain(`local minimum at w = ${fmt(local.w)}`);
+    expect(found).toEqual([expect.closeTo(bumpyGlobal.w, 2), expect.closeTo(bumpyLocal.w, 2)]);
+    expect(spec.alt).toContain("global minimum at w = −3 (J = 1.05)");
+    expect(spec.alt).toContain("local minimum at w = 2.62 (J = 4.44)");
     expect(spec.alt).toContain("stuck in the local minimum, not the global one");
     // started left of the hump, descent finds the global minimum instead
     expect(costCurve({ cost: "bumpy", start: -1, lr: 0.1, steps: 40 }).alt).not.toContain("stuck");
   });
 
   it("states where descent ends in the alt text", () => {
-    const ws = reference(costs.convex.dJ, -0.5, 0.3, 10);
-    const end = ws[ws.length - 1];
+    // w₁₀ = 3 − 3.5 · 0.7¹⁰ = 2.9011, J = 1.0049, 0.0989 from the minimum
     expect(costCurve().alt).toBe(
       "The cost J(w) has its global minimum at w = 3 (J = 1). Gradient descent from w = −0.5 " +
-        `with learning rate 0.3: it reaches w = ${fmt(end)} (J = ${fmt(costs.convex.J(end))}) ` +
-        `after 10 steps, ${fmt(3 - end)} from the minimum.`,
+        "with learning rate 0.3: it reaches w = 2.9 (J = 1) after 10 steps, 0.1 from the minimum.",
     );
     expect(costCurve({ lr: 2.2 }).alt).toContain("it diverges");
+  });
+
+  it("draws the tangent at the start when asked, with its slope", () => {
+    // at w = 6.5 the convex cost's slope is 6.5 − 3 = 3.5
+    const spec = costCurve({ start: 6.5, lr: 0.5, steps: 1, tangent: true });
+    const drawn = draw(spec);
+    const lines = marks(drawn.root, "line");
+    expect(lines.length).toBe(2);
+    const [a, b] = vertices(lines[1].querySelector("path")!.getAttribute("d")!).map((p) =>
+      inData(drawn, p),
+    );
+    expect((b[1] - a[1]) / (b[0] - a[0])).toBeCloseTo(3.5, 1);
+    // it touches the curve at the start: J(6.5) = ½ · 3.5² + 1 = 7.125
+    const mid = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+    expect(mid[0]).toBeCloseTo(6.5, 1);
+    expect(mid[1]).toBeCloseTo(7.125, 1);
+    expect(marks(drawn.root, "text").flatMap(texts)).toContain("slope ∂J/∂w = 3.5");
+    expect(spec.alt).toContain("its slope ∂J/∂w = 3.5, so the cost rises as w grows there.");
+    expect(marks(draw(costCurve()).root, "line").length).toBe(1);
   });
 
   it("rejects a bad cost name and a bad number of steps", () => {
@@ -104,7 +124,7 @@ describe("learningRates(options)", () => {
     const at = (title: unknown) => fx.apply(title) - fx.apply(fx.domain[0]);
     return fx.domain.findIndex((title) => Math.abs(at(title) - offset) < 0.5);
   };
-  const wMin = bruteMinimum(costs.convex.J, costs.convex.domain).w;
+  const wMin = 3;
 
   it("draws three panels side by side, each titled with its rate", () => {
     expect(drawn.scale("fx")!.domain).toEqual([
@@ -114,7 +134,7 @@ describe("learningRates(options)", () => {
     ]);
     expect(runs.map(panelOf)).toEqual([0, 1, 2]);
     panels.forEach((ws, k) => {
-      const expected = reference(costs.convex.dJ, -0.5, rates[k], 8);
+      const expected = convexPath(-0.5, rates[k], 8);
       expect(ws).toEqual(expected.map((w) => expect.closeTo(w, 2)));
     });
   });
@@ -131,10 +151,10 @@ describe("learningRates(options)", () => {
   });
 
   it("says so in the alt text", () => {
-    const small = reference(costs.convex.dJ, -0.5, 0.05, 8).pop()!;
+    // α = 0.05: w₈ = 3 − 3.5 · 0.95⁸ = 0.678, J = 3.696, 2.322 from the minimum
     expect(spec.alt).toContain(
-      `With α = 0.05 (too small), it ends after 8 steps at w = ${fmt(small)} ` +
-        `(J = ${fmt(costs.convex.J(small))}), still ${fmt(3 - small)} from the minimum.`,
+      "With α = 0.05 (too small), it ends after 8 steps at w = 0.68 (J = 3.7), " +
+        "still 2.32 from the minimum.",
     );
     expect(spec.alt).toContain(
       "With α = 0.6 (about right), it reaches w = 3 (J = 1) after 8 steps, at the minimum.",
@@ -143,6 +163,19 @@ describe("learningRates(options)", () => {
       "With α = 2.1 (too large), it jumps back and forth across the minimum",
     );
     expect(spec.alt).toContain("farther from the minimum than where it started: it diverges.");
+  });
+
+  it("stacks the three panels for a phone's column, titled at the top of each", () => {
+    const phone = draw({ options: spec.phone!, alt: spec.alt });
+    expect(Number(spec.phone!.width)).toBeLessThanOrEqual(358);
+    expect(phone.scale("fy")!.domain).toEqual([
+      "α = 0.05: too small",
+      "α = 0.6: about right",
+      "α = 2.1: too large",
+    ]);
+    expect(phone.scale("fx")).toBeUndefined();
+    const titles = marks(phone.root, "text").flatMap(texts);
+    expect(titles).toEqual(expect.arrayContaining(["α = 0.6: about right"]));
   });
 
   it("wants exactly three rates", () => {

@@ -31,6 +31,18 @@ describe("networkLayout({ layers })", () => {
     expect(layout.columns[0].lines.join(" ")).toBe("Input layer (784)");
   });
 
+  it("does not repeat a count that the label already gives", () => {
+    const layout = networkLayout({
+      layers: [784, 32, 32, 10],
+      labels: ["784 pixels", "Hidden 1 (32)", "Hidden 2 (32)", "10 digits"],
+    });
+    const labels = layout.columns.map((c) => c.lines.join(" "));
+    expect(labels).toEqual(["784 pixels", "Hidden 1 (32)", "Hidden 2 (32)", "10 digits"]);
+    // a label with another number still gets the count
+    const other = networkLayout({ layers: [12, 1], labels: ["Layer 1", "Out"] });
+    expect(other.columns[0].lines.join(" ")).toBe("Layer 1 (12)");
+  });
+
   it("prints values in the nodes", () => {
     const layout = networkLayout({ layers: [2, 1], values: [[0.5, -1.234], [0.731]] });
     expect(layout.nodes.map((n) => n.text)).toEqual(["0.5", "−1.23", "0.73"]);
@@ -131,6 +143,27 @@ describe("graphLayout(graph)", () => {
         if (a !== b && a.column === b.column) {
           expect(a.y + a.h <= b.y || b.y + b.h <= a.y).toBe(true);
         }
+  });
+
+  it("lays the graph out top to bottom for a phone, narrow enough not to shrink", () => {
+    const across = graphLayout(graph);
+    const down = graphLayout(graph, true, "down");
+    expect(down.width).toBeLessThan(across.width);
+    expect(down.width).toBeLessThanOrEqual(358);
+    const at = new Map(down.boxes.map((b) => [b.id, b]));
+    for (const e of graph.edges) {
+      const from = at.get(e.from)!;
+      const to = at.get(e.to)!;
+      // every operand sits in a row above its result
+      expect(from.y + from.h).toBeLessThan(to.y);
+    }
+    for (const b of down.boxes) {
+      expect(b.x - 10).toBeGreaterThanOrEqual(0); // the op tag sticks out 10 to the left
+      expect(b.x + b.w).toBeLessThanOrEqual(down.width);
+      expect(b.y + b.h).toBeLessThanOrEqual(down.height);
+    }
+    // arrows point down
+    for (const e of down.edges) expect(e.head).toMatch(/l-4,-8h8z$/);
   });
 
   it("refuses edges to unknown nodes and cycles", () => {

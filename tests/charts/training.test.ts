@@ -69,7 +69,7 @@ describe("digitGrid(options)", () => {
       predictions: [7, 1, 5],
     });
     const captions = texts(marks(draw(spec).root, "text")[0]);
-    expect(captions).toEqual(["7 ✓", "2 → 1 ✗", "5 ✓"]);
+    expect(captions).toEqual(["7 ✓", "2→1 ✗", "5 ✓"]);
     expect(spec.alt).toBe(
       "3 handwritten digit images of 4 × 3 pixels, 3 per row. " +
         "The model reads 2 of 3 correctly; wrong: a 2 read as 1.",
@@ -83,6 +83,21 @@ describe("digitGrid(options)", () => {
       const spec = digitGrid({ images, width: 28, height: 28 });
       expect(spec.alt).toContain(`, ${columns} per row`);
       expect(Number(spec.options.width)).toBeLessThanOrEqual(600);
+    }
+  });
+
+  it("keeps captions at least 9px when the grid shrinks to a 358px phone column", () => {
+    const blank = Array.from({ length: 784 }, () => 0);
+    for (const columns of [4, 6, 10, 14]) {
+      const images = Array.from({ length: 2 * columns }, () => blank);
+      const labels = images.map((_, k) => k % 10);
+      const predictions = labels.map((label) => (label + 1) % 10); // every caption "7→8 ✗"
+      const spec = digitGrid({ images, width: 28, height: 28, columns, labels, predictions });
+      const width = Number(spec.options.width);
+      const group = marks(draw(spec).root, "text")[0];
+      const size = Number(group.getAttribute("font-size"));
+      // rendered size = chart size × (column width / chart width), when the chart must shrink
+      expect(size * Math.min(1, 358 / width), `${columns} columns`).toBeGreaterThanOrEqual(9);
     }
   });
 

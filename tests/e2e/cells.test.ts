@@ -313,6 +313,29 @@ describeNeeding(["site", "chromium"], "cells in the browser", () => {
     expect(await page.locator(".nb-chapterbar .nb-live").textContent()).not.toContain("restarted");
   });
 
+  test("a training cell run again draws its runs side by side, with what changed; they can be cleared", async () => {
+    const { page } = await open();
+    const training = (rate: number) =>
+      `const rate = ${rate};\nfor (let epoch = 1; epoch <= 20; epoch++) progress({ epoch, epochs: 20, loss: Math.exp(-rate * epoch) });\n"trained"`;
+    await replaceCode(page, FIRST, training(0.5));
+    await run(page, FIRST);
+    await expect.poll(() => output(page, FIRST).textContent(), SLOW).toContain("trained");
+    expect(await output(page, FIRST).locator(".nb-training[data-runs]").count()).toBe(0);
+    await replaceCode(page, FIRST, training(0.1));
+    await run(page, FIRST);
+    const both = output(page, FIRST).locator('.nb-training[data-runs="2"]');
+    await expect.poll(() => both.count(), SLOW).toBe(1);
+    // The legend says what was different in the second run; the chart says it in words too.
+    expect(await both.textContent()).toContain("run 2: const rate = 0.1;");
+    expect(await both.locator("svg[aria-label]").last().getAttribute("aria-label")).toMatch(
+      /^Loss per epoch of 2 training runs, one line each\. run 1: loss 4\.5e-5 at epoch 20\. run 2: const rate = 0\.1;: loss 0\.135 at epoch 20\.$/,
+    );
+    const notice = cell(page, FIRST).locator(".nb-notice", { hasText: "last 2 runs" });
+    await notice.getByRole("button", { name: "Clear the earlier runs" }).click();
+    await expect.poll(() => output(page, FIRST).locator(".nb-training[data-runs]").count(), SLOW).toBe(0);
+    expect(await notice.count()).toBe(0);
+  });
+
   test("edits and slider values survive a reload; Reset restores both and can be undone", async () => {
     const { page } = await open();
     const author = await cell(page, FIRST).locator("template.nb-source").evaluate((t) => (t as HTMLTemplateElement).content.textContent);

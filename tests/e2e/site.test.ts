@@ -8,6 +8,15 @@ import { pages } from "../support/chapters.ts";
 const siteUrl = inject("siteUrl");
 const SHOTS = "test-output/screenshots";
 
+/** The reference pages after the chapters in the sidebar (content/reference/). */
+const referencePages = ["reference/reading-a-cell/", "reference/glossary/"];
+/** Every page: the landing page, the chapters, the reference pages. */
+const allPages = () => [...pages(), ...referencePages];
+
+// Time bounds for a loaded two-core machine, shared with other builds: generous on purpose.
+const PAGE_TEST = 300_000;
+const WAIT = 60_000;
+
 /** Opens a page and records console errors, page errors, failed loads and other hosts asked. */
 async function open(context: BrowserContext, path: string) {
   const page = await context.newPage();
@@ -26,7 +35,13 @@ async function open(context: BrowserContext, path: string) {
   page.on("response", (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
-  await page.goto(siteUrl + path, { waitUntil: "networkidle" });
+  await page.goto(siteUrl + path, { waitUntil: "networkidle", timeout: WAIT });
+  // a narrow screen lays the content out lazily once the reader scrolls: scroll, and wait until
+  // it is all there (or a full-page screenshot shows blank blocks)
+  await page.mouse.wheel(0, 1);
+  await page.waitForFunction(() => document.documentElement.dataset.laidOut === "all", null, {
+    timeout: WAIT,
+  });
   return { page, problems };
 }
 
@@ -43,7 +58,7 @@ describe.skipIf(!siteUrl)("every page in Chromium", () => {
   afterAll(async () => browser?.close());
 
   for (const theme of ["light", "dark"] as const) {
-    test.each(pages())(`%s opens cleanly and passes axe in the ${theme} theme`, async (path) => {
+    test.each(allPages())(`%s opens cleanly and passes axe in the ${theme} theme`, async (path) => {
       const context = await browser.newContext({
         colorScheme: theme,
         viewport: { width: 1280, height: 900 },
@@ -61,10 +76,10 @@ describe.skipIf(!siteUrl)("every page in Chromium", () => {
       } finally {
         await context.close();
       }
-    }, 150_000);
+    }, PAGE_TEST);
   }
 
-  test.each(pages())("%s reads at phone width without sideways scrolling", async (path) => {
+  test.each(allPages())("%s reads at phone width without sideways scrolling", async (path) => {
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 },
       deviceScaleFactor: 1,
@@ -82,7 +97,7 @@ describe.skipIf(!siteUrl)("every page in Chromium", () => {
     } finally {
       await context.close();
     }
-  }, 120_000);
+  }, PAGE_TEST);
 
   test("the mobile menu opens and lists the chapters", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
@@ -90,12 +105,12 @@ describe.skipIf(!siteUrl)("every page in Chromium", () => {
       const { page } = await open(context, pages()[1]);
       await page.getByRole("button", { name: "Menu" }).click();
       const links = page.locator("nav.sidebar a[aria-current], nav.sidebar a");
-      await expect.poll(() => links.first().isVisible()).toBe(true);
-      expect(await links.count()).toBe(pages().length - 1);
+      await expect.poll(() => links.first().isVisible(), { timeout: WAIT }).toBe(true);
+      expect(await links.count()).toBe(allPages().length - 1);
     } finally {
       await context.close();
     }
-  });
+  }, PAGE_TEST);
 
   test("search finds a chapter by a word of its text", async () => {
     const context = await browser.newContext();
@@ -103,32 +118,37 @@ describe.skipIf(!siteUrl)("every page in Chromium", () => {
       const { page, problems } = await open(context, "");
       await page.getByRole("button", { name: "Search" }).click();
       const input = page.locator("dialog .pagefind-ui__search-input");
-      await input.waitFor({ timeout: 15_000 });
+      await input.waitFor({ timeout: WAIT });
       await input.fill("backpropagation");
       const result = page.locator(".pagefind-ui__result-link").first();
-      await result.waitFor({ timeout: 20_000 });
-      expect(await result.getAttribute("href")).toContain(new URL(siteUrl).pathname);
+      await result.waitFor({ timeout: WAIT });
+      const href = (await result.getAttribute("href"))!;
+      expect(href).toContain(new URL(siteUrl).pathname);
+      const title = (await result.textContent())!.trim();
       await result.click();
+      await page.waitForURL((url) => href.startsWith(url.pathname), { timeout: WAIT });
       await page.waitForLoadState("networkidle");
-      expect(await page.locator("h1").textContent()).toBeTruthy();
+      // the chapter the result named, not just any page with a heading
+      expect(await page.locator("h1").textContent()).toBe(title);
+      expect(title).toBe("Error and backpropagation");
       expect(problems).toEqual([]);
     } finally {
       await context.close();
     }
-  });
+  }, PAGE_TEST);
 
-  test("next and previous links walk the chapters in order", async () => {
+  test("next and previous links walk the chapters in order, then the reference", async () => {
     const context = await browser.newContext();
     try {
-      const list = pages().slice(1);
+      const list = allPages().slice(1);
       const { page } = await open(context, list[0]);
       for (const next of list.slice(1)) {
         await page.locator('a[rel="next"]').click();
-        await page.waitForURL(siteUrl + next);
+        await page.waitForURL(siteUrl + next, { timeout: WAIT });
       }
       expect(await page.locator('a[rel="next"]').count()).toBe(0);
     } finally {
       await context.close();
     }
-  });
+  }, PAGE_TEST);
 });

@@ -46,6 +46,8 @@ describeNeeding(["site", "chromium"], "training under controls", () => {
     const progress = page.locator('nb-cell[data-id="moons-train"] .nb-progress span');
     // The build's trained network is on the page; nothing runs until the reader acts.
     expect(await status.textContent()).toBe("");
+    expect(await controls.getByRole("combobox", { name: "Speed" }).inputValue()).toBe("fast");
+    await controls.getByRole("combobox", { name: "Speed" }).selectOption("medium");
     await controls.getByRole("button", { name: "Play" }).click();
     await expect.poll(() => status.textContent(), SLOW).toMatch(/^Training at epoch \d+/);
     await expect.poll(() => progress.textContent(), SLOW).toMatch(/^epoch \d+\/60 · loss/);

@@ -387,6 +387,27 @@ describe("createKernel: inputs", () => {
     nb.kernel.dispose();
   });
 
+  it("input() that comes before the control's readers are done is not lost", async () => {
+    let sent = false;
+    const nb = notebook(
+      { a: "const n = view(Inputs.range([0, 9], { step: 1, value: 1 }));", b: "n * 10" },
+      {
+        live: true,
+        // The moment the reader shows its first value, before the control is read again.
+        onEvent: (e) => {
+          if (e.type === "cell" && e.id === "b" && e.status === "done" && !sent) {
+            sent = true;
+            nb.kernel.input("a:0", 7);
+          }
+        },
+      },
+    );
+    nb.kernel.run(["b"]);
+    await tick(60);
+    expect(texts(nb.last("b")!.outputs)).toEqual(["70"]);
+    nb.kernel.dispose();
+  });
+
   it("input() before the cell ran runs it with that value (a page that was never run)", async () => {
     const nb = notebook({ a: 'const n = view(Inputs.number([0, 9], { value: 1 }));', b: "n + 1" }, { live: true });
     nb.kernel.input("a:0", 4);
@@ -512,6 +533,42 @@ describe("createKernel: inputs", () => {
     nb.kernel.stop("b");
     await tick(30);
     expect(nb.last("b")).toMatchObject({ status: "stopped" });
+    nb.kernel.dispose();
+  });
+});
+
+describe("createKernel: a training cell's runs side by side", () => {
+  it("a cell run again draws its runs together, each labelled with what was different", async () => {
+    const charts: { runs: number; labels: string[] }[] = [];
+    const nb = notebook(
+      {
+        rate: "const lr = view(Inputs.range([0.1, 1], { step: 0.1, value: 0.5 }));",
+        train: "for (let epoch = 1; epoch <= 3; epoch++) progress({ epoch, loss: lr / epoch });\nconst seed = 1;",
+      },
+      {
+        live: true,
+        progressChart: (_history, _epochs, runs) => {
+          charts.push({ runs: runs?.length ?? 1, labels: runs?.map((r) => r.label) ?? [] });
+          return "<svg></svg>";
+        },
+      },
+    );
+    nb.kernel.run(["train"]);
+    await tick(30);
+    nb.kernel.input("rate:0", 0.2);
+    await tick(30);
+    nb.kernel.define([
+      { id: "rate", source: "const lr = view(Inputs.range([0.1, 1], { step: 0.1, value: 0.5 }));" },
+      { id: "train", source: "for (let epoch = 1; epoch <= 3; epoch++) progress({ epoch, loss: lr / epoch });\nconst seed = 2;" },
+    ]);
+    await tick(30);
+    expect(charts.map((c) => c.runs)).toEqual([1, 2, 3]);
+    expect(charts.at(-1)!.labels).toEqual(["run 1", "run 2: lr = 0.2", "run 3: lr = 0.2; const seed = 2;"]);
+    expect(nb.last("train")!.outputs[0]).toMatchObject({ kind: "progress", runs: 3 });
+    // Clear: the last run alone again, shown at once.
+    nb.kernel.clearRuns("train");
+    expect(charts.at(-1)!.runs).toBe(1);
+    expect(nb.last("train")!.outputs[0]).toMatchObject({ kind: "progress", runs: 1 });
     nb.kernel.dispose();
   });
 });

@@ -41,7 +41,7 @@ describe("render", () => {
     );
   });
 
-  it("renderOutputs(outputs) opens the top of an object tree and closes what is nested", () => {
+  it("renderOutputs(outputs) opens the top of an object tree, and a nested one only if small and flat", () => {
     const html = renderOutputs([
       {
         kind: "value",
@@ -57,10 +57,28 @@ describe("render", () => {
     ]);
     expect(html).toBe(
       '<div class="nb-value"><details class="nb-tree" open><summary>Object</summary><ul>' +
-        '<li><span class="nb-key">a</span>: <details class="nb-tree"><summary>Array(1)</summary><ul>' +
+        '<li><span class="nb-key">a</span>: <details class="nb-tree" open><summary>Array(1)</summary><ul>' +
         '<li><span class="nb-key">0</span>: <span class="nb-string">&quot;&lt;b&gt;&quot;</span></li></ul></details></li>' +
         '<li class="nb-more">… 2 more</li></ul></details></div>',
     );
+    // Nested: a short list of numbers is open; one holding an object stays closed.
+    const number = (text: string) => ({ type: "primitive" as const, kind: "number" as const, text });
+    const nested = renderOutputs([
+      {
+        kind: "value",
+        value: {
+          type: "object",
+          label: "Object",
+          more: 0,
+          entries: [
+            { key: "squares", value: { type: "object", label: "Array(2)", more: 0, entries: [{ key: "0", value: number("0.16") }, { key: "1", value: number("0.04") }] } },
+            { key: "deep", value: { type: "object", label: "Array(1)", more: 0, entries: [{ key: "0", value: { type: "object", label: "Object", more: 0, entries: [] } }] } },
+          ],
+        },
+      },
+    ]);
+    expect(nested).toContain('<span class="nb-key">squares</span>: <details class="nb-tree" open><summary>Array(2)</summary>');
+    expect(nested).toContain('<span class="nb-key">deep</span>: <details class="nb-tree"><summary>Array(1)</summary>');
   });
 
   it("renderOutputs(outputs) shows a training run as a line of text and its chart", () => {

@@ -19,7 +19,7 @@ function page(slug: string): Document {
 }
 
 describe.skipIf(!siteBuilt)("the built book", () => {
-  test("has ten chapters, 0 to 9, each a page in the sidebar in order", () => {
+  test("has ten chapters, 0 to 9, each a page in the sidebar in order, then the reference", () => {
     const list = chapters();
     expect(list.map(({ file }) => file.slice(0, 2))).toEqual(
       ["00", "01", "02", "03", "04", "05", "06", "07", "08", "09"],
@@ -27,7 +27,51 @@ describe.skipIf(!siteBuilt)("the built book", () => {
     const sidebar = [...page(list[0].slug).querySelectorAll("nav.sidebar a")].map(
       (a) => a.getAttribute("href"),
     );
-    expect(sidebar).toEqual(list.map(({ slug }) => `${BASE}${slug}/`));
+    expect(sidebar).toEqual([
+      ...list.map(({ slug }) => `${BASE}${slug}/`),
+      `${BASE}reference/reading-a-cell/`,
+      `${BASE}reference/glossary/`,
+    ]);
+  });
+
+  test("every link inside a page's text leads to a page and a heading that exist", () => {
+    const broken: string[] = [];
+    const htmlFiles = files(SITE_DIR).filter((file) => file.endsWith("index.html"));
+    const idsOf = new Map(
+      htmlFiles.map((file) => {
+        const { document } = parseHTML(readFileSync(file, "utf8"));
+        return [file, new Set([...document.querySelectorAll("[id]")].map((el) => el.id))];
+      }),
+    );
+    for (const file of htmlFiles) {
+      const { document } = parseHTML(readFileSync(file, "utf8"));
+      for (const a of document.querySelectorAll(".sl-markdown-content a[href], .hero a[href]")) {
+        const href = a.getAttribute("href")!;
+        if (/^[a-z]+:/.test(href)) continue;
+        const [path, fragment] = href.split("#");
+        const target = path === ""
+          ? file
+          : join(path.startsWith("/") ? join(SITE_DIR, path.slice(BASE.length)) : join(file, "..", path), "index.html");
+        const name = relative(SITE_DIR, file);
+        if (!idsOf.has(target)) broken.push(`${name}: ${href} (no such page)`);
+        else if (fragment && !idsOf.get(target)!.has(decodeURIComponent(fragment))) {
+          broken.push(`${name}: ${href} (no such heading)`);
+        }
+      }
+    }
+    expect(broken).toEqual([]);
+    // the glossary links every term to where it is explained
+    const glossary = page("reference/glossary");
+    expect(glossary.querySelectorAll(".sl-markdown-content a[href*='#']").length).toBeGreaterThan(50);
+  });
+
+  test.skipIf(process.env.SITE_URL)("names no host it does not know: no canonical URL, no sitemap", () => {
+    for (const file of files(SITE_DIR).filter((f) => f.endsWith(".html"))) {
+      const html = readFileSync(file, "utf8");
+      expect(html, relative(SITE_DIR, file)).not.toMatch(/rel="(canonical|sitemap)"/);
+      expect(html).not.toContain("example.org");
+    }
+    expect(readdirSync(SITE_DIR).filter((f) => f.startsWith("sitemap"))).toEqual([]);
   });
 
   test.each(chapters())("$file: formulas are KaTeX markup, figures are SVG", ({ file, slug }) => {
@@ -62,7 +106,9 @@ describe.skipIf(!siteBuilt)("the built book", () => {
       if (svg.parentElement?.closest("svg")) continue; // a part of a larger chart
       if (svg.closest("figure[aria-label], [role=img][aria-label]")) continue;
       if (svg.closest(".plot-d6a7b5-swatches, [class*=swatch]")) continue;
-      expect(svg.getAttribute("aria-label"), `a cell chart in ${slug} has no aria-label: ${svg.outerHTML.slice(0, 300)}`).toBeTruthy();
+      // A control drawn as SVG (the point editor) is named by its visible label.
+      const name = svg.getAttribute("aria-label") ?? (svg.closest(".nb-input") ? svg.getAttribute("aria-labelledby") : null);
+      expect(name, `a cell chart in ${slug} has no aria-label: ${svg.outerHTML.slice(0, 300)}`).toBeTruthy();
     }
     // It opens with its objectives and ends with a self-check.
     expect(doc.querySelector(".chapter-objectives li")).toBeTruthy();
@@ -152,6 +198,25 @@ describe("a small book built at the root path", () => {
     expect(status).not.toBe(0);
     expect(output).toContain("03-broken-chapter.mdx");
     expect(output).toMatch(/order/);
+  }, 120_000);
+
+  test("with SITE_URL, every page names its canonical URL and the book has a sitemap", () => {
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(join(work, "content"), { recursive: true });
+    writeFileSync(join(work, "content", "index.mdx"), "---\ntitle: Home\ntemplate: splash\n---\n");
+    writeFileSync(
+      join(work, "content", "01-fine.mdx"),
+      "---\ntitle: Fine\norder: 1\nobjectives:\n  - See the canonical URL.\n---\nText.\n",
+    );
+    const { status, output } = buildSite(join(work, "dist"), "/nn/", {
+      BOOK_CONTENT_DIR: join(work, "content"),
+      BOOK_CACHE_DIR: join(work, "cache"),
+      SITE_URL: "https://course.example.edu",
+    });
+    expect(status, output.slice(-3000)).toBe(0);
+    const html = readFileSync(join(work, "dist", "fine", "index.html"), "utf8");
+    expect(html).toContain('<link rel="canonical" href="https://course.example.edu/nn/fine/"');
+    expect(readdirSync(join(work, "dist"))).toContain("sitemap-index.xml");
   }, 120_000);
 
   test("a missing field fails the build, naming the file and the field (objectives)", () => {

@@ -46,13 +46,15 @@ const margin = 14; // room for the op tags that stick out of the first column an
 const rowGap = 18;
 
 /**
- * Lays a DAG out in columns: a result sits one column right of its deepest operand; a leaf (no
+ * Lays a DAG out in columns (`direction` "across", left to right) or in rows ("down", top to
+ * bottom, for a phone's narrow column): a result sits one column right of its deepest operand; a leaf (no
  * operands) sits just left of the first node that uses it. Within a column, nodes keep the
  * order of a depth-first walk from the outputs, so operands stay near their result.
  */
 export function graphLayout(
   graph: { nodes: TraceNode[]; edges: TraceEdge[] },
   showGrad = true,
+  direction: "across" | "down" = "across",
 ): GraphLayout {
   const valid = graph && Array.isArray(graph.nodes) && Array.isArray(graph.edges);
   if (!valid || graph.nodes.length === 0) {
@@ -118,6 +120,10 @@ export function graphLayout(
   );
   const tallest = Math.max(...groups.map((g) => g.length));
   const height = tallest * (h + rowGap) + rowGap + margin;
+  const down = direction === "down";
+  const downGap = 44; // between rows, room for the op tag and the arrows
+  const downSide = 24; // between boxes of one row
+  const widest = tallest * (boxW + downSide) - downSide + 2 * margin;
   // a value's expression: its label, or its op applied to its operands' expressions
   const expressions = new Map<string, string>();
   const expression = (id: string): string => {
@@ -144,14 +150,16 @@ export function graphLayout(
   };
   const boxes: GraphBox[] = groups.flatMap((group, c) =>
     group.map((n, i) => {
-      // the column is centred vertically
+      // the column is centred vertically (down: the row is centred horizontally)
       const free = height - margin - group.length * (h + rowGap) + rowGap;
-      const y = margin + free / 2 + i * (h + rowGap);
+      const rowFree = widest - 2 * margin - (group.length * (boxW + downSide) - downSide);
+      const place = down
+        ? { x: margin + rowFree / 2 + i * (boxW + downSide), y: margin + c * (h + downGap) }
+        : { x: margin + c * (boxW + colGap), y: margin + free / 2 + i * (h + rowGap) };
       const lines = [`data ${fmt(n.data, 4)}`, ...(showGrad ? [`grad ${fmt(n.grad, 4)}`] : [])];
       return {
         ...n,
-        x: margin + c * (boxW + colGap),
-        y,
+        ...place,
         w: boxW,
         h,
         column: c,
@@ -166,6 +174,15 @@ export function graphLayout(
   const edges = graph.edges.map((e) => {
     const a = boxOf.get(e.from)!;
     const b = boxOf.get(e.to)!;
+    if (down) {
+      // from the bottom of the operand to the top of the result, right of its op tag
+      const x1 = a.x + a.w / 2;
+      const y1 = a.y + a.h;
+      const x2 = b.x + b.w / 2 + 8;
+      const y2 = b.y;
+      const my = (y1 + y2) / 2;
+      return { d: `M${x1},${y1}C${x1},${my} ${x2},${my} ${x2},${y2}`, head: `M${x2},${y2}l-4,-8h8z` };
+    }
     const x1 = a.x + a.w;
     const y1 = a.y + a.h / 2;
     // into the op's pill or straight into the box
@@ -177,6 +194,9 @@ export function graphLayout(
       head: `M${x2},${y2}l-8,-4v8z`,
     };
   });
+  if (down) {
+    return { width: widest, height: margin + columns * (h + downGap) - downGap + 4, boxes, edges };
+  }
   return { width: margin + columns * (boxW + colGap) - colGap + 4, height, boxes, edges };
 }
 

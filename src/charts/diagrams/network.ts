@@ -105,7 +105,9 @@ export function networkLayout(input: NetworkInput): NetworkLayout {
   );
   const columns = layers.map((n, i) => {
     const base = labels?.[i] ?? layerLabel(i, layers.length);
-    const text = n > shown[i] ? `${base} (${n})` : base;
+    // An elided layer names its size, unless its label already does ("784 pixels").
+    const counted = new RegExp(`(^|\\D)${n}(\\D|$)`).test(base);
+    const text = n > shown[i] && !counted ? `${base} (${n})` : base;
     const kind: "input" | "hidden" | "output" =
       i === 0 ? "input" : i === layers.length - 1 ? "output" : "hidden";
     // about 8.5 units per character at the label's 14px size

@@ -90,8 +90,22 @@ export class NbCell extends HTMLElement implements CellView {
       [...this.querySelectorAll<HTMLElement>("pre")].find((pre) => !this.#output.contains(pre)) ??
       null;
     this.#codeBlock = this.#pre?.closest<HTMLElement>(".expressive-code") ?? this.#pre;
+    this.#nameScrollingCode();
     this.#listen();
     register(this, this.dataset.chapter || location.pathname);
+  }
+
+  // Expressive Code makes code that scrolls sideways a focusable region; each gets this cell's
+  // name, so a page with two of them has two regions told apart.
+  #nameScrollingCode(): void {
+    const pre = this.#pre;
+    if (!pre) return;
+    const name = () => {
+      if (pre.getAttribute("role") === "region") pre.setAttribute("aria-label", `Code of cell ${this.cellId}`);
+      else pre.removeAttribute("aria-label");
+    };
+    new MutationObserver(name).observe(pre, { attributes: true, attributeFilter: ["role"] });
+    name();
   }
 
   #editable(): boolean {

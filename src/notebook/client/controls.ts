@@ -63,7 +63,7 @@ export function readControl(control: ControlElement): unknown {
       // A training plays when its cells run (Run, Run all); Pause and Step are commands.
       return {
         playing: true,
-        speed: SPEEDS.includes(speed ?? "") ? speed : "medium",
+        speed: SPEEDS.includes(speed ?? "") ? speed : "fast",
         resets: Number(control.dataset.resets ?? 0),
       };
     }

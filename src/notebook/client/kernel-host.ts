@@ -120,7 +120,10 @@ export class KernelHost {
     const current = this.#current;
     if (!current) return false;
     if (!current.isReady) {
-      current.queue = current.queue.filter((m) => m.type === "define");
+      // Nothing waiting runs; the cells' definitions it carried still go.
+      current.queue = current.queue.flatMap((m): ToWorker[] =>
+        m.type === "define" ? [m] : m.type === "run" && m.define ? [{ type: "define", ...m.define }] : [],
+      );
       return true;
     }
     current.worker.postMessage({ type: "stop", id } satisfies ToWorker);

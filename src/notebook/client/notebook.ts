@@ -28,6 +28,7 @@ export interface CellView extends HTMLElement {
   showProgress(progress: Progress, chart: DocumentFragment | null): void;
   setStale(reason: string | null): void;
   setStatus(text: string): void;
+  notice(key: string, text: string | null, kind?: "warn" | "info" | "error", actions?: [string, () => void][]): void;
 }
 
 const host = new KernelHost({ message: receive, lost });
@@ -48,14 +49,20 @@ function view(id: string): CellView | undefined {
   return views().find((cell) => cell.cellId === id);
 }
 
-// Sends the cells' code and the controls' values when anything changed since the last time.
-function sync(): void {
+// The cells' code and the controls' values, when anything changed since they were last sent.
+function changes(): { cells: { id: string; code: string }[]; inputs: Record<string, unknown> } | undefined {
   const cells = views().map((cell) => ({ id: cell.cellId, code: cell.applied }));
   const same =
     cells.length === defined.size && cells.every(({ id, code }) => defined.get(id) === code);
-  if (same) return;
+  if (same) return undefined;
   defined = new Map(cells.map(({ id, code }) => [id, code]));
-  host.send({ type: "define", cells, inputs: currentInputs() });
+  return { cells, inputs: currentInputs() };
+}
+
+// Sends them on their own (before a control's value or command).
+function sync(): void {
+  const changed = changes();
+  if (changed) host.send({ type: "define", ...changed });
 }
 
 /** Runs these cells with the reader's code (and, in the kernel, what they read and what reads them). */
@@ -67,8 +74,7 @@ export function run(cells: CellView[]): void {
     cell.setState("running");
     cell.setStatus(host.started ? "Running…" : "Starting the kernel…");
   }
-  sync();
-  host.send({ type: "run", ids: cells.map((cell) => cell.cellId) });
+  host.send({ type: "run", ids: cells.map((cell) => cell.cellId), define: changes() });
 }
 
 /** Runs every cell of the chapter. */
@@ -140,6 +146,16 @@ function showParts(cell: CellView, parts: OutputPart[]): void {
     if (node === cursor) cursor = cursor.nextSibling;
     else output.insertBefore(node, cursor);
   }
+  // A training cell that ran more than once draws its runs side by side; they can be cleared.
+  const runs = Number(output.querySelector<HTMLElement>(".nb-training[data-runs]")?.dataset.runs ?? 0);
+  cell.notice(
+    "runs",
+    runs > 1
+      ? `The chart draws this cell's last ${runs} runs, each labelled with what was different in it.`
+      : null,
+    "info",
+    [["Clear the earlier runs", () => host.send({ type: "clear-runs", id: cell.cellId })]],
+  );
 }
 
 function seconds(ms: number): string {

@@ -13,14 +13,23 @@ export type ToWorker =
    * controls' values. Cells whose code did not change are left as they are; nothing runs.
    */
   | { type: "define"; cells: { id: string; code: string }[]; inputs: Record<string, unknown> }
-  /** Run these cells (and what they read, if needed, and what reads them). */
-  | { type: "run"; ids: string[] }
+  /**
+   * Run these cells (and what they read, if needed, and what reads them), after defining the
+   * cells as given, when given (one message, so an edited cell runs once, not twice).
+   */
+  | {
+      type: "run";
+      ids: string[];
+      define?: { cells: { id: string; code: string }[]; inputs: Record<string, unknown> };
+    }
   /** A control's new value. */
   | { type: "input"; key: string; value: unknown }
   /** A training control's command. */
   | { type: "control"; key: string; command: TrainingCommand }
   /** Stop a cell's run (every run without an id). */
   | { type: "stop"; id?: string }
+  /** Forget a training cell's earlier runs (its chart draws the last one alone). */
+  | { type: "clear-runs"; id: string }
   /** Are you there? (the watchdog asks while a stopped cell has not ended). */
   | { type: "ping"; n: number };
 

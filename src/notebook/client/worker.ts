@@ -123,6 +123,10 @@ scope.addEventListener("message", (event) => {
       break;
     }
     case "run":
+      if (message.define) {
+        const { cells, inputs } = message.define;
+        post({ type: "defined", cells: kernel.define(cells.map(({ id, code }) => ({ id, source: code })), inputs) });
+      }
       kernel.run(message.ids);
       break;
     case "input":
@@ -133,6 +137,9 @@ scope.addEventListener("message", (event) => {
       break;
     case "stop":
       kernel.stop(message.id);
+      break;
+    case "clear-runs":
+      kernel.clearRuns(message.id);
       break;
     case "ping":
       post({ type: "pong", n: message.n });

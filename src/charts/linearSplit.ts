@@ -1,0 +1,258 @@
+// A neuron's decision line over points, in a window that stays put while the line moves: the two
+// sides shaded, and the points on the wrong side of the line ringed.
+import * as Plot from "@observablehq/plot";
+import { checkNumber, checkPoints } from "./checks.ts";
+import { equation, type LabelledPoint } from "./decisionLine.ts";
+import { fmt, listing, plural } from "./format.ts";
+import { labelled, type ChartSpec } from "./spec.ts";
+import { axisRoom, chartStyle, palette } from "./theme.ts";
+
+/** Options of {@link linearSplit}. */
+export type LinearSplitOptions = {
+  /** The weights [w₁, w₂]. Both may be 0: then there is no line, and z = b everywhere. */
+  w: [number, number];
+  /** The bias b. */
+  b: number;
+  /** The points, coloured and shaped by label. */
+  points: LabelledPoint[];
+  /** The window's x₁ range. Default: the points' range with a margin (or [−1, 1]). */
+  x1?: [number, number];
+  /** The window's x₂ range. Default: the points' range with a margin (or [−1, 1]). */
+  x2?: [number, number];
+};
+
+/** How many wrong-side points the alt text names one by one. */
+const NAMED = 4;
+
+/**
+ * The line w₁x₁ + w₂x₂ + b = 0 over labelled points, in a fixed window (so that moving the line
+ * never rescales the axes): blue where z ≥ 0 (a step neuron says 1), orange where z < 0 (it says
+ * 0), each point on the wrong side of the line ringed in red, and their count as the title.
+ */
+export function linearSplit(options: LinearSplitOptions): ChartSpec {
+  if (options === undefined || options === null || !Array.isArray(options.w)) {
+    throw new TypeError(
+      `linearSplit: received ${JSON.stringify(options?.w)} as w; expected ` +
+        "{ w: [w1, w2], b, points }, such as { w: [1, 1], b: -1.5, points: [...] }",
+    );
+  }
+  const w1 = checkNumber("linearSplit", "w[0]", options.w[0]);
+  const w2 = checkNumber("linearSplit", "w[1]", options.w[1]);
+  const b = checkNumber("linearSplit", "b", options.b);
+  const points = checkPoints("linearSplit", options.points) as LabelledPoint[];
+  const xDomain = range("x1", options.x1, points.map((p) => p.x1));
+  const yDomain = range("x2", options.x2, points.map((p) => p.x2));
+  const z = (x1: number, x2: number) => w1 * x1 + w2 * x2 + b;
+  const says = (p: LabelledPoint) => (z(p.x1, p.x2) >= 0 ? 1 : 0);
+  const wrong = points.filter((p) => says(p) !== p.label);
+  const rows = points.map((p) => ({ ...p, kind: p.label === 1 ? "class 1" : "class 0" }));
+  const noLine = w1 === 0 && w2 === 0;
+  const title =
+    points.length === 0
+      ? "No points yet"
+      : wrong.length === 0
+        ? `No point on the wrong side`
+        : `${wrong.length} of ${plural(points.length, "point")} on the wrong side`;
+
+  return labelled({
+    options: {
+      width: 400,
+      aspectRatio: 1,
+      style: chartStyle,
+      ...axisRoom,
+      marginTop: 34,
+      x: { label: "x₁", domain: xDomain, ticks: 5 },
+      y: { label: "x₂", domain: yDomain, grid: true, ticks: 5 },
+      color: { domain: ["class 0", "class 1"], range: [palette.class0, palette.class1] },
+      symbol: { domain: ["class 0", "class 1"], range: ["square", "circle"] },
+      marks: [
+        ...sides(w1, w2, b, xDomain, yDomain),
+        noLine
+          ? null
+          : Plot.line(ends(w1, w2, b, xDomain, yDomain), {
+              x: "x1",
+              y: "x2",
+              stroke: "currentColor",
+              strokeWidth: 2.5,
+              clip: true,
+            }),
+        Plot.dot(wrong, {
+          x: "x1",
+          y: "x2",
+          r: 11,
+          stroke: palette.wrong,
+          strokeWidth: 2.5,
+          fill: "none",
+        }),
+        Plot.dot(rows, {
+          x: "x1",
+          y: "x2",
+          fill: "kind",
+          symbol: "kind",
+          r: 6,
+          stroke: "currentColor",
+          strokeWidth: 1,
+        }),
+        ...sideLabels(z, xDomain, yDomain),
+        Plot.frame({ stroke: "currentColor", strokeOpacity: 0.3 }),
+        Plot.text([title], { frameAnchor: "top", dy: -24, fontWeight: "bold", fontSize: 13 }),
+      ],
+    },
+    alt: `${lineWords(w1, w2, b, xDomain, yDomain)} ${pointWords(points, wrong, z)}`,
+  });
+}
+
+// The window's range: given (checked), or the points' extent with a margin.
+function range(name: string, given: unknown, values: number[]): [number, number] {
+  if (given !== undefined) {
+    const ok =
+      Array.isArray(given) &&
+      given.length === 2 &&
+      given.every(Number.isFinite) &&
+      given[0] < given[1];
+    if (!ok) {
+      throw new RangeError(
+        `linearSplit: invalid ${name} ${JSON.stringify(given)} ` +
+          "(expected [min, max] with min < max, such as [-3, 3])",
+      );
+    }
+    return [given[0], given[1]];
+  }
+  if (values.length === 0) return [-1, 1];
+  const [lo, hi] = [Math.min(...values), Math.max(...values)];
+  const margin = Math.max(0.5, (hi - lo) * 0.15);
+  return [lo - margin, hi + margin];
+}
+
+// Two points of the line beyond the window (vertical when w₂ = 0), for a clipped line mark.
+function ends(
+  w1: number,
+  w2: number,
+  b: number,
+  [xlo, xhi]: [number, number],
+  [ylo, yhi]: [number, number],
+): { x1: number; x2: number }[] {
+  if (w2 === 0) return [ylo, yhi].map((x2) => ({ x1: -b / w1, x2 }));
+  return [xlo, xhi].map((x1) => ({ x1, x2: -(w1 * x1 + b) / w2 }));
+}
+
+// The two sides, lightly shaded: z ≥ 0 in class 1's colour, z < 0 in class 0's.
+function sides(
+  w1: number,
+  w2: number,
+  b: number,
+  [xlo, xhi]: [number, number],
+  [ylo, yhi]: [number, number],
+): Plot.Markish[] {
+  const shade = { fillOpacity: 0.16, clip: true };
+  const corners = { x1: "x1", x2: "x2", y1: "y1", y2: "y2" };
+  const whole = { x1: xlo, x2: xhi, y1: ylo, y2: yhi };
+  if (w1 === 0 && w2 === 0) {
+    return [Plot.rect([whole], { ...corners, fill: b >= 0 ? palette.class1 : palette.class0, ...shade })];
+  }
+  if (w2 === 0) {
+    const cut = -b / w1;
+    const right = { ...whole, x1: cut, x2: xhi + (xhi - xlo) };
+    const left = { ...whole, x1: xlo - (xhi - xlo), x2: cut };
+    const [positive, negative] = w1 > 0 ? [right, left] : [left, right];
+    return [
+      Plot.rect([positive], { ...corners, fill: palette.class1, ...shade }),
+      Plot.rect([negative], { ...corners, fill: palette.class0, ...shade }),
+    ];
+  }
+  const far = (yhi - ylo) * 1e3;
+  const edge = [xlo, xhi].map((x1) => ({
+    x1,
+    line: -(w1 * x1 + b) / w2,
+    above: yhi + far,
+    below: ylo - far,
+  }));
+  // Above the line z has the sign of w₂.
+  const [abovePaint, belowPaint] =
+    w2 > 0 ? [palette.class1, palette.class0] : [palette.class0, palette.class1];
+  return [
+    Plot.areaY(edge, { x: "x1", y1: "line", y2: "above", fill: abovePaint, ...shade }),
+    Plot.areaY(edge, { x: "x1", y1: "line", y2: "below", fill: belowPaint, ...shade }),
+  ];
+}
+
+// "z ≥ 0: says 1" and "z < 0: says 0" in the window's corner deepest inside each side.
+function sideLabels(
+  z: (x1: number, x2: number) => number,
+  [xlo, xhi]: [number, number],
+  [ylo, yhi]: [number, number],
+): Plot.Markish[] {
+  const corners = [
+    { x1: xlo, x2: ylo, anchor: "bottom-left" },
+    { x1: xhi, x2: ylo, anchor: "bottom-right" },
+    { x1: xlo, x2: yhi, anchor: "top-left" },
+    { x1: xhi, x2: yhi, anchor: "top-right" },
+  ].map((c) => ({ ...c, z: z(c.x1, c.x2) }));
+  const top = corners.reduce((a, c) => (c.z > a.z ? c : a));
+  const bottom = corners.reduce((a, c) => (c.z < a.z ? c : a));
+  const labels = [
+    ...(top.z >= 0 ? [{ ...top, text: "z ≥ 0: says 1" }] : []),
+    ...(bottom.z < 0 ? [{ ...bottom, text: "z < 0: says 0" }] : []),
+  ];
+  return labels.map((l) =>
+    Plot.text([l.text], {
+      frameAnchor: l.anchor as "top-left",
+      dx: l.anchor.endsWith("left") ? 6 : -6,
+      dy: l.anchor.startsWith("top") ? 6 : -6,
+      fontWeight: "bold",
+      fill: "currentColor",
+    }),
+  );
+}
+
+function lineWords(
+  w1: number,
+  w2: number,
+  b: number,
+  [xlo, xhi]: [number, number],
+  [ylo, yhi]: [number, number],
+): string {
+  if (w1 === 0 && w2 === 0) {
+    return (
+      `With both weights 0 there is no line: z = b = ${fmt(b)} everywhere, so the neuron ` +
+      `says ${b >= 0 ? "1" : "0"} for every point, and the whole window is ` +
+      `${b >= 0 ? "blue" : "orange"}.`
+    );
+  }
+  const inside = (v: number, [lo, hi]: [number, number]) => v >= lo && v <= hi;
+  const crossings: string[] = [];
+  if (w1 !== 0 && inside(-b / w1, [xlo, xhi])) crossings.push(`the x₁-axis at x₁ = ${fmt(-b / w1)}`);
+  if (w2 !== 0 && inside(-b / w2, [ylo, yhi])) crossings.push(`the x₂-axis at x₂ = ${fmt(-b / w2)}`);
+  const where =
+    crossings.length > 0 ? ` crosses ${listing(crossings)}` : " misses both axes in this window";
+  return (
+    `The line ${equation(w1, w2, b)} = 0${where}; on its blue side z ≥ 0 and the neuron ` +
+    "says 1, on its orange side z < 0 and it says 0."
+  );
+}
+
+function pointWords(
+  points: LabelledPoint[],
+  wrong: LabelledPoint[],
+  z: (x1: number, x2: number) => number,
+): string {
+  if (points.length === 0) return "There are no points.";
+  if (wrong.length === 0) {
+    if (points.length === 1) return "The one point lies on the side of its class.";
+    const all = points.length === 2 ? "Both points" : `All ${points.length} points`;
+    return `${all} lie on the side of their class.`;
+  }
+  const named = wrong.slice(0, NAMED).map((p) => {
+    const value = z(p.x1, p.x2);
+    return (
+      `a class ${p.label} point at (${fmt(p.x1)}, ${fmt(p.x2)}), ` +
+      `where z = ${fmt(value)} ${value >= 0 ? "≥" : "<"} 0`
+    );
+  });
+  const more = wrong.length > NAMED ? ` and ${wrong.length - NAMED} more` : "";
+  return (
+    `${wrong.length} of ${plural(points.length, "point")} ${wrong.length === 1 ? "lies" : "lie"} ` +
+    "on the wrong side, ringed in red: " +
+    `${named.join("; ")}${more}.`
+  );
+}

@@ -1,0 +1,186 @@
+// Structural budgets of every page, in Chromium: the layout does not jump while the page loads,
+// the JavaScript sent before any interaction stays small, and chart text stays legible on a
+// phone. Lighthouse's scores (which move with the machine's load) are `npm run bench:site`.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { launchBrowser } from "../support/browser.ts";
+import { pages } from "../support/chapters.ts";
+import { SITE_DIR } from "../support/site.ts";
+
+const siteUrl = inject("siteUrl");
+const allPages = [...pages(), "reference/reading-a-cell/", "reference/glossary/"];
+
+/** Cumulative layout shift allowed on any page (Lighthouse calls up to 0.1 good). */
+const MAX_SHIFT = 0.05;
+/** JavaScript before interaction, gzipped; the editor and the code runner load later. */
+const MAX_SCRIPT_KB = 45;
+/** Smallest rendered size of chart and diagram text on a 390px phone. */
+const MIN_TEXT_PX = 9;
+
+// Generous bounds: the machine has two cores, shared with builds and other browsers.
+const PAGE_TEST = 300_000;
+const WAIT = 60_000;
+
+type Shift = { value: number; at: number; sources: string[] };
+
+describe.skipIf(!siteUrl)("page budgets", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => browser?.close());
+
+  /** Loads a page and returns its layout shifts (with the elements that moved) after it settles. */
+  async function shifts(path: string, viewport: { width: number; height: number }, phone: boolean) {
+    const context = await browser.newContext({
+      viewport,
+      isMobile: phone,
+      hasTouch: phone,
+      deviceScaleFactor: phone ? 2 : 1,
+    });
+    try {
+      const page = await context.newPage();
+      await page.addInitScript(() => {
+        const seen: Shift[] = [];
+        (window as unknown as { __shifts: Shift[] }).__shifts = seen;
+        const name = (node: Node | null) => {
+          const el = node instanceof Element ? node : node?.parentElement;
+          if (!el) return "?";
+          const cls = [...el.classList].slice(0, 2).map((c) => `.${c}`).join("");
+          return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${cls}`;
+        };
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries() as PerformanceEntry[]) {
+            const shift = entry as PerformanceEntry & {
+              value: number;
+              hadRecentInput: boolean;
+              sources?: { node: Node | null }[];
+            };
+            if (shift.hadRecentInput) continue;
+            seen.push({
+              value: shift.value,
+              at: Math.round(shift.startTime),
+              sources: (shift.sources ?? []).map((s) => name(s.node)),
+            });
+          }
+        }).observe({ type: "layout-shift", buffered: true });
+      });
+      await page.goto(siteUrl + path, { waitUntil: "load", timeout: WAIT });
+      // scripts upgrade the page after load: give them time to run (and to shift, if they do)
+      await page.waitForLoadState("networkidle", { timeout: WAIT });
+      await page.waitForTimeout(1500);
+      return await page.evaluate(() => (window as unknown as { __shifts: Shift[] }).__shifts);
+    } finally {
+      await context.close();
+    }
+  }
+
+  const describeShifts = (list: Shift[]) =>
+    list.map((s) => `${s.value.toFixed(3)} at ${s.at} ms: ${s.sources.join(", ")}`).join("\n");
+
+  for (const [device, viewport, phone] of [
+    ["a phone", { width: 412, height: 823 }, true],
+    ["a laptop", { width: 1350, height: 940 }, false],
+  ] as const) {
+    test.each(allPages)(`%s does not jump while it loads on ${device}`, async (path) => {
+      const list = await shifts(path, viewport, phone);
+      const total = list.reduce((sum, s) => sum + s.value, 0);
+      expect(total, `layout shifts:\n${describeShifts(list)}`).toBeLessThanOrEqual(MAX_SHIFT);
+    }, PAGE_TEST);
+  }
+
+  // Narrow screens lay out below-the-fold blocks lazily (content-visibility): a link to a heading
+  // (the glossary's links) must still land on it, and it must stay put while the page settles.
+  for (const [device, width, phone] of [
+    ["a phone", 390, true],
+    ["a laptop", 1280, false],
+  ] as const) {
+    test(`a link to a heading lands on it and stays there on ${device}`, async () => {
+      const context = await browser.newContext({
+        viewport: { width, height: 844 },
+        isMobile: phone,
+        hasTouch: phone,
+      });
+      try {
+        for (const target of [
+          "the-perceptron/#why-the-activation-function-is-mandatory",
+          "gradient-descent/#training-a-network-in-the-page",
+          "handwritten-digits/#how-good-is-it",
+        ]) {
+          const page = await context.newPage();
+          await page.goto(siteUrl + target, { waitUntil: "load", timeout: WAIT });
+          const id = target.split("#")[1];
+          const top = () =>
+            page.evaluate((id) => document.getElementById(id)!.getBoundingClientRect().top, id);
+          await page.waitForLoadState("networkidle", { timeout: WAIT });
+          await page.waitForTimeout(1000);
+          const settled = await top();
+          // under the fixed header, at the top of the screen
+          expect(settled, target).toBeGreaterThanOrEqual(40);
+          expect(settled, target).toBeLessThanOrEqual(160);
+          await page.mouse.wheel(0, -1500);
+          await page.waitForTimeout(400);
+          await page.mouse.wheel(0, 1500);
+          await page.waitForTimeout(400);
+          expect(Math.abs((await top()) - settled), `${target} after scrolling`).toBeLessThan(4);
+          await page.close();
+        }
+      } finally {
+        await context.close();
+      }
+    }, PAGE_TEST);
+  }
+
+  test.each(allPages)("%s sends little JavaScript before the reader interacts", async (path) => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const scripts: string[] = [];
+      page.on("request", (request) => {
+        if (request.resourceType() === "script") scripts.push(new URL(request.url()).pathname);
+      });
+      await page.goto(siteUrl + path, { waitUntil: "networkidle", timeout: WAIT });
+      // what a static host would send: each file gzipped (inline scripts count with the page)
+      const base = new URL(siteUrl).pathname;
+      const bytes = scripts
+        .map((p) => readFileSync(join(SITE_DIR, p.slice(base.length))))
+        .reduce((sum, file) => sum + gzipSync(file, { level: 9 }).length, 0);
+      expect(scripts.length).toBeGreaterThan(0);
+      expect(bytes / 1024, `scripts: ${scripts.join(", ")}`).toBeLessThanOrEqual(MAX_SCRIPT_KB);
+    } finally {
+      await context.close();
+    }
+  }, PAGE_TEST);
+
+  test.each(allPages)("%s keeps figure text legible on a 390px phone", async (path) => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(siteUrl + path, { waitUntil: "networkidle", timeout: WAIT });
+      // the rendered size of every visible text of the book's figures (not the cells' own Plot
+      // code, which the chapters write themselves)
+      const small = await page.evaluate((min) => {
+        const out: string[] = [];
+        for (const text of document.querySelectorAll("figure.nn-figure svg text")) {
+          const box = text.getBoundingClientRect();
+          if (box.width === 0 || !text.textContent?.trim()) continue; // hidden layout
+          const svg = text.closest("svg")!;
+          const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width || 1;
+          const size = parseFloat(getComputedStyle(text).fontSize) * scale;
+          if (size < min - 0.05) out.push(`"${text.textContent.trim()}" at ${size.toFixed(1)}px`);
+        }
+        return out;
+      }, MIN_TEXT_PX);
+      expect(small).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, PAGE_TEST);
+});
