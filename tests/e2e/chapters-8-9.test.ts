@@ -323,7 +323,7 @@ describeNeeding(["site", "chromium"], "chapters 8 and 9 at 390 px, and while the
   // Every chart and diagram of these experiments, and the cells that show them.
   const figures: Record<string, string[]> = {
     [DIGITS]: ["digits-curves", "digits-confusion", "digits-read"],
-    [BEYOND]: ["conv-slide", "rnn-unroll"],
+    [BEYOND]: ["convolution", "conv-slide", "rnn-unroll"],
   };
 
   for (const path of [DIGITS, BEYOND]) {
