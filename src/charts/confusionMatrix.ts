@@ -52,7 +52,7 @@ export function confusionMatrix(options: ConfusionMatrixOptions): ChartSpec {
       marginBottom: 6,
       padding: 0.04,
       x: { domain, axis: "top", label: "the network's answer", labelAnchor: "center", tickSize: 0 },
-      y: { domain, label: "true digit", labelAnchor: "center", tickSize: 0 },
+      y: { domain, label: "true digit", labelAnchor: "center", labelOffset: 48, tickSize: 0 }, // inside the edge
       marks: [
         Plot.cell(cells, {
           x: "predicted",

@@ -58,10 +58,10 @@ export function convolutionStep(options: ConvolutionStepOptions): ChartSpec {
   return labelled({
     options: {
       width: 440,
-      height: Math.round((440 * totalH) / totalW) + 30,
+      height: Math.round((440 * totalH) / totalW) + 50,
       style: chartStyle,
       margin: 4,
-      marginBottom: 28,
+      marginBottom: 48,
       x: { domain: [0, totalW], axis: null },
       y: { domain: [-TITLE, height], axis: null, reverse: true },
       marks: [
@@ -115,10 +115,12 @@ export function convolutionStep(options: ConvolutionStepOptions): ChartSpec {
           ],
           { x: "x", y: -1.5, text: "text", textAnchor: "start", fill: "currentColor", fontWeight: "bold" },
         ),
-        Plot.text([`z = ${fmt(map[at], 2)} at row ${row + 1}, column ${column + 1}`], {
+        // two short lines, so that they fit under the map when a phone shrinks the chart
+        Plot.text([`z = ${fmt(map[at], 2)}\nat row ${row + 1}, column ${column + 1}`], {
           x: left,
           y: height,
-          dy: 16,
+          dy: 6,
+          lineAnchor: "top",
           textAnchor: "start",
           fill: "currentColor",
         }),

@@ -82,7 +82,7 @@ export function trainingCurves(history: TrainTestEntry[]): ChartSpec {
       height: 440,
       style: chartStyle,
       marginLeft: 48,
-      marginRight: 64,
+      marginRight: 84, // room for "training" in 15 px type
       marginTop: 24,
       marginBottom: 40,
       x: {

@@ -52,7 +52,9 @@ describe("convolutionStep(options)", () => {
     // the strength follows |z| over the whole map: 0, 2 and −2 of at most 2
     expect(cells.map((c) => Number(c.getAttribute("fill-opacity") ?? 1))).toEqual([0, 1, 1]);
     const labels = marks(drawn.root, "text").flatMap((g) => texts(g));
-    expect(labels).toContain("z = −2 at row 1, column 3");
+    // the output and its place on two lines, each short enough to fit under the map
+    const below = [...drawn.root.querySelectorAll("text")].find((t) => t.textContent?.startsWith("z ="))!;
+    expect([...below.querySelectorAll("tspan")].map((t) => t.textContent)).toEqual(["z = −2", "at row 1, column 3"]);
     expect(labels).toContain("feature map, 3 × 3");
   });
 

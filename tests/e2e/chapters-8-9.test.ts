@@ -322,12 +322,12 @@ describeNeeding(["site", "chromium"], "chapter 9 in Chromium: slide a filter, un
 describeNeeding(["site", "chromium"], "chapters 8 and 9 at 390 px, and while they load", () => {
   // Every chart and diagram of these experiments, and the cells that show them.
   const figures: Record<string, string[]> = {
-    [DIGITS]: ["digits-curves", "digits-confusion", "digits-read"],
+    [DIGITS]: ["digits-curves", "digits-confusion", "digits-mistakes", "digits-read"],
     [BEYOND]: ["convolution", "conv-slide", "rnn-unroll"],
   };
 
   for (const path of [DIGITS, BEYOND]) {
-    test(`${path}: no sideways scrolling at 390 px, and chart text of 9 px or more`, SLOW, async () => {
+    test(`${path}: no sideways scrolling at 390 px, and chart text of 9 px or more, inside its chart`, SLOW, async () => {
       const page = await open(path, { width: 390 });
       const overflow = await page.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
@@ -346,6 +346,19 @@ describeNeeding(["site", "chromium"], "chapters 8 and 9 at 390 px, and while the
           return min;
         });
         expect([id, smallest >= 9]).toEqual([id, true]);
+        // no label runs past the edge of its chart, where the page would cut it off
+        const cut = await output(page, id).evaluate((node) =>
+          [...node.querySelectorAll("svg")].flatMap((svg) => {
+            const frame = svg.getBoundingClientRect();
+            return [...svg.querySelectorAll("text")]
+              .filter((text) => {
+                const box = text.getBoundingClientRect();
+                return box.width > 0 && (box.left < frame.left - 1 || box.right > frame.right + 1);
+              })
+              .map((text) => text.textContent);
+          }),
+        );
+        expect([id, cut]).toEqual([id, []]);
       }
     });
 
