@@ -68,11 +68,12 @@ export function rnnDiagram(options: RnnDiagramOptions): { svg: string; alt: stri
     if (t + 1 < steps) parts.push(arrow(x + BOX / 2, y0, cx(t + 1) - BOX / 2 - 2, y0));
   }
   // The weights, named once on the first step: every step uses the same ones.
-  const weight = (x: number, y: number, name: string) =>
-    `<text x="${x}" y="${y}" text-anchor="end" dominant-baseline="central" fill="currentColor" ` +
+  const weight = (x: number, y: number, name: string, anchor: "end" | "middle") =>
+    `<text x="${x}" y="${y}" text-anchor="${anchor}" dominant-baseline="central" fill="currentColor" ` +
     `font-style="italic">W<tspan font-size="14" dy="4">${name}</tspan></text>`;
-  parts.push(weight(cx(0) - 5, (inY - 20 + boxY + BOX) / 2, "x"));
-  if (steps > 1) parts.push(weight((cx(0) + cx(1)) / 2 + 10, y0 - 17, "h"));
+  parts.push(weight(cx(0) - 5, (inY - 20 + boxY + BOX) / 2, "x", "end"));
+  // in the gap between the first two cells, above their arrow
+  if (steps > 1) parts.push(weight((cx(0) + cx(1)) / 2, y0 - 16, "h", "middle"));
   const alt = rnnAlt(inputs, states, initial);
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" ` +
