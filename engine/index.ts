@@ -1,5 +1,5 @@
 // The engine's one export list: every public name, grouped from the scalar to the whole loop.
-export { Value, type Trace, type TraceNode } from "./value.ts";
+export { Value, describe, type Trace, type TraceNode } from "./value.ts";
 export { Tensor, type TensorOptions } from "./tensor.ts";
 export { Neuron, Layer, ValueMLP, type ValueNetOptions } from "./neuron.ts";
 export { Dense, MLP, type DenseOptions, type MLPOptions } from "./mlp.ts";

@@ -240,5 +240,5 @@ export function describe(x: unknown): string {
   if (x === null) return "null";
   if (typeof x === "object") return `an object (${x.constructor?.name ?? "Object"})`;
   if (typeof x === "string") return JSON.stringify(x);
-  return `${typeof x} ${String(x)}`;
+  return x === undefined ? "undefined" : `${typeof x} ${String(x)}`;
 }

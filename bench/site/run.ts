@@ -17,7 +17,7 @@ import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import lighthouse, { desktopConfig } from "lighthouse";
-import { chromePath } from "../../tests/support/browser.ts";
+import { CHROMIUM_FLAGS, chromePath } from "../../tests/support/browser.ts";
 import { pages } from "../../tests/support/chapters.ts";
 import { serveStatic } from "./serve.ts";
 
@@ -74,13 +74,7 @@ async function startChrome() {
       "--headless=new",
       `--remote-debugging-port=${port}`,
       `--user-data-dir=${profile}`,
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
+      ...CHROMIUM_FLAGS,
       "about:blank",
     ],
     { stdio: "ignore" },

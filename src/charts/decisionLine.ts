@@ -130,8 +130,8 @@ function padded(values: number[], crossing: number): [number, number] {
   return [lo - margin, hi + margin];
 }
 
-// Two points of the line across the drawn box (vertical when w₂ = 0).
-function lineThrough(
+/** Two points of the line w₁x₁ + w₂x₂ + b = 0 across the drawn box (vertical when w₂ = 0). */
+export function lineThrough(
   w1: number,
   w2: number,
   b: number,
@@ -142,8 +142,11 @@ function lineThrough(
   return [xlo, xhi].map((x1) => ({ x1, x2: -(w1 * x1 + b) / w2 }));
 }
 
-// The half-planes z > 0 (class 1 colour) and z < 0 (class 0 colour), lightly shaded.
-function halfPlanes(
+/**
+ * The half-planes z ≥ 0 (class 1 colour) and z < 0 (class 0 colour), lightly shaded; the whole box
+ * in one colour when both weights are 0 (z = b everywhere).
+ */
+export function halfPlanes(
   w1: number,
   w2: number,
   b: number,
@@ -151,12 +154,16 @@ function halfPlanes(
   [ylo, yhi]: [number, number],
 ): Plot.Markish[] {
   const shade = { fillOpacity: 0.16, clip: true };
+  const corners = { x1: "x1", x2: "x2", y1: "y1", y2: "y2" };
+  const whole = { x1: xlo, x2: xhi, y1: ylo, y2: yhi };
+  if (w1 === 0 && w2 === 0) {
+    return [Plot.rect([whole], { ...corners, fill: b >= 0 ? palette.class1 : palette.class0, ...shade })];
+  }
   if (w2 === 0) {
     const cut = -b / w1;
-    const right = { x1: cut, x2: xhi + (xhi - xlo), y1: ylo, y2: yhi };
-    const left = { x1: xlo - (xhi - xlo), x2: cut, y1: ylo, y2: yhi };
+    const right = { ...whole, x1: cut, x2: xhi + (xhi - xlo) };
+    const left = { ...whole, x1: xlo - (xhi - xlo), x2: cut };
     const [positive, negative] = w1 > 0 ? [right, left] : [left, right];
-    const corners = { x1: "x1", x2: "x2", y1: "y1", y2: "y2" };
     return [
       Plot.rect([positive], { ...corners, fill: palette.class1, ...shade }),
       Plot.rect([negative], { ...corners, fill: palette.class0, ...shade }),
@@ -178,8 +185,8 @@ function halfPlanes(
   ];
 }
 
-// "z > 0 → 1" and "z < 0 → 0" in the corner of the box deepest inside each half-plane.
-function sideLabels(
+/** "z ≥ 0: says 1" and "z < 0: says 0" in the corner of the box deepest inside each side. */
+export function sideLabels(
   z: (x1: number, x2: number) => number,
   [xlo, xhi]: [number, number],
   [ylo, yhi]: [number, number],
@@ -193,14 +200,14 @@ function sideLabels(
   const top = corners.reduce((a, c) => (c.z > a.z ? c : a));
   const bottom = corners.reduce((a, c) => (c.z < a.z ? c : a));
   const labels = [
-    ...(top.z > 0 ? [{ ...top, text: "z ≥ 0: output 1" }] : []),
-    ...(bottom.z < 0 ? [{ ...bottom, text: "z < 0: output 0" }] : []),
+    ...(top.z >= 0 ? [{ ...top, text: "z ≥ 0: says 1" }] : []),
+    ...(bottom.z < 0 ? [{ ...bottom, text: "z < 0: says 0" }] : []),
   ];
   return labels.map((l) =>
     Plot.text([l.text], {
       frameAnchor: l.anchor as "top-left",
-      dx: l.anchor.endsWith("left") ? 8 : -8,
-      dy: l.anchor.startsWith("top") ? 8 : -8,
+      dx: l.anchor.endsWith("left") ? 6 : -6,
+      dy: l.anchor.startsWith("top") ? 6 : -6,
       fontWeight: "bold",
       fill: "currentColor",
     }),

@@ -2,7 +2,7 @@
 // sides shaded, and the points on the wrong side of the line ringed.
 import * as Plot from "@observablehq/plot";
 import { checkNumber, checkPoints } from "./checks.ts";
-import { equation, type LabelledPoint } from "./decisionLine.ts";
+import { equation, halfPlanes, lineThrough, sideLabels, type LabelledPoint } from "./decisionLine.ts";
 import { fmt, listing, plural } from "./format.ts";
 import { labelled, type ChartSpec } from "./spec.ts";
 import { axisRoom, chartStyle, palette } from "./theme.ts";
@@ -66,10 +66,10 @@ export function linearSplit(options: LinearSplitOptions): ChartSpec {
       color: { domain: ["class 0", "class 1"], range: [palette.class0, palette.class1] },
       symbol: { domain: ["class 0", "class 1"], range: ["square", "circle"] },
       marks: [
-        ...sides(w1, w2, b, xDomain, yDomain),
+        ...halfPlanes(w1, w2, b, xDomain, yDomain),
         noLine
           ? null
-          : Plot.line(ends(w1, w2, b, xDomain, yDomain), {
+          : Plot.line(lineThrough(w1, w2, b, xDomain, yDomain), {
               x: "x1",
               y: "x2",
               stroke: "currentColor",
@@ -122,87 +122,6 @@ function range(name: string, given: unknown, values: number[]): [number, number]
   const [lo, hi] = [Math.min(...values), Math.max(...values)];
   const margin = Math.max(0.5, (hi - lo) * 0.15);
   return [lo - margin, hi + margin];
-}
-
-// Two points of the line beyond the window (vertical when w₂ = 0), for a clipped line mark.
-function ends(
-  w1: number,
-  w2: number,
-  b: number,
-  [xlo, xhi]: [number, number],
-  [ylo, yhi]: [number, number],
-): { x1: number; x2: number }[] {
-  if (w2 === 0) return [ylo, yhi].map((x2) => ({ x1: -b / w1, x2 }));
-  return [xlo, xhi].map((x1) => ({ x1, x2: -(w1 * x1 + b) / w2 }));
-}
-
-// The two sides, lightly shaded: z ≥ 0 in class 1's colour, z < 0 in class 0's.
-function sides(
-  w1: number,
-  w2: number,
-  b: number,
-  [xlo, xhi]: [number, number],
-  [ylo, yhi]: [number, number],
-): Plot.Markish[] {
-  const shade = { fillOpacity: 0.16, clip: true };
-  const corners = { x1: "x1", x2: "x2", y1: "y1", y2: "y2" };
-  const whole = { x1: xlo, x2: xhi, y1: ylo, y2: yhi };
-  if (w1 === 0 && w2 === 0) {
-    return [Plot.rect([whole], { ...corners, fill: b >= 0 ? palette.class1 : palette.class0, ...shade })];
-  }
-  if (w2 === 0) {
-    const cut = -b / w1;
-    const right = { ...whole, x1: cut, x2: xhi + (xhi - xlo) };
-    const left = { ...whole, x1: xlo - (xhi - xlo), x2: cut };
-    const [positive, negative] = w1 > 0 ? [right, left] : [left, right];
-    return [
-      Plot.rect([positive], { ...corners, fill: palette.class1, ...shade }),
-      Plot.rect([negative], { ...corners, fill: palette.class0, ...shade }),
-    ];
-  }
-  const far = (yhi - ylo) * 1e3;
-  const edge = [xlo, xhi].map((x1) => ({
-    x1,
-    line: -(w1 * x1 + b) / w2,
-    above: yhi + far,
-    below: ylo - far,
-  }));
-  // Above the line z has the sign of w₂.
-  const [abovePaint, belowPaint] =
-    w2 > 0 ? [palette.class1, palette.class0] : [palette.class0, palette.class1];
-  return [
-    Plot.areaY(edge, { x: "x1", y1: "line", y2: "above", fill: abovePaint, ...shade }),
-    Plot.areaY(edge, { x: "x1", y1: "line", y2: "below", fill: belowPaint, ...shade }),
-  ];
-}
-
-// "z ≥ 0: says 1" and "z < 0: says 0" in the window's corner deepest inside each side.
-function sideLabels(
-  z: (x1: number, x2: number) => number,
-  [xlo, xhi]: [number, number],
-  [ylo, yhi]: [number, number],
-): Plot.Markish[] {
-  const corners = [
-    { x1: xlo, x2: ylo, anchor: "bottom-left" },
-    { x1: xhi, x2: ylo, anchor: "bottom-right" },
-    { x1: xlo, x2: yhi, anchor: "top-left" },
-    { x1: xhi, x2: yhi, anchor: "top-right" },
-  ].map((c) => ({ ...c, z: z(c.x1, c.x2) }));
-  const top = corners.reduce((a, c) => (c.z > a.z ? c : a));
-  const bottom = corners.reduce((a, c) => (c.z < a.z ? c : a));
-  const labels = [
-    ...(top.z >= 0 ? [{ ...top, text: "z ≥ 0: says 1" }] : []),
-    ...(bottom.z < 0 ? [{ ...bottom, text: "z < 0: says 0" }] : []),
-  ];
-  return labels.map((l) =>
-    Plot.text([l.text], {
-      frameAnchor: l.anchor as "top-left",
-      dx: l.anchor.endsWith("left") ? 6 : -6,
-      dy: l.anchor.startsWith("top") ? 6 : -6,
-      fontWeight: "bold",
-      fill: "currentColor",
-    }),
-  );
 }
 
 function lineWords(

@@ -36,9 +36,9 @@ export function lossCurve(history: HistoryEntry[]): ChartSpec {
     })),
   ];
   const maxLoss = Math.max(0, ...finite.map((h) => h.loss));
-  // accuracy shares the y scale: it needs [0, 1] at least
-  const top = hasAccuracy ? Math.max(1, maxLoss) : maxLoss || 1;
   const epochs = history.map((h) => h.epoch);
+  const panels = epochPanels(epochs, maxLoss, hasAccuracy);
+  const plotted = rows.map((r) => ({ ...r, value: panels.y(r.metric, r.value) }));
   const facet = hasAccuracy ? { fy: "metric" } : {};
   const titles = [
     { metric: "loss", text: "loss" },
@@ -46,13 +46,14 @@ export function lossCurve(history: HistoryEntry[]): ChartSpec {
   ];
   return labelled({
     options: {
-      ...epochPanels(epochs, top, hasAccuracy),
+      ...panels.frame,
       color: { domain: ["loss", "accuracy"], range: [palette.series[1], palette.highlight] },
       marks: [
+        ...panels.axes,
         Plot.ruleY([0], { stroke: "currentColor", strokeOpacity: 0.4 }),
-        Plot.line(rows, { x: "epoch", y: "value", stroke: "metric", strokeWidth: 2.5, ...facet }),
+        Plot.line(plotted, { x: "epoch", y: "value", stroke: "metric", strokeWidth: 2.5, ...facet }),
         rows.length === titles.length
-          ? Plot.dot(rows, { x: "epoch", y: "value", fill: "metric", r: 4, ...facet })
+          ? Plot.dot(plotted, { x: "epoch", y: "value", fill: "metric", r: 4, ...facet })
           : null,
         Plot.text(titles, {
           ...(hasAccuracy ? { fy: "metric" } : {}),
@@ -70,20 +71,48 @@ export function lossCurve(history: HistoryEntry[]): ChartSpec {
 }
 
 /**
- * The frame of a chart of values per epoch: the epochs across, a loss panel, and an accuracy
- * panel below it when there are accuracies (both on one y scale from 0 to `top`).
+ * The frame of a chart of values per epoch: the epochs across, a loss panel, and an accuracy panel
+ * below it when there are accuracies. The panels share Plot's y scale, so each draws its own axis:
+ * loss in its units from 0, accuracy from 0 to 100% over the same height (`y` places a value).
  */
-export function epochPanels(epochs: number[], top: number, hasAccuracy: boolean) {
-  return {
+export function epochPanels(epochs: number[], maxLoss: number, hasAccuracy: boolean) {
+  const lossTicks = niceTicks(maxLoss || 1);
+  const top = lossTicks[lossTicks.length - 1];
+  const accuracyTicks = [0, 0.25, 0.5, 0.75, 1].map((a) => a * top);
+  const panel = (name: string) => ({ fy: () => name });
+  const frame = {
     width: defaults.width,
     height: hasAccuracy ? defaults.height + 120 : defaults.height - 40,
     style: chartStyle,
     ...axisRoom,
     marginRight: 16,
     x: { label: "epoch", domain: [Math.min(...epochs), Math.max(...epochs)] },
-    y: { label: null, grid: true, domain: [0, top], nice: true },
+    y: hasAccuracy ? { axis: null, domain: [0, top] } : { label: null, grid: true, domain: [0, top] },
     ...(hasAccuracy ? { fy: { domain: ["loss", "accuracy"], axis: null, padding: 0.15 } } : {}),
   };
+  const axes = hasAccuracy
+    ? [
+        Plot.gridY(lossTicks, panel("loss")),
+        Plot.axisY(lossTicks, { ...panel("loss"), label: null }),
+        Plot.gridY(accuracyTicks, panel("accuracy")),
+        Plot.axisY(accuracyTicks, {
+          ...panel("accuracy"),
+          label: null,
+          tickFormat: (v: number) => `${Math.round((v / top) * 100)}%`,
+        }),
+      ]
+    : [];
+  const y = (metric: string, value: number) => (metric === "accuracy" ? value * top : value);
+  return { frame, axes, y };
+}
+
+// Round ticks from 0 to at least `max`: 1, 2 or 5 times a power of ten apart, four or five of them.
+function niceTicks(max: number): number[] {
+  const rough = max / 4;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) as number;
+  const count = Math.ceil(max / step - 1e-9);
+  return Array.from({ length: count + 1 }, (_, i) => Number((i * step).toPrecision(12)));
 }
 
 function lossAlt(history: HistoryEntry[], finite: HistoryEntry[], acc: HistoryEntry[]): string {

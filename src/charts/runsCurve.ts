@@ -38,20 +38,22 @@ export function runsCurve(runs: RunEntry[]): ChartSpec {
   ]);
   const hasAccuracy = rows.some((r) => r.metric === "accuracy");
   const maxLoss = Math.max(0, ...rows.filter((r) => r.metric === "loss").map((r) => r.value));
-  const top = hasAccuracy ? Math.max(1, maxLoss) : maxLoss || 1;
   const epochs = rows.map((r) => r.epoch);
+  const panels = epochPanels(epochs, maxLoss, hasAccuracy);
+  const plotted = rows.map((r) => ({ ...r, value: panels.y(r.metric, r.value) }));
   const facet = hasAccuracy ? { fy: "metric" } : {};
   const latest = runs.find((r) => r.current)?.label ?? labels[labels.length - 1];
   const line = (which: (label: string) => boolean, strokeWidth: number, strokeOpacity: number) =>
     Plot.line(
-      rows.filter((r) => which(r.run)),
+      plotted.filter((r) => which(r.run)),
       { x: "epoch", y: "value", stroke: "run", z: "run", strokeWidth, strokeOpacity, ...facet },
     );
   return labelled({
     options: {
-      ...epochPanels(epochs, top, hasAccuracy),
+      ...panels.frame,
       color: { domain: labels, range: [...palette.series], legend: true },
       marks: [
+        ...panels.axes,
         Plot.ruleY([0], { stroke: "currentColor", strokeOpacity: 0.4 }),
         line((label) => label !== latest, 1.75, 0.75),
         line((label) => label === latest, 3, 1),

@@ -1,6 +1,8 @@
 // A chart as data (Plot options + a text alternative) and its one renderer.
 import * as Plot from "@observablehq/plot";
 import type { PlotOptions } from "@observablehq/plot";
+import { describe } from "../../engine/index.ts";
+import { hashText, prefixIds } from "./markup.ts";
 
 /**
  * What every chart function returns: Plot options without a `document`, and a text alternative
@@ -50,7 +52,11 @@ export function renderChart(
   document: unknown,
   { idPrefix }: RenderOptions = {},
 ): string {
-  if (spec === null || typeof spec !== "object" || typeof spec.options !== "object") {
+  if (
+    spec === null ||
+    typeof spec !== "object" ||
+    typeof spec.options !== "object"
+  ) {
     throw new TypeError(
       `renderChart: received ${describe(spec)}; expected a ChartSpec { options, alt } ` +
         "as returned by a chart function such as costCurve().",
@@ -76,37 +82,5 @@ export function renderChart(
     element.setAttribute("aria-hidden", "true");
   }
   const html = root.outerHTML;
-  return prefixIds(html, idPrefix ?? `nn-${hash(html)}`);
-}
-
-// Renames every id in the markup and every reference to it (url(#id), href="#id").
-function prefixIds(html: string, prefix: string): string {
-  const ids = new Set<string>();
-  for (const match of html.matchAll(/\sid="([^"]+)"/g)) ids.add(match[1]);
-  let out = html;
-  for (const id of ids) {
-    const renamed = `${prefix}-${id}`;
-    out = out
-      .replaceAll(` id="${id}"`, ` id="${renamed}"`)
-      .replaceAll(`url(#${id})`, `url(#${renamed})`)
-      .replaceAll(`href="#${id}"`, `href="#${renamed}"`);
-  }
-  return out;
-}
-
-// FNV-1a, 32 bits, in base 36: a short, stable fingerprint of a chart's markup.
-function hash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(36);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return JSON.stringify(value.slice(0, 40));
-  return typeof value;
+  return prefixIds(html, `${idPrefix ?? `nn-${hashText(html)}`}-`);
 }

@@ -6,7 +6,7 @@
  * or a training command). Nothing here touches a DOM.
  */
 import { escapeHtml, formatNumber } from "./format.ts";
-import { hashSource } from "./hash.ts";
+import { hashText } from "../charts/markup.ts";
 
 /** What every control has: a visible label. */
 interface Labelled {
@@ -462,7 +462,7 @@ export function renderInput(key: string, spec: InputSpec, value: InputValue = sp
   // `data-sig` tells the page whether a re-run declared the same control (then it keeps the
   // element, with the reader's focus and pointer on it); `data-default` is the cell's own value.
   const data =
-    ` data-key="${escapeHtml(key)}" data-sig="${hashSource(JSON.stringify(spec))}"` +
+    ` data-key="${escapeHtml(key)}" data-sig="${hashText(JSON.stringify(spec))}"` +
     ` data-default="${escapeHtml(JSON.stringify(spec.value))}"`;
   const open = (extra = "") => `<div class="nb-input nb-input--${spec.type}"${data}${extra}>`;
   switch (spec.type) {

@@ -3,6 +3,7 @@
  * matrices, tensors and lists of records become tables; DOM nodes (Plot charts) become markup;
  * anything else becomes a tree to open. No DOM and no host APIs here.
  */
+import { prefixIds } from "../charts/markup.ts";
 import type { Inspected, Output, TableCell } from "./types.ts";
 
 /** Limits that keep an output small enough to ship in a page. */
@@ -229,21 +230,7 @@ function inspectText(value: unknown): string {
   return tree.type === "object" || tree.type === "circular" ? tree.label : tree.text;
 }
 
-// Gives every element id in a chart its own prefix, and rewrites the references to it.
-function prefixIds(html: string, prefix: string): string {
-  const ids = new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
-  let out = html;
-  for (const id of ids) {
-    const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    out = out
-      .replace(new RegExp(`(\\sid=")${escaped}"`, "g"), `$1${prefix}${id}"`)
-      .replace(new RegExp(`url\\(#${escaped}\\)`, "g"), `url(#${prefix}${id})`)
-      .replace(new RegExp(`(href=")#${escaped}"`, "g"), `$1#${prefix}${id}"`);
-  }
-  return out;
-}
-
-// A chart drawn by Observable Plot: its root has Plot's class (`plot-d6a7b5`, `…-figure`).
+// A chart drawn by Observable Plot: its root has Plot's class ("plot-" and six hex digits).
 function isPlot(node: NodeLike): boolean {
   return /(^|\s)plot-[0-9a-f]{6}(-figure)?(\s|$)/.test(node.getAttribute?.("class") ?? "");
 }

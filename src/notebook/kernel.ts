@@ -175,13 +175,20 @@ const quote = (id: string) => `"${id}"`;
 const list = (items: string[]) =>
   items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 
+/** A step of training: the epoch and the batch about to run (counted from 1), of `batches`. */
+export interface TrainingStep {
+  epoch: number;
+  batch: number;
+  batches: number;
+}
+
 /** What a training's controls hand to the cells that read them. */
 export interface TrainingControls {
   /**
    * Awaited before every step (`train(…, { pace: controls.pace })` does it before each batch):
    * waits while paused, lets one batch or one epoch through on Step, and slows down to the speed.
    */
-  pace(at?: { epoch: number; batch: number; batches: number }): Promise<void>;
+  pace(at?: TrainingStep): Promise<void>;
   readonly playing: boolean;
 }
 
@@ -243,7 +250,7 @@ interface Trainer {
   stepUntilEpoch: number | "next" | null;
   waiting: (() => void) | null;
   consumers: Set<Run>;
-  at: { epoch: number; batch: number; batches: number } | null;
+  at: TrainingStep | null;
 }
 
 const INPUT = Symbol("nb.input");
@@ -439,7 +446,7 @@ export function createKernel(options: KernelOptions): Kernel {
   // The controls a training's readers get; a Reset hands them a new one.
   const makeControls = (channel: Channel, trainer: Trainer): TrainingControls => {
     const consumersGone = () => [...trainer.consumers].every((run) => run.controller.signal.aborted);
-    const pace = async (at?: { epoch: number; batch: number; batches: number }) => {
+    const pace = async (at?: TrainingStep) => {
       if (!live || trainer.consumers.size === 0) return;
       // `at`: the step about to run (epoch and batch counted from 1, as `train` gives them).
       const step = at ?? { epoch: (trainer.at?.epoch ?? 0) + 1, batch: 1, batches: 1 };

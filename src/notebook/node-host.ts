@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { findCells, type AuthoredCell } from "./cells.ts";
-import { hashSource } from "./hash.ts";
+import { hashText } from "../charts/markup.ts";
 import { createKernel } from "./kernel.ts";
 import { progressChart } from "./progress-chart.ts";
 import { renderInput } from "./inputs.ts";
@@ -208,7 +208,7 @@ async function runFresh(chapter: string, cells: AuthoredCell[]): Promise<Chapter
   }
   const runs: CellRun[] = [];
   for (const cell of cells) {
-    const hash = hashSource(cell.source);
+    const hash = hashText(cell.source);
     if (cell.options.norun) {
       runs.push({ cell, result: null, html: "", hash });
       continue;

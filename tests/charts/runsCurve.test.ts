@@ -24,6 +24,25 @@ describe("runsCurve(runs)", () => {
     expect(loss).toContainEqual(expected);
   });
 
+  it("runsCurve(runs) keeps accuracy on its own 0–100% axis when a loss runs far above 1", () => {
+    const calm = run("run 1", 1);
+    const wild = {
+      label: "run 2: lr = 5",
+      history: [1, 2, 3, 4].map((epoch) => ({ epoch, loss: 2 * epoch, accuracy: 0.5 })),
+    };
+    const drawn = draw(runsCurve([calm, wild]));
+    const labels = [...drawn.root.querySelectorAll("text")].map((t) => t.textContent);
+    expect(labels).toEqual(expect.arrayContaining(["0%", "50%", "100%", "0", "8"]));
+    const [top] = drawn.y.domain.slice(1) as number[];
+    expect(top).toBe(8);
+    // run 1's accuracy reaches 0.9 at epoch 4: drawn at 0.9 of the panel's height, not at 0.9 / 8.
+    const [earlier] = marks(drawn.root, "line");
+    const heights = [...earlier.querySelectorAll("path")].map((p) =>
+      Math.max(...vertices(p.getAttribute("d")!).map((v) => inData(drawn, v)[1] / top)),
+    );
+    expect(heights).toEqual(expect.arrayContaining([expect.closeTo(0.9, 2)]));
+  });
+
   it("runsCurve(runs) says each run's last loss and accuracy in its alt text", () => {
     expect(runsCurve([run("run 1", 1), run("run 2: lr = 0.05", 0.1)]).alt).toBe(
       "Loss per epoch of 2 training runs, one line each. run 1: loss 0.2 at epoch 4, accuracy 90%. " +

@@ -1,5 +1,11 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { costCurve, decisionLine, neuronResponse, renderChart } from "../../src/charts/index.ts";
+import {
+  costCurve,
+  decisionLine,
+  neuronResponse,
+  renderChart,
+} from "../../src/charts/index.ts";
 import { freshDocument } from "./helpers.ts";
 
 const and = [
@@ -26,13 +32,15 @@ describe("renderChart(spec, document)", () => {
     root.innerHTML = renderChart(costCurve(), freshDocument());
     const labelled = [...root.querySelectorAll("g[aria-label]")];
     expect(labelled.length).toBeGreaterThan(3);
-    for (const g of labelled) expect(g.getAttribute("aria-hidden")).toBe("true");
+    for (const g of labelled)
+      expect(g.getAttribute("aria-hidden")).toBe("true");
   });
 
   it("prefixes ids so two charts in one page never share a clip path", () => {
     const a = renderChart(costCurve({ lr: 0.3 }), freshDocument());
     const b = renderChart(costCurve({ lr: 0.9 }), freshDocument());
-    const ids = (html: string) => [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+    const ids = (html: string) =>
+      [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
     expect(ids(a).length).toBeGreaterThan(0);
     for (const id of ids(a)) expect(ids(b)).not.toContain(id);
     // every reference points at an id of its own chart (and there are references to check)
@@ -61,5 +69,23 @@ describe("renderChart(spec, document)", () => {
     expect(() => renderChart(null as never, freshDocument())).toThrow(
       /expected a ChartSpec \{ options, alt \}/,
     );
+  });
+});
+
+describe("Plot's stylesheet in the page", () => {
+  it("is written for the class this version of Plot gives its charts", () => {
+    // styles.css carries Plot's rules (a cell's <style> is sanitized away); Plot's class is a hash
+    // of its version, so upgrading Plot without updating styles.css would leave charts unstyled.
+    const html = renderChart(costCurve(), freshDocument());
+    const plotClass = html.match(/class="(plot-[0-9a-f]{6})/)?.[1];
+    expect(plotClass).toMatch(/^plot-[0-9a-f]{6}$/);
+    const css = readFileSync(
+      new URL("../../src/notebook/client/styles.css", import.meta.url),
+      "utf8",
+    );
+    const classes = new Set(
+      [...css.matchAll(/\.(plot-[0-9a-f]{6})\b/g)].map((m) => m[1]),
+    );
+    expect([...classes]).toEqual([plotClass]);
   });
 });

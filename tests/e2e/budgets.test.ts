@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { launchBrowser } from "../support/browser.ts";
 import { pages } from "../support/chapters.ts";
 import { SITE_DIR } from "../support/site.ts";
+import { describeNeeding } from "../support/suites.ts";
 
 const siteUrl = inject("siteUrl");
 const allPages = [...pages(), "reference/reading-a-cell/", "reference/glossary/"];
@@ -26,7 +27,7 @@ const WAIT = 60_000;
 
 type Shift = { value: number; at: number; sources: string[] };
 
-describe.skipIf(!siteUrl)("page budgets", () => {
+describeNeeding(["site", "chromium"], "page budgets", () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchBrowser();

@@ -3,6 +3,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { launchBrowser } from "../support/browser.ts";
+import { describeNeeding } from "../support/suites.ts";
 
 const siteUrl = inject("siteUrl");
 
@@ -19,7 +20,7 @@ function contrast(a: string, b: string): number {
   return (hi + 0.05) / (lo + 0.05);
 }
 
-describe.skipIf(!siteUrl)("a printed chapter", () => {
+describeNeeding(["site", "chromium"], "a printed chapter", () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchBrowser();

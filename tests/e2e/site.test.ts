@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { launchBrowser } from "../support/browser.ts";
 import { pages } from "../support/chapters.ts";
+import { describeNeeding } from "../support/suites.ts";
 
 const siteUrl = inject("siteUrl");
 const SHOTS = "test-output/screenshots";
@@ -49,7 +50,7 @@ function shotName(path: string) {
   return path.replace(/\/$/, "") || "index";
 }
 
-describe.skipIf(!siteUrl)("every page in Chromium", () => {
+describeNeeding(["site", "chromium"], "every page in Chromium", () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchBrowser();

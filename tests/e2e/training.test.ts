@@ -108,7 +108,7 @@ describeNeeding(["site", "chromium"], "training under controls", () => {
     const page = await open();
     const walk = page.locator('nb-cell[data-id="descent-lr-walk"] .nb-output svg[aria-label]').first();
     const before = await walk.getAttribute("aria-label");
-    const slider = page.getByRole("slider", { name: "learning rate α" });
+    const slider = page.getByRole("slider", { name: "learning rate α", exact: true });
     await slider.focus();
     await page.keyboard.press("End"); // 2.2: every step overshoots further
     await expect.poll(() => walk.getAttribute("aria-label"), SLOW).not.toBe(before);

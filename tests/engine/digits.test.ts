@@ -14,6 +14,7 @@ import {
   train,
 } from "../../engine/index.ts";
 import { launchBrowser } from "../support/browser.ts";
+import { describeNeeding } from "../support/suites.ts";
 
 const assetFile = new URL("../../public/data/digits-v1.bin", import.meta.url);
 
@@ -202,7 +203,7 @@ describe("setDigitsUrl", () => {
   });
 });
 
-describe("loadDigits in a browser worker", () => {
+describeNeeding(["chromium"], "loadDigits in a browser worker", () => {
   test("a module worker told setDigitsUrl(url) loads the same split as Node", async () => {
     const browser = await launchBrowser();
     try {

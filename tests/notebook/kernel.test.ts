@@ -60,6 +60,13 @@ function texts(outputs: Output[] | undefined): string[] {
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits until `done()` holds (checked every 5 ms), failing after 10 s. */
+async function until(done: () => boolean): Promise<void> {
+  for (const start = Date.now(); !done(); await tick(5)) {
+    if (Date.now() - start > 10_000) throw new Error(`until: still false after 10 s: ${done}`);
+  }
+}
+
 describe("createKernel: cells are functions of the names they read", () => {
   it("define() finds what each cell declares and reads; imports stay in their cell", () => {
     const { info } = notebook({
@@ -309,12 +316,18 @@ describe("createKernel: cells are functions of the names they read", () => {
   });
 
   it("a newer run cancels an older one, whose result is never shown", async () => {
+    // Each run of b counts itself in `started` and `ended`, so the test waits on events, not times.
+    const log = globalThis as unknown as { started?: number[]; ended?: number[] };
+    log.started = [];
+    log.ended = [];
     const nb = notebook(
       {
         a: "const n = view(Inputs.range([0, 10], { step: 1, value: 1 }));",
         b: [
           "const mine = n;",
-          "await new Promise((r) => setTimeout(r, mine === 1 ? 60 : 1));",
+          "globalThis.started.push(mine);",
+          "await new Promise((r) => setTimeout(r, mine === 1 ? 500 : 1));",
+          "globalThis.ended.push(mine);",
           "display(signal.aborted ? 'aborted' : 'finished');",
           "mine",
         ].join("\n"),
@@ -322,17 +335,24 @@ describe("createKernel: cells are functions of the names they read", () => {
       { live: true },
     );
     nb.kernel.run(["a"]);
-    await tick(20);
+    await until(() => log.started!.includes(1));
     nb.kernel.input("a:0", 7);
-    await tick(150);
+    // Both runs get past their wait; only the newer one may show anything.
+    await until(() => log.ended!.includes(1) && log.ended!.includes(7));
+    await until(() => nb.ended("b").length > 0);
+    await tick(20);
     const shown = nb.events
       .filter((e): e is CellEvent => e.type === "cell" && e.id === "b" && e.status === "done")
       .map((e) => texts(e.outputs).join());
+    expect(log.started).toEqual([1, 7]);
     expect(shown).toEqual(["finished,7"]);
     const stopped = nb.ended("b").find((e) => e.status === "stopped");
     expect(stopped).toBeUndefined();
     nb.kernel.dispose();
+    delete log.started;
+    delete log.ended;
   });
+
 });
 
 describe("createKernel: inputs", () => {

@@ -2,11 +2,11 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "nod
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { parseHTML } from "linkedom";
-import { describe, expect, inject, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { chapters } from "../support/chapters.ts";
 import { BASE, SITE_DIR, buildSite } from "../support/site.ts";
+import { describeNeeding } from "../support/suites.ts";
 
-const siteBuilt = inject("siteUrl") !== "";
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -18,7 +18,7 @@ function page(slug: string): Document {
   return parseHTML(readFileSync(join(SITE_DIR, slug, "index.html"), "utf8")).document;
 }
 
-describe.skipIf(!siteBuilt)("the built book", () => {
+describeNeeding(["site"], "the built book", () => {
   test("has ten chapters, 0 to 9, each a page in the sidebar in order, then the reference", () => {
     const list = chapters();
     expect(list.map(({ file }) => file.slice(0, 2))).toEqual(

@@ -6,18 +6,14 @@
  */
 import type { CellEditor } from "./editor.ts";
 import type { CellView, RunState } from "./notebook.ts";
-import type { Progress } from "./protocol.ts";
+import type { CellOptions } from "../types.ts";
+import type { ProgressReport } from "./protocol.ts";
 import { listenToControls } from "./controls.ts";
 import { notebook, register, resetCell, saveCode, saveInput, savedCode } from "./page.ts";
 import { sourceHash } from "./storage.ts";
 
-/** Options an author sets on a cell (fence meta), as the page carries them. */
-interface CellOptions {
-  hidden: boolean;
-  readonly: boolean;
-  norun: boolean;
-  throws: boolean;
-}
+/** Options an author sets on a cell (fence meta), as the page carries them (the id apart). */
+type CellFlags = Omit<CellOptions, "id">;
 
 // A printable key without a modifier: the reader means to type.
 function isTyping(event: KeyboardEvent): boolean {
@@ -36,7 +32,7 @@ export class NbCell extends HTMLElement implements CellView {
   #author = "";
   #code = "";
   #hash = "";
-  #options: CellOptions = { hidden: false, readonly: false, norun: false, throws: false };
+  #options: CellFlags = { hidden: false, readonly: false, norun: false, throws: false };
   #editor: CellEditor | null = null;
   #editorLoading: Promise<CellEditor> | null = null;
   #codeBlock: HTMLElement | null = null;
@@ -278,7 +274,7 @@ export class NbCell extends HTMLElement implements CellView {
   }
 
   /** Streams a long run's progress: a bar, a line of numbers, a live chart (already sanitized). */
-  showProgress(progress: Progress, chart: DocumentFragment | null): void {
+  showProgress(progress: ProgressReport, chart: DocumentFragment | null): void {
     if (!this.#progress) {
       this.#progress = document.createElement("div");
       this.#progress.className = "nb-progress not-content";

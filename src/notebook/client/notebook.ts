@@ -11,7 +11,7 @@ import type { TrainingCommand } from "../types.ts";
 import { controlsIn, showTraining } from "./controls.ts";
 import { KernelHost, type LostReason } from "./kernel-host.ts";
 import { announce, chapterCells, currentInputs } from "./page.ts";
-import type { FromWorker, Progress } from "./protocol.ts";
+import type { FromWorker, ProgressReport } from "./protocol.ts";
 import { sanitizeHtml } from "./sanitize.ts";
 
 /** Where a cell is in its run. */
@@ -25,7 +25,7 @@ export interface CellView extends HTMLElement {
   applied: string;
   code(): string;
   setState(state: RunState): void;
-  showProgress(progress: Progress, chart: DocumentFragment | null): void;
+  showProgress(progress: ProgressReport, chart: DocumentFragment | null): void;
   setStale(reason: string | null): void;
   setStatus(text: string): void;
   notice(key: string, text: string | null, kind?: "warn" | "info" | "error", actions?: [string, () => void][]): void;

@@ -34,7 +34,7 @@ export type ToWorker =
   | { type: "ping"; n: number };
 
 /** Progress of a long run, streamed while it works. */
-export interface Progress {
+export interface ProgressReport {
   /** Share of the work done, 0..1, when known. */
   fraction?: number;
   /** One line for the status, e.g. "epoch 12/50 · loss 0.213 · accuracy 94%". */
@@ -59,7 +59,7 @@ export type FromWorker =
       /** The error's message, when it failed. */
       error?: string;
     }
-  | { type: "progress"; id: string; run: number; progress: Progress }
+  | { type: "progress"; id: string; run: number; progress: ProgressReport }
   | { type: "training"; key: string; status: TrainingStatus }
   | { type: "pong"; n: number }
   /** An error thrown outside any run (a cell's timer, an unawaited promise). */

@@ -4,7 +4,7 @@
  * on an older version") and the value of each control they moved. One record per chapter, keyed
  * by the site's base path too, so two books on one origin never mix their readers' work.
  */
-import { hashSource } from "../hash.ts";
+import { hashText } from "../../charts/markup.ts";
 
 /** One edited cell. */
 export interface SavedCell {
@@ -30,7 +30,7 @@ export type LoadResult =
 export type SaveResult = "saved" | "unavailable" | "full";
 
 /** The hash saved edits are tied to (the build's `data-hash` uses the same function). */
-export const sourceHash = hashSource;
+export const sourceHash = hashText;
 
 const PREFIX = "nb:v2:";
 

@@ -1,0 +1,507 @@
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { parseHTML } from "linkedom";
+import { launchBrowser } from "../support/browser.ts";
+import { describeNeeding } from "../support/suites.ts";
+
+// The experiments of chapters 6 and 7, operated as a reader would: keys, pointer, typing.
+// Chapter 6: `net-221` (a 2-2-1 network of Values), `backprop-steps` (a slider over the steps of
+// its backward pass), `backprop-walk` (the graph at that step); `tanh-rule` (the reader's backward
+// rule) and `tanh-rule-check`. Chapter 7: `tangent-weight` and `tangent-chart`; `descent-lr` and
+// `descent-lr-walk`; `rates-start` and `rates-compare`; `valley-controls` (start, rate and a
+// Walk's training controls) and `valley-walk`; `moons-controls` (with a learning-rate radio),
+// `moons-train` (whose runs the notebook draws side by side) and `moons-boundary`.
+const CH6 = "error-and-backpropagation/";
+const CH7 = "gradient-descent/";
+/** The first move starts the kernel worker: on a busy two-core machine that can take seconds. */
+const SLOW = { timeout: 30_000 };
+
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  if (inject("siteUrl") && inject("chromium")) browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => {});
+  await browser?.close();
+});
+
+async function open(chapter: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on("pageerror", (error) => {
+    throw new Error(`Uncaught error in the page: ${error.message}`);
+  });
+  await page.goto(`${inject("siteUrl")}${chapter}`);
+  await page.waitForFunction(() => customElements.get("nb-cell") !== undefined);
+  return page;
+}
+
+const output = (page: Page, id: string) => page.locator(`nb-cell[data-id="${id}"] .nb-output`);
+const text = async (page: Page, id: string) => (await output(page, id).textContent()) ?? "";
+/** The text alternative of the first labelled SVG in a cell's output. */
+const alt = (page: Page, id: string) =>
+  output(page, id).locator("svg[aria-label]").first().getAttribute("aria-label");
+
+/** Opens the editor of a cell and replaces its code, as a reader would. */
+async function replaceCode(page: Page, id: string, code: string): Promise<void> {
+  const cell = page.locator(`nb-cell[data-id="${id}"]`);
+  const edit = cell.getByRole("button", { name: "Edit", exact: true });
+  if (await edit.count()) await edit.click();
+  const editor = cell.locator(".cm-content");
+  await editor.waitFor();
+  await editor.focus();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.insertText(code);
+}
+
+/** Drags a slider's thumb to a fraction of its track with the mouse. */
+async function drag(page: Page, name: string, to: number): Promise<void> {
+  const slider = page.getByRole("slider", { name, exact: true });
+  await slider.scrollIntoViewIfNeeded();
+  const box = (await slider.boundingBox())!;
+  const y = box.y + box.height / 2;
+  const from =
+    (Number(await slider.inputValue()) - Number(await slider.getAttribute("min"))) /
+    (Number(await slider.getAttribute("max")) - Number(await slider.getAttribute("min")));
+  await page.mouse.move(box.x + box.width * from, y);
+  await page.mouse.down();
+  for (let step = 1; step <= 8; step++) {
+    await page.mouse.move(box.x + box.width * (from + ((to - from) * step) / 8), y);
+  }
+  await page.mouse.up();
+}
+
+/** A page's main text as a reader reads it: formulas once (KaTeX's MathML copy left out). */
+function proseOf(document: Document): string {
+  const main = document.querySelector("main")!.cloneNode(true) as HTMLElement;
+  for (const copy of main.querySelectorAll(".katex-mathml")) copy.remove();
+  return main.textContent!.replace(/\s+/g, " ");
+}
+
+describeNeeding(["site"], "chapters 6 and 7 as built", () => {
+  /** A built page, parsed: the HTML a reader without JavaScript gets. */
+  async function built(chapter: string) {
+    const html = await (await fetch(`${inject("siteUrl")}${chapter}`)).text();
+    const { document } = parseHTML(html);
+    const cell = (id: string) => document.querySelector(`nb-cell[data-id="${id}"] .nb-output`)!;
+    const label = (id: string) =>
+      cell(id).querySelector("svg[aria-label]")?.getAttribute("aria-label") ?? "";
+    return { document, cell, label };
+  }
+
+  test("chapter 6 holds the backward pass at its last step, and the tanh check of the first guess", async () => {
+    const { cell, label, document } = await built(CH6);
+    const slider = cell("backprop-steps").querySelector('input[type="range"]')!;
+    expect([
+      slider.getAttribute("min"),
+      slider.getAttribute("max"),
+      slider.getAttribute("value"),
+    ]).toEqual(["0", "30", "30"]);
+    expect(cell("backprop-walk").textContent).toContain(
+      "Step 30 of 30: the gradient of w₁₁ × x₁ (−0.028) goes back to x₁.",
+    );
+    expect(cell("backprop-walk").textContent).toContain(
+      "x₁ feeds 2 nodes, so its gradient is the sum over the paths: 0.005 − 0.023 = −0.018, complete.",
+    );
+    expect(label("backprop-walk")).toMatch(
+      /^A computation graph of 28 values and 17 operations, read from the bottom up: J = \(ŷ − y\)\^2 = 0\.029\. .* The backward pass has crossed 29 of 29 arrows\. Highlighted: the gradient going back from w₁₁ × x₁ to x₁ \(× 0\.8\)\./,
+    );
+    expect(cell("backprop-walk").querySelectorAll(".nn-gnode").length).toBe(28);
+    expect(cell("tanh-rule-check").textContent).toContain(
+      "Your rule differs from the numerical gradient at all 61 inputs, from x = −3 to 3.",
+    );
+    expect(label("tanh-rule-check")).toContain(
+      "the numerical one (thick) and your rule's (dashed)",
+    );
+    // the numbers the prose quotes are the cells' own
+    const prose = proseOf(document);
+    expect(prose).toContain("contributes 0.16 of the total 0.2125 (before dividing by four)");
+    expect(prose).toMatch(/The gradient ∂J\/∂w ?≈ ?0\.431 is positive/);
+    // the chapter's figure is drawn by the same function, left to right
+    const figure = document.querySelector(".nn-figure--graph svg")!;
+    expect(figure.getAttribute("aria-label")).toMatch(
+      /^A computation graph of 7 values and 4 operations, read left to right: J = a\^2 = 0\.5344\./,
+    );
+  });
+
+  test("chapter 7 holds each experiment's default state", async () => {
+    const { cell, label, document } = await built(CH7);
+    const value = (id: string, n = 0) =>
+      cell(id).querySelectorAll("input[type=range]")[n].getAttribute("value");
+    expect(value("tangent-weight")).toBe("6");
+    expect(label("tangent-chart")).toContain(
+      "At w = 6, J = 5.5 and the slope ∂J/∂w is 3: the tangent rises to the right",
+    );
+    expect(cell("tangent-chart").textContent).toContain("moves w by −0.9, to 5.1");
+    expect(label("descent-lr-walk")).toContain(
+      "Gradient descent from w = −1 with learning rate 0.3: it ends after 8 steps at w = 2.77",
+    );
+    expect(value("rates-start")).toBe("-0.5");
+    expect(label("rates-compare")).toMatch(
+      /from w = −0\.5, in three panels side by side\. With α = 0\.05, .* With α = 0\.6, it reaches w = 3 .* With α = 2\.1, .* it diverges\.$/,
+    );
+    expect([0, 1, 2].map((n) => value("valley-controls", n))).toEqual(["-2", "2.5", "0.4"]);
+    expect(cell("valley-walk").querySelector("figcaption")!.textContent).toBe(
+      "From (−2, 2.5) with α = 0.4, the walk, zig-zagging across the valley, reaches the minimum (1, 1), to two decimals, after 13 steps.",
+    );
+    expect(label("valley-walk")).toMatch(/^Contour lines of the cost J\(w₁, w₂\)/);
+    const radios = [...cell("moons-controls").querySelectorAll("input[type=radio]")];
+    expect(radios.map((r) => r.hasAttribute("checked"))).toEqual([false, true, false]);
+    expect(cell("moons-train").textContent).toContain("epoch 60/60");
+    expect(label("moons-boundary")).not.toBe("");
+    // the numbers the prose quotes are the cells' own
+    const prose = proseOf(document);
+    expect(prose).toContain("After ten steps w is about 2.89, within 0.11 of the minimum.");
+    expect(prose).toMatch(/to 0\.025 after sixty epochs, and the accuracy climbs to 99%\./);
+    expect(
+      document.querySelectorAll(
+        'nb-cell[data-id="valley-controls"] [role=group][aria-label="Walk"] button',
+      ).length,
+    ).toBe(4);
+  });
+});
+
+describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
+  test("chapter 6: the backward step slider walks the graph back, one arrow per key, and drags", async () => {
+    const page = await open(CH6);
+    const slider = page.getByRole("slider", {
+      name: "backward step",
+      exact: true,
+    });
+    await slider.focus();
+    await page.keyboard.press("Home");
+    await expect
+      .poll(() => text(page, "backprop-walk"), SLOW)
+      .toMatch(/^Step 0 of 30: the forward pass is done/);
+    expect(await alt(page, "backprop-walk")).toContain("x₁ (data 0.5, grad not yet known)");
+    expect(await output(page, "backprop-walk").locator(".nn-graph__back").count()).toBe(0);
+    await page.keyboard.press("ArrowRight");
+    await expect
+      .poll(() => text(page, "backprop-walk"), SLOW)
+      .toMatch(/^Step 1 of 30: start at the output\./);
+    await page.keyboard.press("ArrowRight");
+    await expect
+      .poll(() => text(page, "backprop-walk"), SLOW)
+      .toMatch(/^Step 2 of 30: the gradient of J \(1\) goes back to ŷ − y\./);
+    expect(await alt(page, "backprop-walk")).toContain(
+      "The backward pass has crossed 1 of 29 arrows. Highlighted: the gradient going back from J to ŷ − y (× −0.342).",
+    );
+    expect(await output(page, "backprop-walk").locator(".nn-graph__back--current").count()).toBe(1);
+    expect(await output(page, "backprop-walk").locator(".nn-graph__note").textContent()).toBe(
+      "× −0.342",
+    );
+    // to the step where x₂'s second share arrives: the sum over its two paths
+    await page.keyboard.press("End");
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("ArrowLeft");
+    await expect
+      .poll(() => text(page, "backprop-walk"), SLOW)
+      .toContain(
+        "x₂ feeds 2 nodes, so its gradient is the sum over the paths: 0.014 + 0.011 = 0.025, complete.",
+      );
+    expect(await output(page, "backprop-walk").locator(".nn-graph__back").count()).toBe(27);
+    // the pointer: drag the thumb to the start
+    await drag(page, "backward step", 0);
+    await expect.poll(() => text(page, "backprop-walk"), SLOW).toMatch(/^Step 0 of 30/);
+    expect(await slider.inputValue()).toBe("0");
+  });
+
+  test("chapter 6: the reader's tanh rule is checked, and the check says where it differs", async () => {
+    const page = await open(CH6);
+    // a rule that forgets g: right for g = 1 only
+    await replaceCode(
+      page,
+      "tanh-rule",
+      "function tanhBackward(x, t, g) {\n  return 1 - t * t;\n}",
+    );
+    await page.keyboard.press("Shift+Enter");
+    await expect
+      .poll(() => text(page, "tanh-rule-check"), SLOW)
+      .toContain(
+        "It is right for g = 1 but not for g = −0.5, from x = −3 to 3: does it multiply by g?",
+      );
+    // the right rule: no input marked, and the words say so
+    await replaceCode(
+      page,
+      "tanh-rule",
+      "function tanhBackward(x, t, g) {\n  return (1 - t * t) * g;\n}",
+    );
+    await page
+      .locator('nb-cell[data-id="tanh-rule"]')
+      .getByRole("button", { name: "Run", exact: true })
+      .click();
+    await expect
+      .poll(() => text(page, "tanh-rule-check"), SLOW)
+      .toContain(
+        "Your rule matches the numerical gradient at all 61 inputs from x = −3 to 3, for g = 1 and for g = −0.5: it is right.",
+      );
+    expect(await alt(page, "tanh-rule-check")).toContain("it is right.");
+    expect(
+      await output(page, "tanh-rule-check").locator('g[aria-label="dot"] circle').count(),
+    ).toBe(0);
+  });
+
+  test("chapter 7: the weight slider turns the tangent; the number box takes a typed weight", async () => {
+    const page = await open(CH7);
+    const slider = page.getByRole("slider", { name: "weight w", exact: true });
+    await slider.focus();
+    await page.keyboard.press("Home");
+    await expect
+      .poll(() => alt(page, "tangent-chart"), SLOW)
+      .toContain(
+        "At w = −1, J = 9 and the slope ∂J/∂w is −4: the tangent falls to the right, so the cost falls towards larger w.",
+      );
+    expect(await text(page, "tangent-chart")).toContain("moves w by 1.2, to 0.2");
+    const box = page.getByRole("spinbutton", {
+      name: "weight w (exact value)",
+    });
+    await box.fill("3");
+    await box.press("Enter");
+    await expect
+      .poll(() => alt(page, "tangent-chart"), SLOW)
+      .toContain("At w = 3, J = 1 and the slope ∂J/∂w is 0: the tangent is flat");
+    expect(await slider.inputValue()).toBe("3");
+  });
+
+  test("chapter 7: the three learning rates follow the start, dragged with the pointer", async () => {
+    const page = await open(CH7);
+    await drag(page, "starting weight", 1);
+    const crawled = 3 + 4 * 0.95 ** 8; // from w = 7 with α = 0.05: each step keeps 95% of w − 3
+    await expect
+      .poll(() => alt(page, "rates-compare"), SLOW)
+      .toContain(
+        `from w = 7, in three panels side by side. With α = 0.05, it ends after 8 steps at w = ${crawled.toFixed(2)}`,
+      );
+    expect(await alt(page, "rates-compare")).toMatch(/With α = 2\.1, .* it diverges\.$/);
+  });
+
+  test("chapter 7: the valley walk plays, pauses, steps and resets, and says when it diverges", async () => {
+    const page = await open(CH7);
+    const walk = page.getByRole("group", { name: "Walk", exact: true });
+    const status = walk.locator("[data-role=status]");
+    const caption = output(page, "valley-walk").locator("figcaption");
+    // Reset: the walk waits at its start, its way drawn faintly
+    await walk.getByRole("button", { name: "Reset" }).click();
+    await expect
+      .poll(() => caption.textContent(), SLOW)
+      .toContain("The walk has not started yet: only its way is drawn, faintly.");
+    await expect.poll(() => status.textContent(), SLOW).toBe("Paused at epoch 1.");
+    // Step: one update at a time
+    await walk.getByRole("button", { name: "Step a batch" }).click();
+    await expect
+      .poll(() => caption.textContent(), SLOW)
+      .toContain("After 1 of 25 steps the weights are at (−0.8, 0.1), where J = 3.24.");
+    await walk.getByRole("button", { name: "Step an epoch" }).click();
+    await expect.poll(() => caption.textContent(), SLOW).toContain("After 2 of 25 steps");
+    const arrows = output(page, "valley-walk").locator('g[aria-label="arrow"] path');
+    await expect.poll(() => arrows.count(), SLOW).toBe(2);
+    // a typed start and a larger rate: the words say at once that this walk diverges
+    const w1 = page.getByRole("spinbutton", { name: "start w₁ (exact value)" });
+    await w1.fill("3");
+    await w1.press("Enter");
+    const rate = page.getByRole("slider", {
+      name: "valley learning rate α",
+      exact: true,
+    });
+    await rate.focus();
+    await page.keyboard.press("End");
+    await expect
+      .poll(() => caption.textContent(), SLOW)
+      .toMatch(
+        /^From \(3, 2\.5\) with α = 0\.6, every step across the valley overshoots further: the walk diverges\./,
+      );
+    // Play walks it, slowly; Pause holds it where it is
+    await walk.getByRole("button", { name: /^(Play|Resume)$/ }).click();
+    await expect.poll(() => caption.textContent(), SLOW).toMatch(/After [1-9]\d* of 25 steps/);
+    await walk.getByRole("button", { name: "Pause" }).click();
+    await expect.poll(() => status.textContent(), SLOW).toMatch(/^Paused at epoch \d+\.$/);
+    const held = await caption.textContent();
+    await page.waitForTimeout(1500);
+    expect(await caption.textContent()).toBe(held);
+    // at full speed it runs to its end
+    await walk.getByRole("combobox", { name: "Speed" }).selectOption("fast");
+    await walk.getByRole("button", { name: "Resume" }).click();
+    await expect.poll(() => status.textContent(), SLOW).toBe("Finished.");
+    await expect.poll(() => caption.textContent(), SLOW).not.toContain("After");
+    expect(await alt(page, "valley-walk")).toContain("the walk diverges");
+  });
+
+  test("chapter 7: a learning rate picked with the keys retrains the network, and divergence is told in words", async () => {
+    const page = await open(CH7);
+    const half = page.getByRole("radio", { name: "0.5", exact: true });
+    await half.focus();
+    await page.keyboard.press("ArrowDown"); // the next option: 5
+    expect(await page.getByRole("radio", { name: "5", exact: true }).isChecked()).toBe(true);
+    await expect
+      .poll(() => text(page, "moons-train"), { timeout: 60_000 })
+      .toMatch(
+        /Training diverged at epoch \d+, batch \d+: the loss grew to [\d.]+, more than 10× a blind guess's 0\.693\. The learning rate \(lr = 5\) is likely too large/,
+      );
+  });
+
+  test("chapter 7: the training run again draws its runs side by side, with the rate that changed; they can be cleared", async () => {
+    const page = await open(CH7);
+    const train = page.locator('nb-cell[data-id="moons-train"]');
+    const status = page
+      .getByRole("group", { name: "Training", exact: true })
+      .locator("[data-role=status]");
+    const runs = output(page, "moons-train").locator(".nb-training[data-runs]");
+    // the first live run: 0.05, picked with the keys
+    await page.getByRole("radio", { name: "0.5", exact: true }).focus();
+    await page.keyboard.press("ArrowUp");
+    expect(await page.getByRole("radio", { name: "0.05", exact: true }).isChecked()).toBe(true);
+    await expect.poll(() => status.textContent(), { timeout: 60_000 }).toBe("Finished.");
+    expect(await runs.count()).toBe(0);
+    // back to 0.5: the two runs, one line each, labelled with what was different
+    await page.keyboard.press("ArrowDown");
+    await expect.poll(() => runs.getAttribute("data-runs"), { timeout: 60_000 }).toBe("2");
+    expect(await runs.textContent()).toContain("run 2: rate = 0.5");
+    expect(await runs.locator("svg[aria-label]").last().getAttribute("aria-label")).toMatch(
+      /^Loss per epoch of 2 training runs, one line each\. run 1: loss [\d.]+ at epoch 60, accuracy \d+%\. run 2: rate = 0\.5: loss [\d.]+ at epoch 60, accuracy \d+%\.$/,
+    );
+    // the slow run's loss stays above: compare the two numbers the text alternative gives
+    const [slow, fast] = [
+      ...((await runs.locator("svg[aria-label]").last().getAttribute("aria-label")) ?? "").matchAll(
+        /loss ([\d.]+) at epoch 60/g,
+      ),
+    ].map((m) => Number(m[1]));
+    expect(slow).toBeGreaterThan(fast);
+    await train.getByRole("button", { name: "Clear the earlier runs" }).click();
+    await expect.poll(() => runs.count(), SLOW).toBe(0);
+    expect(await train.getByRole("button", { name: "Clear the earlier runs" }).count()).toBe(0);
+  }, 150_000);
+
+  test("at 390 px every chart of these experiments keeps its text at 9 px or more", async () => {
+    for (const [chapter, ids] of [
+      [CH6, ["backprop-walk", "tanh-rule-check"]],
+      [
+        CH7,
+        [
+          "tangent-chart",
+          "descent-lr-walk",
+          "rates-compare",
+          "valley-walk",
+          "moons-train",
+          "moons-boundary",
+        ],
+      ],
+    ] as const) {
+      const page = await open(chapter, { width: 390, height: 844 });
+      for (const id of ids) {
+        const smallest = await output(page, id)
+          .locator("svg[aria-label]")
+          .first()
+          .evaluate((svg) => {
+            const s = svg as SVGSVGElement;
+            const scale = s.getBoundingClientRect().width / s.viewBox.baseVal.width;
+            const sizes = [...s.querySelectorAll("text")].map(
+              (t) => parseFloat(getComputedStyle(t).fontSize) * scale,
+            );
+            return Math.min(...sizes);
+          });
+        expect([id, smallest]).toEqual([id, expect.toSatisfy((px: number) => px >= 9)]);
+      }
+      if (chapter === CH6) {
+        // the computation graph figure shows its bottom-up drawing on a phone, at a legible size
+        const figure = page.locator(".nn-figure--graph").first();
+        expect(await figure.locator(".nn-figure__body--wide-layout").isVisible()).toBe(false);
+        const svg = figure.locator(".nn-figure__body--phone svg");
+        expect(await svg.getAttribute("aria-label")).toContain("read from the bottom up");
+        const smallest = await svg.evaluate((svg) => {
+          const s = svg as SVGSVGElement;
+          const scale = s.getBoundingClientRect().width / s.viewBox.baseVal.width;
+          return Math.min(
+            ...[...s.querySelectorAll("text")].map(
+              (t) => parseFloat(getComputedStyle(t).fontSize) * scale,
+            ),
+          );
+        });
+        expect(smallest).toBeGreaterThanOrEqual(9);
+      }
+    }
+  }, 180_000);
+
+  test("no experiment shifts the layout when the page's scripts upgrade it", async () => {
+    const experiments = {
+      [CH6]: ["backprop-steps", "backprop-walk", "tanh-rule", "tanh-rule-check"],
+      [CH7]: [
+        "tangent-weight",
+        "tangent-chart",
+        "descent-lr",
+        "descent-lr-walk",
+        "rates-start",
+        "rates-compare",
+        "valley-controls",
+        "valley-walk",
+        "moons-controls",
+        "moons-train",
+        "moons-boundary",
+      ],
+    };
+    for (const [chapter, ids] of Object.entries(experiments)) {
+      for (const width of [1280, 390]) {
+        // the page as it arrives (no script has run), then upgraded by its scripts
+        const sizes = async (javaScriptEnabled: boolean) => {
+          const context = await browser.newContext({
+            viewport: { width, height: 900 },
+            javaScriptEnabled,
+          });
+          contexts.push(context);
+          const page = await context.newPage();
+          await page.goto(`${inject("siteUrl")}${chapter}`, {
+            waitUntil: "networkidle",
+          });
+          for (const id of ids) await page.locator(`nb-cell[data-id="${id}"]`).waitFor();
+          if (javaScriptEnabled)
+            await page.waitForFunction(() => customElements.get("nb-cell") !== undefined);
+          return page.evaluate(
+            (list) =>
+              list.map((id) => {
+                const box = document
+                  .querySelector(`nb-cell[data-id="${id}"]`)!
+                  .getBoundingClientRect();
+                return [id, Math.round(box.width), Math.round(box.height)];
+              }),
+            ids,
+          );
+        };
+        expect([chapter, width, await sizes(true)]).toEqual([chapter, width, await sizes(false)]);
+      }
+    }
+  }, 240_000);
+});
+
+describe("this file", () => {
+  test("names the cells it operates, which the chapters declare", async () => {
+    const { readFileSync } = await import("node:fs");
+    const ch6 = readFileSync("content/06-error-and-backpropagation.mdx", "utf8");
+    const ch7 = readFileSync("content/07-gradient-descent.mdx", "utf8");
+    for (const id of [
+      "net-221",
+      "backprop-steps",
+      "backprop-walk",
+      "tanh-rule",
+      "tanh-rule-check",
+    ]) {
+      expect(ch6).toContain(`\`\`\`ts cell id=${id}\n`);
+    }
+    for (const id of [
+      "tangent-weight",
+      "tangent-chart",
+      "descent-lr-walk",
+      "rates-start",
+      "rates-compare",
+      "valley-controls",
+      "valley-walk",
+      "moons-controls",
+      "moons-train",
+      "moons-boundary",
+    ]) {
+      expect(ch7).toContain(`\`\`\`ts cell id=${id}\n`);
+    }
+  });
+});
