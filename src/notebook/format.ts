@@ -1,15 +1,4 @@
-/** Text for HTML: escaping, and numbers as outputs show them. Shared by the build, the worker and
- * the page (so it stays tiny). */
-
-/** Escapes text for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
+/** Numbers as outputs show them. Shared by the build, the worker and the page (so it stays tiny). */
 
 /** A number as a table shows it: at most 4 significant digits, exponent when tiny or huge. */
 export function formatNumber(x: number): string {

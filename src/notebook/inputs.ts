@@ -5,7 +5,8 @@
  * crosses between page and worker as plain data (a number, a string, a boolean, an option's index,
  * or a training command). Nothing here touches a DOM.
  */
-import { escapeHtml, formatNumber } from "./format.ts";
+import { escapeHtml } from "../charts/markup.ts";
+import { formatNumber } from "./format.ts";
 import { hashText } from "../charts/markup.ts";
 
 /** What every control has: a visible label. */

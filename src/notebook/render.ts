@@ -3,7 +3,8 @@
  * in the browser it is sanitized (DOMPurify) before it is inserted. Pure string work: no DOM.
  * Objects open with <details>, so everything can be read with JavaScript off.
  */
-import { escapeHtml, formatNumber } from "./format.ts";
+import { escapeHtml } from "../charts/markup.ts";
+import { formatNumber } from "./format.ts";
 import { renderInput, type InputSpec, type InputValue } from "./inputs.ts";
 import type { Inspected, Output, TableCell } from "./types.ts";
 

@@ -4,6 +4,7 @@
 // ComputationGraph.astro: one drawing, wherever it shows.
 import { fmt, listing, plural } from "../format.ts";
 import type { Diagram } from "./neuron.ts";
+import { escapeHtml } from "../markup.ts";
 
 /**
  * A traced node, as `Value.trace()` returns it. `grad` may be null: not known yet (a backward
@@ -444,7 +445,7 @@ export function computationGraph(graph: Trace, options: GraphOptions = {}): Grap
     const label = el(
       "text",
       { x: cx, y: b.y + size.label, class: "nn-gnode__label" },
-      escape(b.label),
+      escapeHtml(b.label),
     );
     // data and grad sit under the label, or centred in a box without one
     const first = b.label
@@ -459,7 +460,7 @@ export function computationGraph(graph: Trace, options: GraphOptions = {}): Grap
           class: `nn-gnode__line${i === 1 ? " nn-gnode__line--grad" : ""}`,
           style: line === "grad ?" ? "opacity: 0.6" : undefined,
         },
-        escape(line),
+        escapeHtml(line),
       ),
     );
     const kind = `nn-gnode${b.opText ? "" : " nn-gnode--leaf"}`;
@@ -475,7 +476,7 @@ export function computationGraph(graph: Trace, options: GraphOptions = {}): Grap
         `fill: ${gradColour}; font-size: 13px; font-weight: 700; ${halo}; ` +
         `text-anchor: ${up ? "start" : "middle"}`;
       const { x, y } = current.mid;
-      parts.push(el("text", { x, y, class: "nn-graph__note", style }, escape(highlight.label)));
+      parts.push(el("text", { x, y, class: "nn-graph__note", style }, escapeHtml(highlight.label)));
     }
   }
   const svg = el(
@@ -489,7 +490,7 @@ export function computationGraph(graph: Trace, options: GraphOptions = {}): Grap
       role: "img",
       "aria-label": alt,
     },
-    el("title", {}, escape(alt)) + parts.join(""),
+    el("title", {}, escapeHtml(alt)) + parts.join(""),
   );
   return { svg, alt, width, height };
 }
@@ -506,7 +507,7 @@ function el(
   const written = Object.entries(attributes)
     .filter(([, value]) => value !== undefined)
     .map(
-      ([name, value]) => ` ${name}="${typeof value === "number" ? round(value) : escape(value!)}"`,
+      ([name, value]) => ` ${name}="${typeof value === "number" ? round(value) : escapeHtml(value!)}"`,
     )
     .join("");
   return `<${tag}${written}>${inner}</${tag}>`;
@@ -521,7 +522,7 @@ function tagAt(x: number, y: number, w: number, h: number, text: string): string
   return el(
     "g",
     { class: "nn-gnode__op" },
-    pill + el("text", { x: x + w / 2, y: y + h / 2 }, escape(text)),
+    pill + el("text", { x: x + w / 2, y: y + h / 2 }, escapeHtml(text)),
   );
 }
 
@@ -574,10 +575,3 @@ function graphAlt(
   return alt;
 }
 
-function escape(text: string): string {
-  return String(text)
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;");
-}

@@ -3,6 +3,7 @@
 // which NetworkDiagram.astro puts in a figure and a cell can show as it is.
 import { fmt, listing } from "../format.ts";
 import type { Diagram } from "./neuron.ts";
+import { escapeHtml } from "../markup.ts";
 
 /** What {@link networkLayout} needs. */
 export type NetworkInput = {
@@ -234,7 +235,7 @@ export function networkDiagram(input: NetworkDiagramInput): Diagram {
       (on ? ` style="stroke: ${ACCENT}; stroke-width: 3.5"` : "") +
       " />" +
       (n.text !== undefined
-        ? `<text x="${num(n.x)}" y="${num(n.y)}" class="nn-node__value">${escape(n.text)}</text>`
+        ? `<text x="${num(n.x)}" y="${num(n.y)}" class="nn-node__value">${escapeHtml(n.text)}</text>`
         : "") +
       "</g>"
     );
@@ -242,15 +243,15 @@ export function networkDiagram(input: NetworkDiagramInput): Diagram {
   const label = (c: NetworkLayout["columns"][number]) =>
     `<text class="nn-network__label nn-network__label--${c.kind}" y="${num(layout.labelTop)}">` +
     c.lines
-      .map((line, i) => `<tspan x="${num(c.x)}" dy="${i === 0 ? 0 : 18}">${escape(line)}</tspan>`)
+      .map((line, i) => `<tspan x="${num(c.x)}" dy="${i === 0 ? 0 : 18}">${escapeHtml(line)}</tspan>`)
       .join("") +
     "</text>";
   // Drawn at a width of its own, it is not scaled up past it (the figures' style fills the column).
   const size = input.width === undefined ? "" : ` style="max-width: ${layout.width}px"`;
   const svg =
     `<svg class="nn-diagram nn-network" viewBox="0 0 ${layout.width} ${num(layout.height)}" ` +
-    `width="${layout.width}" height="${num(layout.height)}"${size} role="img" aria-label="${escape(alt)}">` +
-    `<title>${escape(alt)}</title>` +
+    `width="${layout.width}" height="${num(layout.height)}"${size} role="img" aria-label="${escapeHtml(alt)}">` +
+    `<title>${escapeHtml(alt)}</title>` +
     `<g class="nn-network__edges">${others.map((e) => edge(e)).join("")}</g>` +
     (into.length
       ? `<g class="nn-network__edges nn-network__edges--highlight">` +
@@ -287,10 +288,3 @@ function num(value: number): string {
   return String(Math.round(value * 100) / 100);
 }
 
-function escape(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;");
-}

@@ -3,6 +3,7 @@
 // alternative. NeuronDiagram.astro and the cells show the same drawing.
 import { fmt, listing } from "../format.ts";
 import { palette } from "../theme.ts";
+import { escapeHtml } from "../markup.ts";
 
 /** What {@link neuronLayout} needs (the component's props, with defaults applied there). */
 export type NeuronInput = {
@@ -276,9 +277,9 @@ export function neuronDiagram(options: NeuronDiagramOptions = {}): Diagram {
   );
   const svg =
     `<svg class="nn-diagram nn-neuron" viewBox="0 0 ${layout.width} ${height}" ` +
-    `width="${layout.width}" height="${height}" role="img" aria-label="${escape(alt)}" ` +
+    `width="${layout.width}" height="${height}" role="img" aria-label="${escapeHtml(alt)}" ` +
     `style="max-width:100%;height:auto">` +
-    `<title>${escape(alt)}</title>` +
+    `<title>${escapeHtml(alt)}</title>` +
     [
       ...edges,
       ...edgeLabels,
@@ -387,7 +388,7 @@ function text(
   return (
     `<text class="${cls}" x="${round(x)}" y="${round(y)}" font-size="${size}" ` +
     `text-anchor="${anchor}" dominant-baseline="central" fill="currentColor">` +
-    `${escape(content)}</text>`
+    `${escapeHtml(content)}</text>`
   );
 }
 
@@ -399,10 +400,3 @@ function subscript(n: number): string {
   return String(n).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[Number(d)]);
 }
 
-function escape(s: string): string {
-  return s
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;");
-}
