@@ -1,6 +1,7 @@
 // A recurrent network unrolled in time: one copy of the cell per step, the state passed along.
 import { fmt, listing } from "../format.ts";
 import { palette } from "../theme.ts";
+import { escapeHtml } from "../markup.ts";
 
 /** Options of {@link rnnDiagram}. */
 export type RnnDiagramOptions = {
@@ -77,9 +78,9 @@ export function rnnDiagram(options: RnnDiagramOptions): { svg: string; alt: stri
   const alt = rnnAlt(inputs, states, initial);
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" ` +
-    `height="${height}" role="img" aria-label="${escape(alt)}" ` +
+    `height="${height}" role="img" aria-label="${escapeHtml(alt)}" ` +
     `style="max-width: 100%; height: auto; font-size: 16px; font-family: inherit">` +
-    `<title>${escape(alt)}</title>` +
+    `<title>${escapeHtml(alt)}</title>` +
     `<defs><marker id="rnn-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" ` +
     `markerHeight="7" orient="auto"><path d="M0 0L10 5L0 10z" fill="currentColor"/></marker></defs>` +
     parts.join("") +
@@ -96,10 +97,6 @@ function rnnAlt(inputs: number[], states: number[] | undefined, initial: number)
     `the same weights every time. Inputs: ${numbers(inputs)}.`;
   if (states) text += ` States: ${numbers(states)}.`;
   return text;
-}
-
-function escape(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;");
 }
 
 function check(options: RnnDiagramOptions) {
