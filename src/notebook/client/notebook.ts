@@ -158,6 +158,51 @@ function showParts(cell: CellView, parts: OutputPart[]): void {
   );
 }
 
+// ---- drawing at the page's pace ---------------------------------------------------------------
+// A running cell can send frames faster than the page draws them (a big chart each epoch). Each
+// cell's frames are drawn at most so often that drawing takes a quarter of the time, the newest
+// frame winning; its end is drawn at once. The reader's clicks and drags stay answered meanwhile.
+const DRAW_SHARE = 4;
+const frames = new Map<string, { draw: () => void; timer: ReturnType<typeof setTimeout> | null }>();
+const nextDraw = new Map<string, number>();
+
+function drawSoon(key: string, draw: () => void): void {
+  const pending = frames.get(key);
+  if (pending) {
+    pending.draw = draw;
+    return;
+  }
+  const frame = { draw, timer: null as ReturnType<typeof setTimeout> | null };
+  frames.set(key, frame);
+  const wait = Math.max(0, (nextDraw.get(key) ?? 0) - performance.now());
+  frame.timer = setTimeout(() => {
+    frames.delete(key);
+    const start = performance.now();
+    frame.draw();
+    const end = performance.now();
+    nextDraw.set(key, end + (end - start) * (DRAW_SHARE - 1));
+  }, wait);
+}
+
+function dropFrames(id: string): void {
+  for (const key of [id, `${id} progress`]) {
+    const pending = frames.get(key);
+    if (pending?.timer) clearTimeout(pending.timer);
+    frames.delete(key);
+    nextDraw.delete(key);
+  }
+}
+
+// What changes size above the reader's view must not move what they look at (or draw on): the
+// browser's scroll anchoring does not hold on these pages, so the height change is scrolled away.
+function inPlace(cell: CellView, change: () => void): void {
+  const before = cell.getBoundingClientRect();
+  change();
+  if (before.bottom > 0) return;
+  const grown = cell.getBoundingClientRect().height - before.height;
+  if (grown !== 0) window.scrollBy(0, grown);
+}
+
 function seconds(ms: number): string {
   return (ms / 1000).toFixed(2);
 }
@@ -169,14 +214,18 @@ function receive(message: FromWorker): void {
     const { status, parts, reason, durationMs } = message;
     requested.delete(message.id);
     if (status === "running") {
-      // A new run of the cell: the last run's progress bar goes.
-      if (running.get(message.id) !== message.run) cell.setState("idle");
+      // A new run of the cell: the last run's progress bar and frames go.
+      if (running.get(message.id) !== message.run) {
+        dropFrames(message.id);
+        cell.setState("idle");
+      }
       running.set(message.id, message.run);
       host.busy(true);
       cell.setState("running");
-      if (parts.length) showParts(cell, parts);
+      if (parts.length) drawSoon(message.id, () => inPlace(cell, () => showParts(cell, parts)));
       return;
     }
+    dropFrames(message.id);
     running.delete(message.id);
     host.busy(running.size > 0);
     host.ended(message.id);
@@ -186,7 +235,7 @@ function receive(message: FromWorker): void {
       cell.setStatus("");
       return;
     }
-    showParts(cell, parts);
+    inPlace(cell, () => showParts(cell, parts));
     cell.setStale(null);
     ran.add(message.id);
     cell.setStatus(
@@ -199,8 +248,12 @@ function receive(message: FromWorker): void {
   } else if (message.type === "progress") {
     const cell = view(message.id);
     if (!cell || running.get(message.id) !== message.run) return;
-    const chart = message.progress.html ? sanitizeHtml(message.progress.html) : null;
-    cell.showProgress(message.progress, chart);
+    const { progress, run } = message;
+    drawSoon(`${message.id} progress`, () => {
+      if (running.get(message.id) !== run) return;
+      const chart = progress.html ? sanitizeHtml(progress.html) : null;
+      inPlace(cell, () => cell.showProgress(progress, chart));
+    });
   } else if (message.type === "stray") {
     announce(`A cell's code threw after its run had ended: ${message.message}`);
   } else if (message.type === "training") {
