@@ -558,7 +558,7 @@ export function renderInput(key: string, spec: InputSpec, value: InputValue = sp
         `${escapeHtml(formatValue(spec, points))}</p>` +
         `<p class="nb-input-help" id="${id}-help">x from ${x0} to ${x1}, y from ${y0} to ${y1}. ` +
         "Click to add a point, drag one to move it, click one to remove it. Keys: arrows move " +
-        "the cross, Enter adds a point, Delete removes the nearest, 1 and 2 choose the class.</p></div>"
+        "the cross, Enter adds a point, Delete removes the nearest, 0 and 1 choose the class.</p></div>"
       );
     }
     case "draw": {

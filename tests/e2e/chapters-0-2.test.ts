@@ -247,14 +247,16 @@ describeNeeding(["site", "chromium"], "chapter 2: the line over the reader's poi
     await page.mouse.up();
     await expect.poll(() => title(page), SLOW).toBe("2 of 11 points on the wrong side");
 
-    // With the keyboard: class 0 (key 1) at the cross, which starts at (0, 0), where z = 0.5.
+    // With the keyboard: class 1 (key 1), then class 0 (key 0), at the cross, which starts at
+    // (0, 0), where z = 0.5.
     await plot.focus();
     await page.keyboard.press("1");
+    await page.keyboard.press("0");
     await page.keyboard.press("Enter");
     await expect.poll(() => title(page), SLOW).toBe("3 of 12 points on the wrong side");
     expect(await label(page, "line-wrong")).toContain("a class 0 point at (0, 0), where z = 0.5 ≥ 0");
-    // Delete takes the nearest point away again.
-    await page.keyboard.press("Delete");
+    // Backspace (the Mac's delete key) takes the nearest point away again.
+    await page.keyboard.press("Backspace");
     await expect.poll(() => title(page), SLOW).toBe("2 of 11 points on the wrong side");
   });
 });

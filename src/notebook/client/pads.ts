@@ -179,8 +179,8 @@ function attachPoints(control: HTMLElement, emit: Emit): void {
       const points = readPoints(control);
       points.splice(hit, 1);
       change(points, true);
-    } else if (event.key === "1" || event.key === "2") {
-      const radio = control.querySelectorAll<HTMLInputElement>("input[data-role=class]")[Number(event.key) - 1];
+    } else if (event.key === "0" || event.key === "1") {
+      const radio = control.querySelectorAll<HTMLInputElement>("input[data-role=class]")[Number(event.key)];
       if (radio) radio.checked = true;
     } else return;
     event.preventDefault();
