@@ -175,9 +175,9 @@ function padded(values: number[]): [number, number] {
  */
 export function classLegend(): Plot.Markish[] {
   const entries = [
-    { text: "blue: says 1 (class 1)", fill: palette.class1, symbol: "circle" },
-    { text: "orange: says 0 (class 0)", fill: palette.class0, symbol: "square" },
-    { text: "faint: unsure", fill: "none", symbol: "circle" },
+    { text: "blue: class 1", fill: palette.class1, symbol: "circle" },
+    { text: "orange: class 0", fill: palette.class0, symbol: "square" },
+    { text: "no colour: unsure", fill: "none", symbol: "circle" },
   ];
   // laid out left to right from the frame's corner, each as wide as its text (about 0.5em a
   // character) plus its symbol and a gap

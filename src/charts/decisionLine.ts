@@ -53,7 +53,7 @@ export function decisionLine(options: DecisionLineOptions): ChartSpec {
       ...squareUnits(xDomain, yDomain),
       style: chartStyle,
       ...axisRoom,
-      marginTop: options.title ? 32 : 20,
+      marginTop: options.title ? 32 : 28, // room for the ↑ x₂ label above the top tick
       x: { label: "x₁", domain: xDomain, ticks: 6 },
       y: { label: "x₂", domain: yDomain, grid: true, ticks: 6 },
       color: { domain: ["class 0", "class 1"], range: [palette.class0, palette.class1] },
