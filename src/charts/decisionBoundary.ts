@@ -170,14 +170,14 @@ function padded(values: number[]): [number, number] {
 }
 
 /**
- * The key above the frame: each class's symbol in its colour, and what the shade means. Drawn as
- * marks inside the SVG, so a cell that draws `Plot.plot(spec.options)` gets it too.
+ * The key above the frame: each class's symbol in its colour (the shade fading to the page's own
+ * colour where the model is unsure is told by the alt text and the prose: a third entry does not
+ * fit a phone). Drawn as marks inside the SVG, so a cell that draws `Plot.plot(spec.options)` gets it too.
  */
 export function classLegend(): Plot.Markish[] {
   const entries = [
     { text: "blue: class 1", fill: palette.class1, symbol: "circle" },
     { text: "orange: class 0", fill: palette.class0, symbol: "square" },
-    { text: "no colour: unsure", fill: "none", symbol: "circle" },
   ];
   // laid out left to right from the frame's corner, each as wide as its text (about 0.5em a
   // character) plus its symbol and a gap
@@ -193,7 +193,7 @@ export function classLegend(): Plot.Markish[] {
       dx: item.dx,
       dy: -24,
       r: 6,
-      fill: item.fill === "none" ? "var(--sl-color-bg, white)" : item.fill,
+      fill: item.fill,
       symbol: item.symbol,
       stroke: "currentColor",
       strokeWidth: 0.75,

@@ -143,7 +143,7 @@ describe("decisionBoundary(options)", () => {
     const drawn = draw(decisionBoundary({ predict, points, resolution: 10 }));
     const words = marks(drawn.root, "text").flatMap(texts);
     expect(words).toEqual(
-      expect.arrayContaining(["blue: class 1", "orange: class 0", "no colour: unsure"]),
+      expect.arrayContaining(["blue: class 1", "orange: class 0"]),
     );
   });
 
