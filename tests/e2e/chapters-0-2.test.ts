@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseHTML } from "linkedom";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { expect, test } from "vitest";
+import type { Page } from "playwright-core";
 import { datasets } from "../../engine/index.ts";
 import { linearSplit, neuronDiagram } from "../../src/charts/index.ts";
-import { launchBrowser } from "../support/browser.ts";
 import { SITE_DIR } from "../support/site.ts";
+import { cell, label, output, press, replaceCode, useBook } from "../support/pages.ts";
 import { describeNeeding } from "../support/suites.ts";
 
 // The experiments of chapters 0 to 2, operated as a reader would, and their default states in
@@ -31,58 +31,7 @@ const start = [
 ].map(([x1, x2, label]) => ({ x1, x2, label: label as 0 | 1 }));
 const window = { x1: [-3, 3] as [number, number], x2: [-3, 3] as [number, number] };
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  if (inject("siteUrl") && inject("chromium")) browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-});
-
-async function open(path: string): Promise<Page> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => {
-    throw new Error(`Uncaught error in the page: ${error.message}`);
-  });
-  await page.goto(`${inject("siteUrl")}${path}`);
-  await page.waitForFunction(() => customElements.get("nb-cell") !== undefined);
-  return page;
-}
-
-function cell(page: Page, id: string) {
-  return page.locator(`nb-cell[data-id="${id}"]`);
-}
-
-function output(page: Page, id: string) {
-  return cell(page, id).locator(".nb-output");
-}
-
-/** The text alternative of the first labelled SVG in a cell's output. */
-function label(page: Page, id: string) {
-  return output(page, id).locator("svg[aria-label]").first().getAttribute("aria-label");
-}
-
-/** Opens the editor of cell `id` and replaces its code, as a reader would. */
-async function replaceCode(page: Page, id: string, code: string): Promise<void> {
-  const edit = cell(page, id).getByRole("button", { name: "Edit", exact: true });
-  if (await edit.count()) await edit.click();
-  const editor = cell(page, id).locator(".cm-content");
-  await editor.waitFor();
-  await editor.focus();
-  await page.keyboard.press("ControlOrMeta+A");
-  await page.keyboard.insertText(code);
-}
-
-/** Presses a key on the focused element `times` times. */
-async function press(page: Page, key: string, times: number): Promise<void> {
-  for (let i = 0; i < times; i++) await page.keyboard.press(key);
-}
+const open = useBook();
 
 describeNeeding(["site", "chromium"], "chapter 0: your rule, then a network, on the spiral", () => {
   test("an edited rule, run with the keyboard, recounts the points and recolours the plane", async () => {

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseHTML } from "linkedom";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
 import { MLP, Perceptron, activations, datasets, train } from "../../engine/index.ts";
 import { fmt } from "../../src/charts/index.ts";
 import { networkDiagram } from "../../src/charts/diagrams/network.ts";
-import { launchBrowser } from "../support/browser.ts";
 import { SITE_DIR } from "../support/site.ts";
+import { useBook } from "../support/pages.ts";
 import { describeNeeding } from "../support/suites.ts";
 
 // The experiments of chapters 3 to 5, as a reader operates them:
@@ -136,34 +136,7 @@ describeNeeding(["site"], "chapters 3 to 5 ship each experiment in its default s
   });
 });
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  if (inject("siteUrl") && inject("chromium")) browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-});
-
-async function open(slug: string, options: { width?: number; dark?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: options.width ?? 1280, height: 900 },
-    deviceScaleFactor: 1,
-  });
-  contexts.push(context);
-  if (options.dark)
-    await context.addInitScript(() => localStorage.setItem("starlight-theme", "dark"));
-  const page = await context.newPage();
-  page.on("pageerror", (error) => {
-    throw new Error(`Uncaught error in the page: ${error.message}`);
-  });
-  await page.goto(`${inject("siteUrl")}${slug}`);
-  await page.waitForFunction(() => customElements.get("nb-cell") !== undefined);
-  return page;
-}
+const open = useBook();
 
 const caption = (page: Page, id: string) =>
   page.locator(`nb-cell[data-id="${id}"] .nb-output figcaption`).textContent();

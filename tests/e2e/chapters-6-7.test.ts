@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { describe, expect, inject, test } from "vitest";
+import type { Page } from "playwright-core";
 import { parseHTML } from "linkedom";
-import { launchBrowser } from "../support/browser.ts";
+import { output, replaceCode, useBook } from "../support/pages.ts";
 import { describeNeeding } from "../support/suites.ts";
 
 // The experiments of chapters 6 and 7, operated as a reader would: keys, pointer, typing.
@@ -16,47 +16,12 @@ const CH7 = "gradient-descent/";
 /** The first move starts the kernel worker: on a busy two-core machine that can take seconds. */
 const SLOW = { timeout: 30_000 };
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const open = useBook();
 
-beforeAll(async () => {
-  if (inject("siteUrl") && inject("chromium")) browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-});
-
-async function open(chapter: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => {
-    throw new Error(`Uncaught error in the page: ${error.message}`);
-  });
-  await page.goto(`${inject("siteUrl")}${chapter}`);
-  await page.waitForFunction(() => customElements.get("nb-cell") !== undefined);
-  return page;
-}
-
-const output = (page: Page, id: string) => page.locator(`nb-cell[data-id="${id}"] .nb-output`);
 const text = async (page: Page, id: string) => (await output(page, id).textContent()) ?? "";
 /** The text alternative of the first labelled SVG in a cell's output. */
 const alt = (page: Page, id: string) =>
   output(page, id).locator("svg[aria-label]").first().getAttribute("aria-label");
-
-/** Opens the editor of a cell and replaces its code, as a reader would. */
-async function replaceCode(page: Page, id: string, code: string): Promise<void> {
-  const cell = page.locator(`nb-cell[data-id="${id}"]`);
-  const edit = cell.getByRole("button", { name: "Edit", exact: true });
-  if (await edit.count()) await edit.click();
-  const editor = cell.locator(".cm-content");
-  await editor.waitFor();
-  await editor.focus();
-  await page.keyboard.press("ControlOrMeta+A");
-  await page.keyboard.insertText(code);
-}
 
 /** Drags a slider's thumb to a fraction of its track with the mouse. */
 async function drag(page: Page, name: string, to: number): Promise<void> {
@@ -446,11 +411,10 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
       for (const width of [1280, 390]) {
         // the page as it arrives (no script has run), then upgraded by its scripts
         const sizes = async (javaScriptEnabled: boolean) => {
-          const context = await browser.newContext({
+          const context = await open.context({
             viewport: { width, height: 900 },
             javaScriptEnabled,
           });
-          contexts.push(context);
           const page = await context.newPage();
           await page.goto(`${inject("siteUrl")}${chapter}`, {
             waitUntil: "networkidle",

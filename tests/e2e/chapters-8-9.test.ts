@@ -1,10 +1,10 @@
 import { loadavg } from "node:os";
 import { parseHTML } from "linkedom";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, test } from "vitest";
 import { loadDigits } from "../../engine/index.ts";
-import { launchBrowser } from "../support/browser.ts";
 import { strokes } from "../support/strokes.ts";
+import { output, useBook } from "../support/pages.ts";
 import { describeNeeding } from "../support/suites.ts";
 
 // The experiments of chapter 8 (train on the digits under the training controls, the test
@@ -20,8 +20,6 @@ const TRAINING = { timeout: 300_000 };
 
 const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
 
-/** The cell's output element. */
-const output = (page: Page, id: string) => page.locator(`nb-cell[data-id="${id}"] .nb-output`);
 /** The text alternative of the last chart or diagram a cell shows. */
 const alt = (page: Page, id: string) =>
   output(page, id).locator("svg[aria-label]").last().getAttribute("aria-label");
@@ -99,32 +97,7 @@ describeNeeding(["site"], "chapters 8 and 9 as built: each experiment in its def
 
 // ---- in Chromium ------------------------------------------------------------------------------
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  if (inject("siteUrl") && inject("chromium")) browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-});
-
-async function open(path: string, options: { width?: number; touch?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: options.width ?? 1280, height: 900 },
-    hasTouch: options.touch ?? false,
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => {
-    throw new Error(`Uncaught error in the page: ${error.message}`);
-  });
-  await page.goto(`${inject("siteUrl")}${path}`);
-  await page.waitForFunction(() => customElements.get("nb-cell") !== undefined);
-  return page;
-}
+const open = useBook();
 
 /** The pad's square in the page, and where pixel (x, y) of its 28 × 28 grid is. */
 async function padGeometry(page: Page) {
@@ -363,8 +336,7 @@ describeNeeding(["site", "chromium"], "chapters 8 and 9 at 390 px, and while the
     });
 
     test(`${path}: nothing shifts while the page loads`, SLOW, async () => {
-      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-      contexts.push(context);
+      const context = await open.context({ viewport: { width: 390, height: 844 } });
       await context.addInitScript(() => {
         (window as unknown as { shifts: number }).shifts = 0;
         new PerformanceObserver((list) => {

@@ -1,0 +1,89 @@
+/**
+ * The book's pages in Chromium, for the chapters' browser suites: one browser per test file,
+ * opened before its tests and closed after them, and the few ways a test reaches a cell.
+ */
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, inject } from "vitest";
+import { launchBrowser } from "./browser.ts";
+
+/** How a page is opened: its viewport (1280 × 900 by default), theme, and touch. */
+export interface OpenOptions {
+  width?: number;
+  height?: number;
+  dark?: boolean;
+  touch?: boolean;
+}
+
+/**
+ * Registers the file's browser (launched only when the built book and Chromium are there: the
+ * suites that need them skip otherwise) and returns `open(path)`, which loads a page of the book
+ * and waits for its cells. An uncaught error in a page fails the test that opened it.
+ */
+export function useBook(): ((path: string, options?: OpenOptions) => Promise<Page>) & {
+  /** A browser context of the file's browser, closed with it (for pages opened by hand). */
+  context(options: BrowserContextOptions): Promise<BrowserContext>;
+} {
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    if (inject("siteUrl") && inject("chromium")) browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+  });
+  const newContext = async (options: BrowserContextOptions) => {
+    if (!browser) throw new Error("useBook: no browser (the built book or Chromium is missing)");
+    const made = await browser.newContext(options);
+    contexts.push(made);
+    return made;
+  };
+  const open = async (path: string, options: OpenOptions = {}) => {
+    const context = await newContext({
+      viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+      hasTouch: options.touch ?? false,
+    });
+    if (options.dark) {
+      await context.addInitScript(() => localStorage.setItem("starlight-theme", "dark"));
+    }
+    const page = await context.newPage();
+    page.on("pageerror", (error) => {
+      throw new Error(`Uncaught error in the page: ${error.message}`);
+    });
+    await page.goto(`${inject("siteUrl")}${path}`);
+    await page.waitForFunction(() => customElements.get("nb-cell") !== undefined);
+    return page;
+  };
+  return Object.assign(open, { context: newContext });
+}
+
+/** Cell `id` of the page. */
+export function cell(page: Page, id: string): Locator {
+  return page.locator(`nb-cell[data-id="${id}"]`);
+}
+
+/** What cell `id` shows. */
+export function output(page: Page, id: string): Locator {
+  return cell(page, id).locator(".nb-output");
+}
+
+/** The text alternative of the first labelled SVG in a cell's output. */
+export function label(page: Page, id: string): Promise<string | null> {
+  return output(page, id).locator("svg[aria-label]").first().getAttribute("aria-label");
+}
+
+/** Opens the editor of cell `id` and replaces its code, as a reader would. */
+export async function replaceCode(page: Page, id: string, code: string): Promise<void> {
+  const edit = cell(page, id).getByRole("button", { name: "Edit", exact: true });
+  if (await edit.count()) await edit.click();
+  const editor = cell(page, id).locator(".cm-content");
+  await editor.waitFor();
+  await editor.focus();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.insertText(code);
+}
+
+/** Presses a key on the focused element `times` times. */
+export async function press(page: Page, key: string, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) await page.keyboard.press(key);
+}
