@@ -45,7 +45,6 @@ export function decisionLine(options: DecisionLineOptions): ChartSpec {
   const yDomain = padded(points.map((p) => p.x2), -b / w2);
   const z = (x1: number, x2: number) => w1 * x1 + w2 * x2 + b;
   const line = lineThrough(w1, w2, b, xDomain, yDomain);
-  const rows = points.map((p) => ({ ...p, kind: p.label === 1 ? "class 1" : "class 0" }));
   const correct = points.filter((p) => (z(p.x1, p.x2) > 0 ? 1 : 0) === p.label).length;
 
   return labelled({
@@ -56,20 +55,11 @@ export function decisionLine(options: DecisionLineOptions): ChartSpec {
       marginTop: options.title ? 32 : 28, // room for the ↑ x₂ label above the top tick
       x: { label: "x₁", domain: xDomain, ticks: 6 },
       y: { label: "x₂", domain: yDomain, grid: true, ticks: 6 },
-      color: { domain: ["class 0", "class 1"], range: [palette.class0, palette.class1] },
-      symbol: { domain: ["class 0", "class 1"], range: ["square", "circle"] },
+      ...classScales,
       marks: [
         ...halfPlanes(w1, w2, b, xDomain, yDomain),
         Plot.line(line, { x: "x1", y: "x2", stroke: "currentColor", strokeWidth: 2.5, clip: true }),
-        Plot.dot(rows, {
-          x: "x1",
-          y: "x2",
-          fill: "kind",
-          symbol: "kind",
-          r: 6,
-          stroke: "currentColor",
-          strokeWidth: 1,
-        }),
+        classDots(points),
         ...sideLabels(z, xDomain, yDomain),
         options.title
           ? Plot.text([options.title], {
@@ -128,6 +118,26 @@ function padded(values: number[], crossing: number): [number, number] {
   const hi = all.length > 0 ? Math.max(...all) : 1;
   const margin = Math.max(0.5, (hi - lo) * 0.15);
   return [lo - margin, hi + margin];
+}
+
+/** The scales of the two classes: class 0 orange squares, class 1 blue circles. */
+export const classScales = {
+  color: { domain: ["class 0", "class 1"], range: [palette.class0, palette.class1] },
+  symbol: { domain: ["class 0", "class 1"], range: ["square", "circle"] },
+};
+
+/** Labelled points, each in its class's colour and symbol (with {@link classScales}). */
+export function classDots(points: { x1: number; x2: number; label: number }[]): Plot.Markish {
+  const rows = points.map((p) => ({ ...p, kind: p.label === 1 ? "class 1" : "class 0" }));
+  return Plot.dot(rows, {
+    x: "x1",
+    y: "x2",
+    fill: "kind",
+    symbol: "kind",
+    r: 6,
+    stroke: "currentColor",
+    strokeWidth: 1,
+  });
 }
 
 /** Two points of the line w₁x₁ + w₂x₂ + b = 0 across the drawn box (vertical when w₂ = 0). */

@@ -2,7 +2,15 @@
 // sides shaded, and the points on the wrong side of the line ringed.
 import * as Plot from "@observablehq/plot";
 import { checkNumber, checkPoints } from "./checks.ts";
-import { equation, halfPlanes, lineThrough, sideLabels, type LabelledPoint } from "./decisionLine.ts";
+import {
+  classDots,
+  classScales,
+  equation,
+  halfPlanes,
+  lineThrough,
+  sideLabels,
+  type LabelledPoint,
+} from "./decisionLine.ts";
 import { fmt, listing, plural } from "./format.ts";
 import { labelled, type ChartSpec } from "./spec.ts";
 import { axisRoom, chartStyle, palette } from "./theme.ts";
@@ -45,7 +53,6 @@ export function linearSplit(options: LinearSplitOptions): ChartSpec {
   const z = (x1: number, x2: number) => w1 * x1 + w2 * x2 + b;
   const says = (p: LabelledPoint) => (z(p.x1, p.x2) >= 0 ? 1 : 0);
   const wrong = points.filter((p) => says(p) !== p.label);
-  const rows = points.map((p) => ({ ...p, kind: p.label === 1 ? "class 1" : "class 0" }));
   const noLine = w1 === 0 && w2 === 0;
   const title =
     points.length === 0
@@ -63,8 +70,7 @@ export function linearSplit(options: LinearSplitOptions): ChartSpec {
       marginTop: 34,
       x: { label: "x₁", domain: xDomain, ticks: 5 },
       y: { label: "x₂", domain: yDomain, grid: true, ticks: 5 },
-      color: { domain: ["class 0", "class 1"], range: [palette.class0, palette.class1] },
-      symbol: { domain: ["class 0", "class 1"], range: ["square", "circle"] },
+      ...classScales,
       marks: [
         ...halfPlanes(w1, w2, b, xDomain, yDomain),
         noLine
@@ -84,15 +90,7 @@ export function linearSplit(options: LinearSplitOptions): ChartSpec {
           strokeWidth: 2.5,
           fill: "none",
         }),
-        Plot.dot(rows, {
-          x: "x1",
-          y: "x2",
-          fill: "kind",
-          symbol: "kind",
-          r: 6,
-          stroke: "currentColor",
-          strokeWidth: 1,
-        }),
+        classDots(points),
         ...sideLabels(z, xDomain, yDomain),
         Plot.frame({ stroke: "currentColor", strokeOpacity: 0.3 }),
         Plot.text([title], { frameAnchor: "top", dy: -24, fontWeight: "bold", fontSize: 13 }),

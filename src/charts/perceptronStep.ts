@@ -3,7 +3,7 @@
 import * as Plot from "@observablehq/plot";
 import { arrange, type ArrangedSpec } from "./arrange.ts";
 import { checkNumber, checkPoints } from "./checks.ts";
-import { equation, type LabelledPoint } from "./decisionLine.ts";
+import { classDots, classScales, equation, type LabelledPoint } from "./decisionLine.ts";
 import { fmt, plural } from "./format.ts";
 import { labelled, type ChartSpec } from "./spec.ts";
 import { palette } from "./theme.ts";
@@ -141,7 +141,6 @@ function linePanel(
   const xDomain = padded(points.map((p) => p.x1));
   const yDomain = padded(points.map((p) => p.x2));
   const moved = now.w[0] !== before.w[0] || now.w[1] !== before.w[1] || now.b !== before.b;
-  const rows = points.map((p) => ({ ...p, kind: p.label === 1 ? "class 1" : "class 0" }));
   const right = points.filter((p) => predict(now, p) === p.label).length;
   const lineText =
     now.w[0] === 0 && now.w[1] === 0
@@ -159,8 +158,7 @@ function linePanel(
       marginLeft: 36,
       x: { label: "x₁", domain: xDomain, ticks: ticksOf(points.map((p) => p.x1)) },
       y: { label: "x₂", domain: yDomain, ticks: ticksOf(points.map((p) => p.x2)) },
-      color: { domain: ["class 0", "class 1"], range: [palette.class0, palette.class1] },
-      symbol: { domain: ["class 0", "class 1"], range: ["square", "circle"] },
+      ...classScales,
       marks: [
         ...sides(now, xDomain, yDomain),
         moved
@@ -184,15 +182,7 @@ function linePanel(
               strokeWidth: 2.5,
               fill: "none",
             }),
-        Plot.dot(rows, {
-          x: "x1",
-          y: "x2",
-          fill: "kind",
-          symbol: "kind",
-          r: 6,
-          stroke: "currentColor",
-          strokeWidth: 1,
-        }),
+        classDots(points),
         Plot.frame({ stroke: "currentColor", strokeOpacity: 0.3 }),
       ],
     },
