@@ -107,7 +107,7 @@ export function backwardCheck(options: BackwardCheckOptions): ChartSpec & { chec
       height: 280,
       style: chartStyle,
       ...axisRoom,
-      marginTop: 24,
+      marginTop: 30, // the axis label clear of the top tick
       marginRight: 12,
       x: { label: "x (the input)", domain },
       y: { label: "gradient passed back to x (g = 1)", grid: true, nice: true },

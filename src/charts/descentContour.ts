@@ -90,7 +90,7 @@ export function descentContour(options: DescentContourOptions = {}): ChartSpec {
       height: 360,
       style: chartStyle,
       ...axisRoom,
-      marginTop: 24,
+      marginTop: 30, // the ↑ w₂ label clear of the top tick
       marginRight: 12,
       x: { label: "w₁", domain: valley.x },
       y: { label: "w₂", domain: valley.y },

@@ -25,7 +25,7 @@ export function probabilityBars(options: ProbabilityBarsOptions): ChartSpec {
       width: 440,
       height: 220,
       style: chartStyle,
-      marginTop: 22,
+      marginTop: 30, // the ↑ probability label clear of the top tick
       marginLeft: 44,
       marginBottom: 36,
       x: { domain: classes, label: "digit", labelAnchor: "center", tickSize: 0, padding: 0.2 },
