@@ -251,6 +251,8 @@ interface Trainer {
   waiting: (() => void) | null;
   consumers: Set<Run>;
   at: TrainingStep | null;
+  /** How the last training under these controls ended (while none runs). */
+  ended: "done" | "stopped" | "failed" | null;
   /** When `pace` last let the event loop in (so a Pause can arrive while playing at full speed). */
   yieldedAt: number;
   /** The last status sent, when, and the timer that will send a newer one (see trainingStatus). */
@@ -400,6 +402,7 @@ export function createKernel(options: KernelOptions): Kernel {
         trainer.waiting?.();
         if (trainer.consumers.size === 0) {
           trainer.at = null;
+          trainer.ended = run.stopped || status === "stopped" ? "stopped" : status === "failed" ? "failed" : "done";
           trainingStatus(channel);
         }
       }
@@ -464,6 +467,7 @@ export function createKernel(options: KernelOptions): Kernel {
       epoch: trainer.at?.epoch ?? null,
       batch: trainer.at?.batch ?? null,
       batches: trainer.at?.batches ?? null,
+      ...(idle && trainer.ended ? { ended: trainer.ended } : {}),
     };
     emit({ type: "training", key: channel.key, status });
   };
@@ -472,7 +476,8 @@ export function createKernel(options: KernelOptions): Kernel {
   const makeControls = (channel: Channel, trainer: Trainer): TrainingControls => {
     const consumersGone = () => [...trainer.consumers].every((run) => run.controller.signal.aborted);
     const pace = async (at?: TrainingStep) => {
-      if (!live || trainer.consumers.size === 0) return;
+      // A stopped training is not held: its loop ends at its next check of `signal`.
+      if (!live || trainer.consumers.size === 0 || consumersGone()) return;
       // `at`: the step about to run (epoch and batch counted from 1, as `train` gives them).
       const step = at ?? { epoch: (trainer.at?.epoch ?? 0) + 1, batch: 1, batches: 1 };
       trainer.at = step;
@@ -526,6 +531,7 @@ export function createKernel(options: KernelOptions): Kernel {
       waiting: null,
       consumers: new Set(),
       at: null,
+      ended: null,
       yieldedAt: performance.now(),
       sent: null,
       later: null,

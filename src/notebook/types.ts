@@ -167,6 +167,8 @@ export interface TrainingStatus {
   epoch: number | null;
   batch: number | null;
   batches: number | null;
+  /** While idle: how the last training under these controls ended. */
+  ended?: "done" | "stopped" | "failed";
 }
 
 /** A command from a training's controls. */

@@ -569,7 +569,11 @@ describe("createKernel: inputs", () => {
     expect(paused).toBeLessThan(3000);
     // A step at this speed sends the page a few statuses, not one per batch.
     expect(statuses.filter((s) => s === "playing").length).toBeLessThan(paused / 4);
+    // Stopped, the controls say so (not "finished").
     nb.kernel.stop("b");
+    await until(() => statuses.at(-1) === "idle");
+    const last = nb.events.filter((e) => e.type === "training").at(-1);
+    expect(last).toMatchObject({ status: { state: "idle", ended: "stopped" } });
     nb.kernel.dispose();
     delete log.steps;
   });

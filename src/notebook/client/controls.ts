@@ -122,7 +122,13 @@ export function showTraining(control: ControlElement, status: TrainingStatus): v
         ? ""
         : ` at epoch ${status.epoch}${status.batches && status.batches > 1 ? `, batch ${status.batch} of ${status.batches}` : ""}`;
     note.textContent =
-      status.state === "idle" ? "Finished." : `${playing ? "Training" : "Paused"}${where}.`;
+      status.state === "idle"
+        ? status.ended === "stopped"
+          ? "Stopped."
+          : status.ended === "failed"
+            ? "Ended with an error."
+            : "Finished."
+        : `${playing ? "Training" : "Paused"}${where}.`;
   }
 }
 
