@@ -362,6 +362,18 @@ describeNeeding(["site", "chromium"], "cells in the browser", () => {
     expect(await page.getByRole("slider", { name: "weight w₂" }).inputValue()).toBe("-1");
   });
 
+  test("Reset on a cell of controls puts the controls back, and what reads them follows", async () => {
+    const { page } = await open();
+    const alt = () => output(page, SUM).locator("svg[aria-label]").first().getAttribute("aria-label");
+    const slider = page.getByRole("slider", { name: "weight w₂" });
+    await slider.focus();
+    await page.keyboard.press("ArrowLeft");
+    await expect.poll(alt, SLOW).toContain("w₂ = −1.1 ");
+    await cell(page, SLIDERS).getByRole("button", { name: "Reset", exact: true }).click();
+    expect(await slider.inputValue()).toBe("-1");
+    await expect.poll(alt, SLOW).toContain("w₂ = −1 ");
+  });
+
   test("saved changes are kept per book: another base path on the same origin does not see them", async () => {
     const { page } = await open();
     await replaceCode(page, FIRST, "const mine = 1;\nmine");

@@ -214,7 +214,13 @@ export class NbCell extends HTMLElement implements CellView {
   /** Restores the author's code and this cell's controls; the notice offers Undo. */
   async reset(): Promise<void> {
     const previous = this.code();
-    resetCell(this);
+    // The controls go back to their defaults, and what reads them follows (as after a move).
+    const moved = resetCell(this);
+    if (moved.length > 0) {
+      void notebook().then((nb) => {
+        for (const [key, value] of moved) nb.input(key, value);
+      });
+    }
     this.notice("outdated", null);
     this.notice("compare", null);
     if (previous === this.#author) {

@@ -100,14 +100,20 @@ export function saveInput(key: string, value: unknown): void {
   inputTimer = setTimeout(persist, 300);
 }
 
-/** Forgets a cell's edit and its controls' values (Reset), and puts its controls back. */
-export function resetCell(cell: ChapterCell): void {
+/** Forgets a cell's edit and its controls' values (Reset), and puts its controls back; returns those that moved. */
+export function resetCell(cell: ChapterCell): [key: string, value: unknown][] {
   delete state.cells[cell.cellId];
+  const moved: [string, unknown][] = [];
   for (const control of controlsIn(cell)) {
-    delete state.inputs[control.dataset.key!];
-    writeControl(control, defaultOf(control));
+    const key = control.dataset.key!;
+    delete state.inputs[key];
+    const before = JSON.stringify(readControl(control));
+    const value = defaultOf(control);
+    writeControl(control, value);
+    if (JSON.stringify(readControl(control)) !== before) moved.push([key, readControl(control)]);
   }
   persist();
+  return moved;
 }
 
 /** The controls' values on the page now, by key. */
