@@ -254,7 +254,7 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
     await expect
       .poll(() => caption.textContent(), SLOW)
       .toContain("The walk has not started yet: only its way is drawn, faintly.");
-    await expect.poll(() => status.textContent(), SLOW).toBe("Paused at epoch 1.");
+    await expect.poll(() => status.textContent(), SLOW).toBe("Ready: nothing trained yet.");
     // Step: one update at a time
     await walk.getByRole("button", { name: "Step a batch" }).click();
     await expect

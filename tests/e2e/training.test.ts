@@ -34,6 +34,7 @@ async function open(): Promise<Page> {
 async function where(page: Page): Promise<[number, number] | "finished" | null> {
   const text = (await page.getByRole("group", { name: "Training" }).locator("[data-role=status]").textContent()) ?? "";
   if (text.startsWith("Finished")) return "finished";
+  if (text.startsWith("Ready: nothing trained yet")) return [1, 1]; // waiting before batch 1
   const found = /epoch (\d+), batch (\d+) of 10/.exec(text);
   return found ? [Number(found[1]), Number(found[2])] : null;
 }
@@ -76,8 +77,9 @@ describeNeeding(["site", "chromium"], "training under controls", () => {
     expect(await where(page)).toEqual([1, 1]);
 
     // Played through at full speed, it finishes, and the loss chart has all sixty epochs.
+    expect(await controls.locator("[data-role=status]").textContent()).toBe("Ready: nothing trained yet.");
     await controls.getByRole("combobox", { name: "Speed" }).selectOption("fast");
-    await controls.getByRole("button", { name: "Resume" }).click();
+    await controls.getByRole("button", { name: "Play" }).click();
     await expect.poll(() => where(page), { timeout: 60_000 }).toBe("finished");
     await expect
       .poll(() => page.locator('nb-cell[data-id="moons-train"] .nb-output').textContent(), SLOW)

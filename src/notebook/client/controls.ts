@@ -107,13 +107,18 @@ export function defaultOf(control: ControlElement): unknown {
   }
 }
 
+// Waiting before its very first step (after Reset, say): nothing to resume yet.
+function atStart(status: TrainingStatus): boolean {
+  return status.epoch === null || (status.epoch === 1 && (status.batch ?? 1) <= 1);
+}
+
 /** Shows where a training under these controls is (from the kernel). */
 export function showTraining(control: ControlElement, status: TrainingStatus): void {
   const playing = status.state === "playing";
   control.dataset.playing = String(playing);
   const toggle = control.querySelector<HTMLButtonElement>("button[data-command=toggle]");
   if (toggle) {
-    toggle.textContent = playing ? "Pause" : status.state === "paused" ? "Resume" : "Play";
+    toggle.textContent = playing ? "Pause" : status.state === "paused" && !atStart(status) ? "Resume" : "Play";
   }
   const note = control.querySelector<HTMLElement>("[data-role=status]");
   if (note) {
@@ -122,7 +127,9 @@ export function showTraining(control: ControlElement, status: TrainingStatus): v
         ? ""
         : ` at epoch ${status.epoch}${status.batches && status.batches > 1 ? `, batch ${status.batch} of ${status.batches}` : ""}`;
     note.textContent =
-      status.state === "idle"
+      status.state === "paused" && atStart(status)
+        ? "Ready: nothing trained yet."
+        : status.state === "idle"
         ? status.ended === "stopped"
           ? "Stopped."
           : status.ended === "failed"
