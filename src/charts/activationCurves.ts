@@ -77,6 +77,7 @@ export function activationCurves(options: ActivationCurvesOptions = {}): ChartSp
       style: chartStyle,
       ...axisRoom,
       marginRight: 16,
+      marginTop: 30, // the ↑ a = f(z) label clear of the top tick
       x: { label: "z (net sum)", domain },
       y: { label: "a = f(z)", grid: true, nice: true },
       fx: { axis: null },
