@@ -117,6 +117,9 @@ export function neuronLayout(input: NeuronInput): NeuronLayout {
       ]
     : [{ from: { x: sum.x + sum.r, y: mid }, to: { x: out.x - 22, y: mid } }];
   const bottom = mid + Math.max(span, 40) / 2 + 40;
+  const width = out.x + 38;
+  // Under its part, kept inside the drawing (about 8 px a character at the figures' 15 px type);
+  // on two rows, so that neighbours never run into each other.
   const partLabels =
     parts && act
       ? [
@@ -124,10 +127,13 @@ export function neuronLayout(input: NeuronInput): NeuronLayout {
           { x: 170, number: 2, text: "Weights and bias" },
           { x: sum.x, number: 3, text: "Net sum" },
           { x: act.x + 16, number: 4, text: "Activation function" },
-        ].map((p) => ({ ...p, y: bottom + 12 }))
+        ].map((p, k) => {
+          const half = ((p.text.length + 3) * 8) / 2;
+          const x = Math.min(Math.max(p.x, half + 2), width - half - 2);
+          return { ...p, x, y: bottom + 12 + (k % 2) * 22 };
+        })
       : [];
-  const width = out.x + 38;
-  const height = bottom + (partLabels.length > 0 ? 34 : 0);
+  const height = bottom + (partLabels.length > 0 ? 56 : 0);
   return {
     width,
     height,
