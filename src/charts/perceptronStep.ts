@@ -31,6 +31,14 @@ export type PerceptronStepOptions = {
 };
 
 const sizes = { line: 250, mistakesWidth: 190 };
+/** What the two panels (the line, the mistakes) share: their height, type and margins. */
+const panel = {
+  height: sizes.line,
+  style: { fontSize: "13px" },
+  marginTop: 24,
+  marginBottom: 36,
+  marginLeft: 36,
+};
 
 /**
  * The perceptron rule, one example at a time. Left: the points (coloured and shaped by label),
@@ -149,13 +157,9 @@ function linePanel(
         "ŷ = 1 and orange where ŷ = 0,";
   return labelled({
     options: {
+      ...panel,
       width: sizes.line,
-      height: sizes.line,
-      style: { fontSize: "13px" },
-      marginTop: 24,
       marginRight: 12,
-      marginBottom: 36,
-      marginLeft: 36,
       x: { label: "x₁", domain: xDomain, ticks: ticksOf(points.map((p) => p.x1)) },
       y: { label: "x₂", domain: yDomain, ticks: ticksOf(points.map((p) => p.x2)) },
       ...classScales,
@@ -272,13 +276,9 @@ function mistakesPanel(
       : `Mistakes per finished epoch: ${done.map((r) => r.count).join(", ")}.`;
   return labelled({
     options: {
+      ...panel,
       width: sizes.mistakesWidth,
-      height: sizes.line,
-      style: { fontSize: "13px" },
-      marginTop: 24,
       marginRight: 8,
-      marginBottom: 36,
-      marginLeft: 36,
       x: {
         label: "epoch",
         domain: Array.from({ length: epochs }, (_, k) => k + 1),

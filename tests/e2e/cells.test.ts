@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { expect, inject, test } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
 import { compressToEncodedURIComponent } from "lz-string";
-import { launchBrowser } from "../support/browser.ts";
+import { useBook } from "../support/pages.ts";
 import { describeNeeding } from "../support/suites.ts";
 
 // Cells in the browser, on a real chapter. Chapter 1 has `neuron-output` (declares x, w, z),
@@ -16,17 +16,8 @@ const SUM = "neuron-sum";
 /** The first Run starts the kernel worker: on a busy two-core machine that can take seconds. */
 const SLOW = { timeout: 30_000 };
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  if (inject("siteUrl") && inject("chromium")) browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close();
-});
+// The file's browser; its pages are opened by `open` below, which counts their workers.
+const book = useBook();
 
 interface Opened {
   page: Page;
@@ -43,8 +34,7 @@ async function open(
     path?: string;
   } = {},
 ): Promise<Opened> {
-  const context = options.context ?? (await browser.newContext());
-  if (!options.context) contexts.push(context);
+  const context = options.context ?? (await book.context());
   // Count Worker constructions from the start: nothing can slip by before a listener is attached.
   await context.addInitScript(() => {
     const Original = window.Worker;
@@ -431,8 +421,7 @@ describeNeeding(["site", "chromium"], "cells in the browser", () => {
 
   test("a shared link carries edits and slider values, runs nothing, and keeps the reader's own work", async () => {
     // The reader has an edit of their own.
-    const context = await browser.newContext();
-    contexts.push(context);
+    const context = await book.context();
     const { page: first } = await open("", { context });
     await replaceCode(first, FIRST, "const mine = 'my own';\nmine");
     await first.close();
@@ -474,8 +463,7 @@ describeNeeding(["site", "chromium"], "cells in the browser", () => {
   });
 
   test("with JavaScript off, every control shows its default and its readers' outputs", async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
-    contexts.push(context);
+    const context = await book.context({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${inject("siteUrl")}${CHAPTER}`);
     for (const [name, value] of [["input x₁", "1"], ["input x₂", "2"], ["weight w₁", "0.5"], ["weight w₂", "-1"]]) {
@@ -557,8 +545,7 @@ describeNeeding(["site", "chromium"], "cells in the browser", () => {
 
 describeNeeding(["site", "chromium"], "the kernel worker's troubles", () => {
   test("Stop while the kernel is still starting drops the run", async () => {
-    const context = await browser.newContext();
-    contexts.push(context);
+    const context = await book.context();
     // The worker's script arrives late: the kernel is still starting when Stop is pressed.
     await context.route(/\/worker[^/]*\.js/, async (route) => {
       await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -577,8 +564,7 @@ describeNeeding(["site", "chromium"], "the kernel worker's troubles", () => {
   });
 
   test("a worker that fails to start is started again", async () => {
-    const context = await browser.newContext();
-    contexts.push(context);
+    const context = await book.context();
     let failures = 0;
     await context.route(/\/worker[^/]*\.js/, (route) => {
       if (failures++ === 0) return route.fulfill({ status: 500, body: "no" });

@@ -13,6 +13,23 @@ import { describeNeeding } from "../support/suites.ts";
 // `moons-train` (whose runs the notebook draws side by side) and `moons-boundary`.
 const CH6 = "error-and-backpropagation/";
 const CH7 = "gradient-descent/";
+/** The cells of each chapter's experiments, as the chapters declare them. */
+const EXPERIMENTS: Record<string, string[]> = {
+  [CH6]: ["backprop-steps", "backprop-walk", "tanh-rule", "tanh-rule-check"],
+  [CH7]: [
+    "tangent-weight",
+    "tangent-chart",
+    "descent-lr",
+    "descent-lr-walk",
+    "rates-start",
+    "rates-compare",
+    "valley-controls",
+    "valley-walk",
+    "moons-controls",
+    "moons-train",
+    "moons-boundary",
+  ],
+};
 /** The first move starts the kernel worker: on a busy two-core machine that can take seconds. */
 const SLOW = { timeout: 30_000 };
 
@@ -391,23 +408,7 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
   }, 180_000);
 
   test("no experiment shifts the layout when the page's scripts upgrade it", async () => {
-    const experiments = {
-      [CH6]: ["backprop-steps", "backprop-walk", "tanh-rule", "tanh-rule-check"],
-      [CH7]: [
-        "tangent-weight",
-        "tangent-chart",
-        "descent-lr",
-        "descent-lr-walk",
-        "rates-start",
-        "rates-compare",
-        "valley-controls",
-        "valley-walk",
-        "moons-controls",
-        "moons-train",
-        "moons-boundary",
-      ],
-    };
-    for (const [chapter, ids] of Object.entries(experiments)) {
+    for (const [chapter, ids] of Object.entries(EXPERIMENTS)) {
       for (const width of [1280, 390]) {
         // the page as it arrives (no script has run), then upgraded by its scripts
         const sizes = async (javaScriptEnabled: boolean) => {
@@ -442,30 +443,13 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
 describe("this file", () => {
   test("names the cells it operates, which the chapters declare", async () => {
     const { readFileSync } = await import("node:fs");
-    const ch6 = readFileSync("content/06-error-and-backpropagation.mdx", "utf8");
-    const ch7 = readFileSync("content/07-gradient-descent.mdx", "utf8");
-    for (const id of [
-      "net-221",
-      "backprop-steps",
-      "backprop-walk",
-      "tanh-rule",
-      "tanh-rule-check",
-    ]) {
-      expect(ch6).toContain(`\`\`\`ts cell id=${id}\n`);
-    }
-    for (const id of [
-      "tangent-weight",
-      "tangent-chart",
-      "descent-lr-walk",
-      "rates-start",
-      "rates-compare",
-      "valley-controls",
-      "valley-walk",
-      "moons-controls",
-      "moons-train",
-      "moons-boundary",
-    ]) {
-      expect(ch7).toContain(`\`\`\`ts cell id=${id}\n`);
+    const sources: Record<string, string> = {
+      [CH6]: readFileSync("content/06-error-and-backpropagation.mdx", "utf8"),
+      [CH7]: readFileSync("content/07-gradient-descent.mdx", "utf8"),
+    };
+    expect(sources[CH6]).toContain("```ts cell id=net-221\n");
+    for (const [chapter, ids] of Object.entries(EXPERIMENTS)) {
+      for (const id of ids) expect(sources[chapter], `${chapter}: ${id}`).toContain(`\`\`\`ts cell id=${id}\n`);
     }
   });
 });

@@ -21,7 +21,7 @@ export interface OpenOptions {
  */
 export function useBook(): ((path: string, options?: OpenOptions) => Promise<Page>) & {
   /** A browser context of the file's browser, closed with it (for pages opened by hand). */
-  context(options: BrowserContextOptions): Promise<BrowserContext>;
+  context(options?: BrowserContextOptions): Promise<BrowserContext>;
 } {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
@@ -32,7 +32,7 @@ export function useBook(): ((path: string, options?: OpenOptions) => Promise<Pag
     for (const context of contexts) await context.close().catch(() => {});
     await browser?.close();
   });
-  const newContext = async (options: BrowserContextOptions) => {
+  const newContext = async (options: BrowserContextOptions = {}) => {
     if (!browser) throw new Error("useBook: no browser (the built book or Chromium is missing)");
     const made = await browser.newContext(options);
     contexts.push(made);
