@@ -1,7 +1,7 @@
 import { expect, inject, test } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { compressToEncodedURIComponent } from "lz-string";
-import { useBook } from "../support/pages.ts";
+import { cell, output, replaceCode, useBook } from "../support/pages.ts";
 import { describeNeeding } from "../support/suites.ts";
 
 // Cells in the browser, on a real chapter. Chapter 1 has `neuron-output` (declares x, w, z),
@@ -57,25 +57,6 @@ async function open(
   await page.waitForFunction(() => customElements.get("nb-cell") !== undefined);
   const workers = () => page.evaluate(() => (window as unknown as { nbWorkers: number }).nbWorkers);
   return { page, workers };
-}
-
-function cell(page: Page, id: string) {
-  return page.locator(`nb-cell[data-id="${id}"]`);
-}
-
-function output(page: Page, id: string) {
-  return cell(page, id).locator(".nb-output");
-}
-
-/** Opens the editor of cell `id` and replaces its code, as a reader would. */
-async function replaceCode(page: Page, id: string, code: string): Promise<void> {
-  const edit = cell(page, id).getByRole("button", { name: "Edit", exact: true });
-  if (await edit.count()) await edit.click();
-  const editor = cell(page, id).locator(".cm-content");
-  await editor.waitFor();
-  await editor.focus();
-  await page.keyboard.press("ControlOrMeta+A");
-  await page.keyboard.insertText(code);
 }
 
 async function run(page: Page, id: string): Promise<void> {

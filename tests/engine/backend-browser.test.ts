@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { MLP, datasets, setBackend, train } from "../../engine/index.ts";
-import { launchBrowser } from "../support/browser.ts";
+import { withTab } from "../support/browser.ts";
 
 // The engine in a module Web Worker bundled by Vite, as the site's kernel worker is
 // (src/notebook/client/worker.ts imports engine/index.ts): the WebAssembly kernels travel inside
@@ -88,12 +88,7 @@ describe("the engine in a browser worker bundled by Vite", () => {
       inNode[backend] = net.parameters().flatMap((p) => Array.from(p.data));
     }
     setBackend("auto");
-    const browser = await launchBrowser();
-    try {
-      const tab = await (await browser.newContext()).newPage();
-      const errors: string[] = [];
-      tab.on("pageerror", (error) => errors.push(error.message));
-      await tab.goto(`${origin}/book/`);
+    await withTab(`${origin}/book/`, async (tab, errors) => {
       type Trained = { backend: string; weights: Record<string, number[]> };
       const trained = await tab.evaluate(
         () => (window as unknown as { trainInWorker(): Promise<Trained> }).trainInWorker(),
@@ -109,8 +104,6 @@ describe("the engine in a browser worker bundled by Vite", () => {
       expect(errors).toEqual([]);
       // everything came from the one origin, and no .wasm file was fetched: it is in the bundle
       expect(requests.some((url) => url.endsWith(".wasm"))).toBe(false);
-    } finally {
-      await browser.close();
-    }
+    });
   }, 120_000);
 });

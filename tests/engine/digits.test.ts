@@ -13,7 +13,7 @@ import {
   setDigitsUrl,
   train,
 } from "../../engine/index.ts";
-import { launchBrowser } from "../support/browser.ts";
+import { withTab } from "../support/browser.ts";
 import { describeNeeding } from "../support/suites.ts";
 
 const assetFile = new URL("../../public/data/digits-v1.bin", import.meta.url);
@@ -205,12 +205,7 @@ describe("setDigitsUrl", () => {
 
 describeNeeding(["chromium"], "loadDigits in a browser worker", () => {
   test("a module worker told setDigitsUrl(url) loads the same split as Node", async () => {
-    const browser = await launchBrowser();
-    try {
-      const tab = await (await browser.newContext()).newPage();
-      const errors: string[] = [];
-      tab.on("pageerror", (error) => errors.push(error.message));
-      await tab.goto(`${origin}/book/`);
+    await withTab(`${origin}/book/`, async (tab, errors) => {
       type Loaded = { sizes: number[]; labels: number[]; pixels: number[]; error?: string };
       type Page = { loadInWorker(url: string | null): Promise<Loaded> };
       const load = (url: string | null) =>
@@ -227,9 +222,7 @@ describeNeeding(["chromium"], "loadDigits in a browser worker", () => {
         `loadDigits: fetching ${origin}/book/_astro/data/digits-v1.bin answered HTTP 404.`,
       );
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });
 

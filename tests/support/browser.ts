@@ -1,4 +1,4 @@
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { findChromium, missing, skipLine } from "./skip.ts";
 
 /** Chromium from CHROME_PATH or Debian's package; the skip line's words when there is none. */
@@ -29,4 +29,24 @@ export function launchBrowser(): Promise<Browser> {
     headless: true,
     args: CHROMIUM_FLAGS,
   });
+}
+
+/**
+ * Opens `url` in a fresh headless Chromium, runs `use` with the tab and the uncaught errors it has
+ * thrown so far, and closes the browser whatever happens.
+ */
+export async function withTab<T>(
+  url: string,
+  use: (tab: Page, errors: string[]) => Promise<T>,
+): Promise<T> {
+  const browser = await launchBrowser();
+  try {
+    const tab = await (await browser.newContext()).newPage();
+    const errors: string[] = [];
+    tab.on("pageerror", (error) => errors.push(error.message));
+    await tab.goto(url);
+    return await use(tab, errors);
+  } finally {
+    await browser.close();
+  }
 }
