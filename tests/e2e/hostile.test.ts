@@ -155,6 +155,12 @@ describeNeeding(["site", "chromium"], "a hostile output from a share link", () =
   const siteUrl = inject("siteUrl");
   let browser: Browser;
   let stranger: Stranger;
+  /** No request reached the other host or left the origin, and no dialog opened. */
+  const expectNothingOut = (seen: Watch) => {
+    expect(stranger.hits, "requests that reached the other host").toEqual([]);
+    expect(seen.offOrigin, "requests that left the origin").toEqual([]);
+    expect(seen.dialogs).toEqual([]);
+  };
   let hostileCode: string;
 
   beforeAll(async () => {
@@ -187,9 +193,7 @@ describeNeeding(["site", "chromium"], "a hostile output from a share link", () =
     const context = await browser.newContext();
     try {
       const { page, seen } = await runHostile(context);
-      expect(stranger.hits, "requests that reached the other host").toEqual([]);
-      expect(seen.offOrigin, "requests that left the origin").toEqual([]);
-      expect(seen.dialogs).toEqual([]);
+      expectNothingOut(seen);
       expect(await leftovers(page)).toEqual([]);
       expect(await coveredOutside(page)).toEqual([]);
       // The cell's own toolbar still answers.
@@ -209,9 +213,7 @@ describeNeeding(["site", "chromium"], "a hostile output from a share link", () =
     const context = await browser.newContext({ bypassCSP: true });
     try {
       const { page, seen } = await runHostile(context);
-      expect(stranger.hits, "requests that reached the other host").toEqual([]);
-      expect(seen.offOrigin, "requests that left the origin").toEqual([]);
-      expect(seen.dialogs).toEqual([]);
+      expectNothingOut(seen);
       expect(await leftovers(page)).toEqual([]);
     } finally {
       await context.close();
@@ -238,9 +240,7 @@ describeNeeding(["site", "chromium"], "a hostile output from a share link", () =
         `<link rel="stylesheet" href="${stranger.origin}/link.css"><base href="${stranger.origin}/">`;
       await output(page).evaluate((out, raw) => (out.innerHTML = raw), raw);
       await provoke(page);
-      expect(stranger.hits, "requests that reached the other host").toEqual([]);
-      expect(seen.offOrigin, "requests that left the origin").toEqual([]);
-      expect(seen.dialogs).toEqual([]);
+      expectNothingOut(seen);
     } finally {
       await context.close();
     }
