@@ -42,7 +42,11 @@ export default defineConfig({
       description:
         "A runnable textbook of deep learning's foundations: the neuron, the perceptron, the multi-layer perceptron, backpropagation and gradient descent, with code you can edit and run in the page.",
       markdown: { processedDirs: [contentDir] },
-      components: { MarkdownContent: "./src/components/overrides/MarkdownContent.astro" },
+      components: {
+        MarkdownContent: "./src/components/overrides/MarkdownContent.astro",
+        TableOfContents: "./src/components/overrides/TableOfContents.astro",
+        MobileTableOfContents: "./src/components/overrides/MobileTableOfContents.astro",
+      },
       customCss: ["katex/dist/katex.min.css", "./src/styles/book.css", "./src/styles/print.css"],
       // Draw nothing before the content column has begun: a page painted without it jumps.
       head: [{ tag: "link", attrs: { rel: "expect", href: "#nn-content-start", blocking: "render" } }],

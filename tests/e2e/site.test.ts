@@ -113,6 +113,47 @@ describeNeeding(["site", "chromium"], "every page in Chromium", () => {
     }
   }, PAGE_TEST);
 
+  test("the table of contents follows the section being read, wide and on a phone", async () => {
+    for (const width of [1280, 390]) {
+      const context = await browser.newContext({ viewport: { width, height: 844 } });
+      try {
+        const { page, problems } = await open(context, pages()[3]);
+        const toc = page.locator(`book-toc${width < 800 ? "[data-mobile]" : ":not([data-mobile])"}`);
+        const current = toc.locator("a[aria-current='true']");
+        await expect.poll(() => current.textContent(), { timeout: WAIT }).toBe("Overview");
+        // a jump carries several headings from below the screen to above the top bar at once
+        const headings = await page.locator(".sl-markdown-content h2[id]").evaluateAll((hs) =>
+          hs.map((h) => ({ id: h.id, text: h.textContent!.trim() })),
+        );
+        const [third, fourth] = [headings[2], headings[3]];
+        await page.evaluate((id) => document.getElementById(id)!.scrollIntoView({ behavior: "instant" }), fourth.id);
+        await expect.poll(() => current.textContent(), { timeout: WAIT }).toBe(fourth.text);
+        // back above that heading: the section before it is the one being read
+        await page.evaluate(() => scrollBy({ top: -innerHeight / 2, behavior: "instant" }));
+        await expect.poll(() => current.textContent(), { timeout: WAIT }).not.toBe(fourth.text);
+        const before = headings.slice(0, 3).map((h) => h.text);
+        expect(before).toContain(await current.textContent());
+        if (width < 800) {
+          // the bar names the section; choosing a link closes the list and goes there
+          const bar = toc.locator("[data-current]");
+          expect(await bar.textContent()).toBe(await current.textContent());
+          await toc.locator("summary").click();
+          await toc.getByRole("link", { name: third.text, exact: true }).click();
+          await expect.poll(() => toc.locator("details").evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+          await expect.poll(() => bar.textContent(), { timeout: WAIT }).toBe(third.text);
+          // Escape closes it too, and gives the focus back to the bar
+          await toc.locator("summary").click();
+          await page.keyboard.press("Escape");
+          expect(await toc.locator("details").evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+          expect(await page.evaluate(() => document.activeElement?.id)).toBe("starlight__on-this-page--mobile");
+        }
+        expect(problems).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    }
+  }, PAGE_TEST);
+
   test("search finds a chapter by a word of its text", async () => {
     const context = await browser.newContext();
     try {
