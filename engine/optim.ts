@@ -1,4 +1,5 @@
 // Optimizers, sorted in order of increasing complexity: SGD, momentum, Adam.
+import { storage } from "./pool.ts";
 import { Tensor } from "./tensor.ts";
 import { describe } from "./value.ts";
 
@@ -40,11 +41,7 @@ export class SGD implements Optimizer {
   }
 
   step(): void {
-    const lr = this.lr;
-    for (const { data, grad } of this.params) {
-      if (!grad) continue;
-      for (let i = 0; i < data.length; i++) data[i] -= lr * grad[i];
-    }
+    for (const { data, grad } of this.params) if (grad) updates.sgd(data, grad, this.lr);
   }
 
   zeroGrad(): void {
@@ -64,23 +61,16 @@ export interface MomentumOptions extends OptimizerOptions {
  */
 export class Momentum extends SGD {
   beta: number;
-  private velocity: Float64Array[];
+  private velocity = this.params.map((p) => storage.beside(p.data));
 
   constructor(params: Tensor[], options: MomentumOptions = {}) {
     super(params, { lr: options.lr ?? 0.01 });
     this.beta = options.beta ?? 0.9;
-    this.velocity = this.params.map((p) => new Float64Array(p.data.length));
   }
 
   step(): void {
-    const [lr, beta] = [this.lr, this.beta];
     this.params.forEach(({ data, grad }, k) => {
-      if (!grad) return;
-      const v = this.velocity[k];
-      for (let i = 0; i < data.length; i++) {
-        v[i] = beta * v[i] + grad[i];
-        data[i] -= lr * v[i];
-      }
+      if (grad) updates.momentum(data, grad, this.velocity[k], this.lr, this.beta);
     });
   }
 }
@@ -103,8 +93,8 @@ export class Adam extends SGD {
   beta1: number;
   beta2: number;
   eps: number;
-  private m: Float64Array[];
-  private v: Float64Array[];
+  private m = this.params.map((p) => storage.beside(p.data));
+  private v = this.params.map((p) => storage.beside(p.data));
   private t = 0;
 
   constructor(params: Tensor[], options: AdamOptions = {}) {
@@ -112,27 +102,45 @@ export class Adam extends SGD {
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.eps = options.eps ?? 1e-8;
-    this.m = this.params.map((p) => new Float64Array(p.data.length));
-    this.v = this.params.map((p) => new Float64Array(p.data.length));
   }
 
   step(): void {
     this.t++;
-    const [b1, b2, lr, eps] = [this.beta1, this.beta2, this.lr, this.eps];
     // bias correction: early means are too close to zero, so divide by 1 − βᵗ
-    const c1 = 1 - b1 ** this.t;
-    const c2 = 1 - b2 ** this.t;
-    this.params.forEach((p, k) => {
-      if (!p.grad) return;
-      const [m, v, g] = [this.m[k], this.v[k], p.grad];
-      for (let i = 0; i < p.data.length; i++) {
-        m[i] = b1 * m[i] + (1 - b1) * g[i];
-        v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-        p.data[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
-      }
+    const [c1, c2] = [1 - this.beta1 ** this.t, 1 - this.beta2 ** this.t];
+    this.params.forEach(({ data, grad }, k) => {
+      if (grad) updates.adam(data, grad, this.m[k], this.v[k], this, c1, c2);
     });
   }
 }
+
+/**
+ * The loops that update one parameter w from its gradient g (and an optimizer's state), element
+ * by element: engine/fast/ swaps in WebAssembly twins that give identical numbers.
+ */
+export const updates = {
+  /** w ← w − α·g */
+  sgd(w: Float64Array, g: Float64Array, lr: number): void {
+    for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
+  },
+  /** v ← β·v + g, then w ← w − α·v */
+  momentum(w: Float64Array, g: Float64Array, v: Float64Array, lr: number, beta: number): void {
+    for (let i = 0; i < w.length; i++) {
+      v[i] = beta * v[i] + g[i];
+      w[i] -= lr * v[i];
+    }
+  },
+  /** running means m of g and v of g², then a step by their ratio, corrected by c1 and c2 */
+  adam(w: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, settings: Adam,
+    c1: number, c2: number): void {
+    const { lr, beta1: b1, beta2: b2, eps } = settings;
+    for (let i = 0; i < w.length; i++) {
+      m[i] = b1 * m[i] + (1 - b1) * g[i];
+      v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+      w[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
+    }
+  },
+};
 
 /** The optimizers by the names train() accepts. */
 export const optimizers = { sgd: SGD, momentum: Momentum, adam: Adam };
