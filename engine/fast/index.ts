@@ -58,7 +58,7 @@ interface Arena {
 const arenas = new WeakMap<ArrayBufferLike, Arena>();
 /** Parameters of at least this many numbers get an arena; batches of up to ROWS rows use it. */
 const [LARGE, ROWS, SLOTS] = [4096, 128, 6];
-/** Numbers a product of n rows needs copied in: the inputs, outputs, and lists of nonzero groups. */
+/** Numbers a product of n rows needs copied in: inputs, outputs, lists of the nonzero groups. */
 const room = (n: number, k: number, m: number) => n * (k + m + (k >> 3) + 2);
 
 function place(rows: number, cols: number): F64 | undefined {

@@ -9,6 +9,7 @@ import {
   setBackend,
   train,
   type Backend,
+  type Optimizer,
 } from "../../engine/index.ts";
 
 // On the WebAssembly backend a large parameter (Tensor.zeros of 4,096 numbers or more, as every
@@ -134,7 +135,7 @@ describe("the arrays of a parameter in WebAssembly memory", () => {
       W.data.set(weights);
       const x = new Tensor(16, 64, inputs);
       // seven optimizers alive at once, each stepping with its own velocity or means
-      const opts = [0.9, 0.5, 0.1].map((beta) => new Momentum([W], { lr: 0.01, beta }));
+      const opts: Optimizer[] = [0.9, 0.5, 0.1].map((beta) => new Momentum([W], { beta }));
       opts.push(new Adam([W]), new Adam([W], { lr: 0.01 }), new SGD([W]), new Momentum([W]));
       const out: Float64Array[] = [];
       for (let round = 0; round < 2; round++) {
