@@ -41,7 +41,11 @@ export class SGD implements Optimizer {
   }
 
   step(): void {
-    for (const { data, grad } of this.params) if (grad) updates.sgd(data, grad, this.lr);
+    const lr = this.lr;
+    for (const { data, grad } of this.params) {
+      if (!grad || faster.sgd(data, grad, lr)) continue;
+      for (let i = 0; i < data.length; i++) data[i] -= lr * grad[i];
+    }
   }
 
   zeroGrad(): void {
@@ -69,8 +73,14 @@ export class Momentum extends SGD {
   }
 
   step(): void {
+    const [lr, beta] = [this.lr, this.beta];
     this.params.forEach(({ data, grad }, k) => {
-      if (grad) updates.momentum(data, grad, this.velocity[k], this.lr, this.beta);
+      const v = this.velocity[k];
+      if (!grad || faster.momentum(data, grad, v, lr, beta)) return;
+      for (let i = 0; i < data.length; i++) {
+        v[i] = beta * v[i] + grad[i];
+        data[i] -= lr * v[i];
+      }
     });
   }
 }
@@ -106,41 +116,28 @@ export class Adam extends SGD {
 
   step(): void {
     this.t++;
+    const [b1, b2, lr, eps] = [this.beta1, this.beta2, this.lr, this.eps];
     // bias correction: early means are too close to zero, so divide by 1 − βᵗ
-    const [c1, c2] = [1 - this.beta1 ** this.t, 1 - this.beta2 ** this.t];
-    this.params.forEach(({ data, grad }, k) => {
-      if (grad) updates.adam(data, grad, this.m[k], this.v[k], this, c1, c2);
+    const c1 = 1 - b1 ** this.t;
+    const c2 = 1 - b2 ** this.t;
+    this.params.forEach((p, k) => {
+      const [m, v, g] = [this.m[k], this.v[k], p.grad];
+      if (!g || faster.adam(p.data, g, m, v, this, c1, c2)) return;
+      for (let i = 0; i < p.data.length; i++) {
+        m[i] = b1 * m[i] + (1 - b1) * g[i];
+        v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+        p.data[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
+      }
     });
   }
 }
 
 /**
- * The loops that update one parameter w from its gradient g (and an optimizer's state), element
- * by element: engine/fast/ swaps in WebAssembly twins that give identical numbers.
+ * Where a parameter's update can run faster than the loops above: engine/fast/ runs it in
+ * WebAssembly where it can (with identical numbers) and returns true; false leaves it to the loop.
  */
-export const updates = {
-  /** w ← w − α·g */
-  sgd(w: Float64Array, g: Float64Array, lr: number): void {
-    for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
-  },
-  /** v ← β·v + g, then w ← w − α·v */
-  momentum(w: Float64Array, g: Float64Array, v: Float64Array, lr: number, beta: number): void {
-    for (let i = 0; i < w.length; i++) {
-      v[i] = beta * v[i] + g[i];
-      w[i] -= lr * v[i];
-    }
-  },
-  /** running means m of g and v of g², then a step by their ratio, corrected by c1 and c2 */
-  adam(w: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, settings: Adam,
-    c1: number, c2: number): void {
-    const { lr, beta1: b1, beta2: b2, eps } = settings;
-    for (let i = 0; i < w.length; i++) {
-      m[i] = b1 * m[i] + (1 - b1) * g[i];
-      v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-      w[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
-    }
-  },
-};
+const no = (..._: unknown[]): boolean => false;
+export const faster = { sgd: no, momentum: no, adam: no };
 
 /** The optimizers by the names train() accepts. */
 export const optimizers = { sgd: SGD, momentum: Momentum, adam: Adam };

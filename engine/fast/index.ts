@@ -5,7 +5,7 @@
 // The kernels do the same arithmetic in the same order as the TypeScript loops, so every
 // number comes out identical; where WebAssembly SIMD is missing, the TypeScript loops run.
 import { kernels, matmulInto, matmulTransposeAInto, matmulTransposeBInto } from "../matmul.ts";
-import { updates, type Adam } from "../optim.ts";
+import { faster, type Adam } from "../optim.ts";
 import { storage } from "../pool.ts";
 import { kernelsWasm } from "./kernels.wasm.ts";
 
@@ -30,7 +30,7 @@ interface Exports {
 }
 
 const typescript = { matmulInto, matmulTransposeAInto, matmulTransposeBInto };
-const [tsUpdates, tsStorage] = [{ ...updates }, { ...storage }];
+const [tsFaster, tsStorage] = [{ ...faster }, { ...storage }];
 /** Below this many multiply-adds, copying in and out costs more than the loop saves. */
 const SMALL = 2048;
 
@@ -178,24 +178,24 @@ function wasmMatmulTransposeAInto(out: F64, a: F64, g: F64, n: number, k: number
 const fast = { matmulInto: wasmMatmulInto, matmulTransposeBInto: wasmMatmulTransposeBInto,
   matmulTransposeAInto: wasmMatmulTransposeAInto };
 
-// The optimizers' updates, in place where the parameter and its arrays share an arena.
-const fastUpdates: typeof updates = {
-  sgd(w, g, lr) {
+// The optimizers' updates, in place where the parameter and its arrays share an arena (true);
+// false leaves them to the TypeScript loops.
+const fastUpdates = {
+  sgd(w: F64, g: F64, lr: number) {
     const arena = arenaOf(w, g);
-    if (!arena) return tsUpdates.sgd(w, g, lr);
-    arena.w.sgd(w.byteOffset, g.byteOffset, (w.length + 1) >> 1, lr);
+    arena?.w.sgd(w.byteOffset, g.byteOffset, (w.length + 1) >> 1, lr);
+    return arena !== undefined;
   },
-  momentum(w, g, v, lr, beta) {
+  momentum(w: F64, g: F64, v: F64, lr: number, beta: number) {
     const arena = arenaOf(w, g, v);
-    if (!arena) return tsUpdates.momentum(w, g, v, lr, beta);
-    arena.w.momentum(w.byteOffset, g.byteOffset, v.byteOffset, (w.length + 1) >> 1, lr, beta);
+    arena?.w.momentum(w.byteOffset, g.byteOffset, v.byteOffset, (w.length + 1) >> 1, lr, beta);
+    return arena !== undefined;
   },
-  adam(w, g, m, v, settings: Adam, c1, c2) {
+  adam(w: F64, g: F64, m: F64, v: F64, { lr, beta1, beta2, eps }: Adam, c1: number, c2: number) {
     const arena = arenaOf(w, g, m, v);
-    if (!arena) return tsUpdates.adam(w, g, m, v, settings, c1, c2);
-    const { lr, beta1, beta2, eps } = settings;
     const [pw, pg, pm, pv] = [w, g, m, v].map((x) => x.byteOffset);
-    arena.w.adam(pw, pg, pm, pv, (w.length + 1) >> 1, lr, beta1, beta2, eps, c1, c2);
+    arena?.w.adam(pw, pg, pm, pv, (w.length + 1) >> 1, lr, beta1, beta2, eps, c1, c2);
+    return arena !== undefined;
   },
 };
 
@@ -223,7 +223,7 @@ export function setBackend(name: Backend | "auto"): Backend {
     );
   }
   Object.assign(kernels, use ? fast : typescript);
-  Object.assign(updates, use ? fastUpdates : tsUpdates);
+  Object.assign(faster, use ? fastUpdates : tsFaster);
   Object.assign(storage, use ? { place, beside } : tsStorage);
   return use ? "wasm" : "typescript";
 }
