@@ -398,6 +398,9 @@
       (local.set $count (call $needed (local.get $acol) (local.get $k8) (local.get $groups) (local.get $list) (local.get $skip)))
       (local.set $o (i32.add (local.get $out) (i32.mul (local.get $p) (local.get $m8))))
       (local.set $j (i32.const 0))
+      ;; nothing to add to row p when every group of examples is skipped and none is left over
+      (block $row_done
+      (br_if $row_done (i32.and (i32.eqz (local.get $count)) (i32.eq (local.get $tail) (local.get $n))))
       ;; sixteen columns at a time (eight registers)
       (block $w16_done
         (loop $w16
@@ -598,7 +601,7 @@
           (f64.store (local.get $o) (local.get $x))
           (local.set $o (i32.add (local.get $o) (i32.const 8)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
-          (br $narrow)))
+          (br $narrow))))
       (br_if $rows (i32.lt_s (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $k)))))
 
   ;; The optimizers' updates of engine/optim.ts, two weights at a time (at byte offset $i of
