@@ -1,4 +1,5 @@
 // Optimizers, sorted in order of increasing complexity: SGD, momentum, Adam.
+import { storage } from "./pool.ts";
 import { Tensor } from "./tensor.ts";
 import { describe } from "./value.ts";
 
@@ -42,7 +43,7 @@ export class SGD implements Optimizer {
   step(): void {
     const lr = this.lr;
     for (const { data, grad } of this.params) {
-      if (!grad) continue;
+      if (!grad || faster.sgd(data, grad, lr)) continue;
       for (let i = 0; i < data.length; i++) data[i] -= lr * grad[i];
     }
   }
@@ -64,19 +65,18 @@ export interface MomentumOptions extends OptimizerOptions {
  */
 export class Momentum extends SGD {
   beta: number;
-  private velocity: Float64Array[];
+  private velocity = this.params.map((p) => storage.beside(p.data));
 
   constructor(params: Tensor[], options: MomentumOptions = {}) {
     super(params, { lr: options.lr ?? 0.01 });
     this.beta = options.beta ?? 0.9;
-    this.velocity = this.params.map((p) => new Float64Array(p.data.length));
   }
 
   step(): void {
     const [lr, beta] = [this.lr, this.beta];
     this.params.forEach(({ data, grad }, k) => {
-      if (!grad) return;
       const v = this.velocity[k];
+      if (!grad || faster.momentum(data, grad, v, lr, beta)) return;
       for (let i = 0; i < data.length; i++) {
         v[i] = beta * v[i] + grad[i];
         data[i] -= lr * v[i];
@@ -103,8 +103,8 @@ export class Adam extends SGD {
   beta1: number;
   beta2: number;
   eps: number;
-  private m: Float64Array[];
-  private v: Float64Array[];
+  private m = this.params.map((p) => storage.beside(p.data));
+  private v = this.params.map((p) => storage.beside(p.data));
   private t = 0;
 
   constructor(params: Tensor[], options: AdamOptions = {}) {
@@ -112,8 +112,6 @@ export class Adam extends SGD {
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.eps = options.eps ?? 1e-8;
-    this.m = this.params.map((p) => new Float64Array(p.data.length));
-    this.v = this.params.map((p) => new Float64Array(p.data.length));
   }
 
   step(): void {
@@ -123,8 +121,8 @@ export class Adam extends SGD {
     const c1 = 1 - b1 ** this.t;
     const c2 = 1 - b2 ** this.t;
     this.params.forEach((p, k) => {
-      if (!p.grad) return;
       const [m, v, g] = [this.m[k], this.v[k], p.grad];
+      if (!g || faster.adam(p.data, g, m, v, this, c1, c2)) return;
       for (let i = 0; i < p.data.length; i++) {
         m[i] = b1 * m[i] + (1 - b1) * g[i];
         v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
@@ -133,6 +131,13 @@ export class Adam extends SGD {
     });
   }
 }
+
+/**
+ * Where a parameter's update can run faster than the loops above: engine/fast/ runs it in
+ * WebAssembly where it can (with identical numbers) and returns true; false leaves it to the loop.
+ */
+const no = (..._: unknown[]): boolean => false;
+export const faster = { sgd: no, momentum: no, adam: no };
 
 /** The optimizers by the names train() accepts. */
 export const optimizers = { sgd: SGD, momentum: Momentum, adam: Adam };

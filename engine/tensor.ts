@@ -6,7 +6,7 @@ import {
   type LayerActivation,
 } from "./activations.ts";
 import { kernels } from "./matmul.ts";
-import { giveBack, takeZeros } from "./pool.ts";
+import { giveBack, storage, takeZeros } from "./pool.ts";
 import { describe, topologicalOrder } from "./value.ts";
 
 /** Options of the Tensor factories. */
@@ -108,7 +108,7 @@ export class Tensor {
 
   /** A tensor of zeros. */
   static zeros(rows: number, cols: number, options: TensorOptions = {}): Tensor {
-    const t = new Tensor(rows, cols);
+    const t = new Tensor(rows, cols, storage.place(rows, cols));
     t.requiresGrad = options.requiresGrad ?? true;
     return t;
   }
@@ -447,7 +447,7 @@ export type FusedActivation = keyof typeof slopeFromOutput;
 export function gradOf(t: Tensor): Float64Array {
   if (t.grad === null) {
     // an intermediate result borrows a buffer for one backward pass; a parameter owns its own
-    t.grad = t.parents.length > 0 ? takeZeros(t.data.length) : new Float64Array(t.data.length);
+    t.grad = t.parents.length > 0 ? takeZeros(t.data.length) : storage.beside(t.data);
   }
   return t.grad;
 }

@@ -1,13 +1,12 @@
-// The fast path: the three matrix loops of matmul.ts run as WebAssembly SIMD (kernels.wat).
-// Each copies its operands into the module's memory, calls the kernel and copies the result
-// back. The kernels do the same arithmetic in the same order as the TypeScript loops, so every
+// The fast path: the three matrix loops of matmul.ts and the optimizers' updates of optim.ts
+// run as WebAssembly SIMD (kernels.wat). A large parameter lives in WebAssembly memory of its
+// own, with its gradient and the optimizers' state beside it, so that its products and updates
+// run in place; other operands are copied into a shared memory and the result copied back.
+// The kernels do the same arithmetic in the same order as the TypeScript loops, so every
 // number comes out identical; where WebAssembly SIMD is missing, the TypeScript loops run.
-import {
-  kernels,
-  matmulInto,
-  matmulTransposeAInto,
-  matmulTransposeBInto,
-} from "../matmul.ts";
+import { kernels, matmulInto, matmulTransposeAInto, matmulTransposeBInto } from "../matmul.ts";
+import { faster, type Adam } from "../optim.ts";
+import { storage } from "../pool.ts";
 import { kernelsWasm } from "./kernels.wasm.ts";
 
 /** Which loops run the matrix products: WebAssembly SIMD, or the engine's TypeScript. */
@@ -15,6 +14,7 @@ export type Backend = "wasm" | "typescript";
 
 type Sizes = [n: number, k: number, m: number];
 type Skip = [skip: number, lists: number];
+type F64 = Float64Array;
 
 /** What the module exports (addresses are byte offsets into its memory). */
 interface Exports {
@@ -24,15 +24,80 @@ interface Exports {
   matmul(out: number, a: number, b: number, ...rest: [...Sizes, ...Skip]): void;
   matmulTransposeB(out: number, g: number, bT: number, n: number, m: number, k: number): void;
   matmulTransposeA(out: number, a: number, g: number, ...rest: [...Sizes, ...Skip]): void;
+  sgd(w: number, g: number, pairs: number, lr: number): void;
+  momentum(w: number, g: number, v: number, pairs: number, lr: number, beta: number): void;
+  adam(w: number, g: number, m: number, v: number, pairs: number, ...rest: number[]): void;
 }
 
 const typescript = { matmulInto, matmulTransposeAInto, matmulTransposeBInto };
+const [tsFaster, tsStorage] = [{ ...faster }, { ...storage }];
 /** Below this many multiply-adds, copying in and out costs more than the loop saves. */
 const SMALL = 2048;
 
 let wasm: Exports | null | undefined; // undefined until first needed; null when it cannot run
+let compiled: WebAssembly.Module;
 let unavailable = "";
 let heap = new Float64Array(0);
+
+/**
+ * A parameter's own memory, never grown (growing would detach every view of it): the parameter,
+ * then SLOTS − 1 arrays beside it (its gradient, optimizers' state), each `stride` numbers (its
+ * size, rounded up to even: the update kernels work in pairs), then room for a batch of up to
+ * ROWS rows to be copied in for a product.
+ */
+interface Arena {
+  w: Exports;
+  heap: F64;
+  stride: number;
+  /** Where the room for a batch starts, and how many numbers it holds. */
+  scratch: number;
+  room: number;
+  /** The arrays handed out beside the parameter, by slot, while they are alive. */
+  slots: (WeakRef<F64> | undefined)[];
+}
+const arenas = new WeakMap<ArrayBufferLike, Arena>();
+/** Parameters of at least this many numbers get an arena; batches of up to ROWS rows use it. */
+const [LARGE, ROWS, SLOTS] = [4096, 128, 6];
+/** Numbers a product of n rows needs copied in: inputs, outputs, lists of the nonzero groups. */
+const room = (n: number, k: number, m: number) => n * (k + m + (k >> 3) + 2);
+
+function place(rows: number, cols: number): F64 | undefined {
+  const size = rows * cols;
+  if (!(rows > 0 && cols > 0 && Number.isInteger(size) && size >= LARGE)) return undefined;
+  const stride = size + (size & 1);
+  const [scratch, space] = [SLOTS * stride, room(ROWS, rows, cols)];
+  try {
+    const w = new WebAssembly.Instance(compiled).exports as unknown as Exports;
+    w.memory.grow(Math.ceil(((scratch + space) * 8) / 65536) - 1);
+    const heap = new Float64Array(w.memory.buffer);
+    arenas.set(w.memory.buffer, { w, heap, stride, scratch, room: space, slots: [] });
+    return heap.subarray(0, size);
+  } catch {
+    return undefined; // no memory to spare: an ordinary array, used through copies
+  }
+}
+
+// A free slot of data's arena (one whose last array was collected), or an ordinary array.
+function beside(data: F64): F64 {
+  const arena = arenas.get(data.buffer);
+  if (!arena || data.byteOffset !== 0) return tsStorage.beside(data);
+  for (let slot = 1; slot < SLOTS; slot++) {
+    if (arena.slots[slot]?.deref()) continue;
+    const at = slot * arena.stride;
+    const array = arena.heap.subarray(at, at + data.length).fill(0);
+    arena.slots[slot] = new WeakRef(array);
+    return array;
+  }
+  return tsStorage.beside(data);
+}
+
+// The arena that holds every one of these arrays as a whole slot (the update kernels' case).
+function arenaOf(...arrays: F64[]): Arena | undefined {
+  const arena = arenas.get(arrays[0].buffer);
+  const whole = (x: F64) => x.buffer === arrays[0].buffer &&
+    x.length === arrays[0].length && x.byteOffset % (arena!.stride * 8) === 0;
+  return arena && arrays.every(whole) ? arena : undefined;
+}
 
 // Compiles the module the first time a product needs it (small: synchronous is fine).
 function load(): Exports | null {
@@ -41,7 +106,8 @@ function load(): Exports | null {
     if (!kernelsWasm) throw new Error("its kernels were not built: run npm run wasm");
     const bytes = Uint8Array.from(atob(kernelsWasm), (c) => c.charCodeAt(0));
     if (!WebAssembly.validate(bytes)) throw new Error("this runtime has no WebAssembly SIMD");
-    wasm = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as Exports;
+    compiled = new WebAssembly.Module(bytes);
+    wasm = new WebAssembly.Instance(compiled).exports as unknown as Exports;
   } catch (error) {
     const why = typeof WebAssembly === "undefined" ? "this runtime has no WebAssembly" : "";
     unavailable = why || (error instanceof Error ? error.message : String(error));
@@ -51,7 +117,7 @@ function load(): Exports | null {
 }
 
 // The module's memory as float64s, grown to hold at least `doubles` of them.
-function reserve(w: Exports, doubles: number): Float64Array {
+function reserve(w: Exports, doubles: number): F64 {
   const missing = doubles * 8 - w.memory.buffer.byteLength;
   if (missing > 0) w.memory.grow(Math.ceil(missing / 65536));
   if (heap.buffer !== w.memory.buffer) heap = new Float64Array(w.memory.buffer);
@@ -59,34 +125,25 @@ function reserve(w: Exports, doubles: number): Float64Array {
 }
 
 /** out[n×m] = a[n×k]·b[k×m], in WebAssembly. */
-function wasmMatmulInto(
-  out: Float64Array,
-  a: Float64Array,
-  b: Float64Array,
-  n: number,
-  k: number,
-  m: number,
-): void {
+function wasmMatmulInto(out: F64, a: F64, b: F64, n: number, k: number, m: number) {
   if (n * k * m < SMALL) return matmulInto(out, a, b, n, k, m);
-  const w = wasm!;
-  // a, b, out, then each row's list of the groups of four inputs that are not all 0
-  const [pa, pb, po, lists] = [0, n * k, n * k + k * m, n * k + k * m + n * m];
-  const h = reserve(w, lists + n * ((k >> 2) + 1));
+  // b where it lives (its arena), or copied in first; then a, out, and each row's list of the
+  // groups of four inputs that are not all 0
+  const arena = arenas.get(b.buffer);
+  const home = arena && room(n, k, m) <= arena.room ? arena : undefined;
+  const w = home?.w ?? wasm!;
+  const pb = home ? b.byteOffset / 8 : 0;
+  const pa = home ? home.scratch : k * m;
+  const [po, lists] = [pa + n * k, pa + n * k + n * m];
+  const h = home?.heap ?? reserve(w, lists + n * ((k >> 2) + 1));
+  if (!home) h.set(b, pb);
   h.set(a, pa);
-  h.set(b, pb);
   w.matmul(po * 8, pa * 8, pb * 8, n, k, m, w.allFinite(pb * 8, k * m), lists * 8);
   out.set(h.subarray(po, po + n * m));
 }
 
 /** out[n×k] += g[n×m]·b[k×m]ᵀ, in WebAssembly (b is transposed there first). */
-function wasmMatmulTransposeBInto(
-  out: Float64Array,
-  g: Float64Array,
-  b: Float64Array,
-  n: number,
-  m: number,
-  k: number,
-): void {
+function wasmMatmulTransposeBInto(out: F64, g: F64, b: F64, n: number, m: number, k: number) {
   if (n * k * m < SMALL) return matmulTransposeBInto(out, g, b, n, m, k);
   const w = wasm!;
   const [pb, pbT, pg, po] = [0, k * m, 2 * k * m, 2 * k * m + n * m];
@@ -100,30 +157,46 @@ function wasmMatmulTransposeBInto(
 }
 
 /** out[k×m] += a[n×k]ᵀ·g[n×m], in WebAssembly. */
-function wasmMatmulTransposeAInto(
-  out: Float64Array,
-  a: Float64Array,
-  g: Float64Array,
-  n: number,
-  k: number,
-  m: number,
-): void {
+function wasmMatmulTransposeAInto(out: F64, a: F64, g: F64, n: number, k: number, m: number) {
   if (n * k * m < SMALL) return matmulTransposeAInto(out, a, g, n, k, m);
-  const w = wasm!;
-  // a, g, out, then the list of the groups of four examples whose input p is not all 0
-  const [pa, pg, po, list] = [0, n * k, n * k + n * m, n * k + n * m + k * m];
-  const h = reserve(w, list + n);
+  // a, g, the list of the groups of four examples whose input p is not all 0, then out, unless
+  // out (a parameter's gradient) lives in an arena: then the product adds into it there
+  const arena = arenas.get(out.buffer);
+  const home = arena && room(n, k, m) <= arena.room ? arena : undefined;
+  const w = home?.w ?? wasm!;
+  const pa = home ? home.scratch : 0;
+  const [pg, list] = [pa + n * k, pa + n * k + n * m];
+  const po = home ? out.byteOffset / 8 : list + n;
+  const h = home?.heap ?? reserve(w, po + k * m);
   h.set(a, pa);
   h.set(g, pg);
-  h.set(out, po);
+  if (!home) h.set(out, po);
   w.matmulTransposeA(po * 8, pa * 8, pg * 8, n, k, m, w.allFinite(pg * 8, n * m), list * 8);
-  out.set(h.subarray(po, po + k * m));
+  if (!home) out.set(h.subarray(po, po + k * m));
 }
 
-const fast = {
-  matmulInto: wasmMatmulInto,
-  matmulTransposeAInto: wasmMatmulTransposeAInto,
-  matmulTransposeBInto: wasmMatmulTransposeBInto,
+const fast = { matmulInto: wasmMatmulInto, matmulTransposeBInto: wasmMatmulTransposeBInto,
+  matmulTransposeAInto: wasmMatmulTransposeAInto };
+
+// The optimizers' updates, in place where the parameter and its arrays share an arena (true);
+// false leaves them to the TypeScript loops.
+const fastUpdates = {
+  sgd(w: F64, g: F64, lr: number) {
+    const arena = arenaOf(w, g);
+    arena?.w.sgd(w.byteOffset, g.byteOffset, (w.length + 1) >> 1, lr);
+    return arena !== undefined;
+  },
+  momentum(w: F64, g: F64, v: F64, lr: number, beta: number) {
+    const arena = arenaOf(w, g, v);
+    arena?.w.momentum(w.byteOffset, g.byteOffset, v.byteOffset, (w.length + 1) >> 1, lr, beta);
+    return arena !== undefined;
+  },
+  adam(w: F64, g: F64, m: F64, v: F64, { lr, beta1, beta2, eps }: Adam, c1: number, c2: number) {
+    const arena = arenaOf(w, g, m, v);
+    const [pw, pg, pm, pv] = [w, g, m, v].map((x) => x.byteOffset);
+    arena?.w.adam(pw, pg, pm, pv, (w.length + 1) >> 1, lr, beta1, beta2, eps, c1, c2);
+    return arena !== undefined;
+  },
 };
 
 /**
@@ -150,6 +223,8 @@ export function setBackend(name: Backend | "auto"): Backend {
     );
   }
   Object.assign(kernels, use ? fast : typescript);
+  Object.assign(faster, use ? fastUpdates : tsFaster);
+  Object.assign(storage, use ? { place, beside } : tsStorage);
   return use ? "wasm" : "typescript";
 }
 
@@ -168,18 +243,16 @@ export function backendProblem(): string {
 }
 
 // Until the first product, each loop is a stand-in that picks the backend, then runs.
-const lazy = {
-  matmulInto: (...args: Parameters<typeof matmulInto>) => {
+const lazy = Object.fromEntries(
+  Object.keys(typescript).map((name) => [name, (...args: unknown[]) => {
     setBackend("auto");
-    kernels.matmulInto(...args);
-  },
-  matmulTransposeAInto: (...args: Parameters<typeof matmulTransposeAInto>) => {
-    setBackend("auto");
-    kernels.matmulTransposeAInto(...args);
-  },
-  matmulTransposeBInto: (...args: Parameters<typeof matmulTransposeBInto>) => {
-    setBackend("auto");
-    kernels.matmulTransposeBInto(...args);
-  },
-};
+    (kernels[name as keyof typeof kernels] as (...args: unknown[]) => void)(...args);
+  }]),
+) as typeof typescript;
 Object.assign(kernels, lazy);
+// A large parameter made before the first product picks the backend too (a small one needn't).
+storage.place = (rows, cols) => {
+  if (!(rows * cols >= LARGE)) return undefined;
+  setBackend("auto");
+  return storage.place(rows, cols);
+};

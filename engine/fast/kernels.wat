@@ -398,6 +398,9 @@
       (local.set $count (call $needed (local.get $acol) (local.get $k8) (local.get $groups) (local.get $list) (local.get $skip)))
       (local.set $o (i32.add (local.get $out) (i32.mul (local.get $p) (local.get $m8))))
       (local.set $j (i32.const 0))
+      ;; nothing to add to row p when every group of examples is skipped and none is left over
+      (block $row_done
+      (br_if $row_done (i32.and (i32.eqz (local.get $count)) (i32.eq (local.get $tail) (local.get $n))))
       ;; sixteen columns at a time (eight registers)
       (block $w16_done
         (loop $w16
@@ -598,6 +601,60 @@
           (f64.store (local.get $o) (local.get $x))
           (local.set $o (i32.add (local.get $o) (i32.const 8)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
-          (br $narrow)))
+          (br $narrow))))
       (br_if $rows (i32.lt_s (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $k)))))
+
+  ;; The optimizers' updates of engine/optim.ts, two weights at a time (at byte offset $i of
+  ;; each array): each number goes through the same operations in the same order as in the
+  ;; TypeScript loop. $pairs (at least 1) is half the length, rounded up: an odd array is
+  ;; followed by a spare number (fast/index.ts lays them out so), which the last pair updates
+  ;; harmlessly. w ← w − lr·g (SGD):
+  (func (export "sgd") (param $w i32) (param $g i32) (param $pairs i32) (param $lr f64)
+    (local $i i32) (local $end i32) (local $LR v128)
+    (local.set $LR (f64x2.splat (local.get $lr)))
+    (local.set $end (i32.shl (local.get $pairs) (i32.const 4)))
+    (loop $each
+      (v128.store (i32.add (local.get $w) (local.get $i))
+        (f64x2.sub (v128.load (i32.add (local.get $w) (local.get $i)))
+          (f64x2.mul (local.get $LR) (v128.load (i32.add (local.get $g) (local.get $i))))))
+      (br_if $each (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $end)))))
+
+  ;; v ← β·v + g, then w ← w − lr·v (momentum).
+  (func (export "momentum") (param $w i32) (param $g i32) (param $v i32) (param $pairs i32)
+    (param $lr f64) (param $beta f64)
+    (local $i i32) (local $end i32) (local $LR v128) (local $BETA v128) (local $x v128)
+    (local.set $LR (f64x2.splat (local.get $lr)))
+    (local.set $BETA (f64x2.splat (local.get $beta)))
+    (local.set $end (i32.shl (local.get $pairs) (i32.const 4)))
+    (loop $each
+      (local.set $x (f64x2.add (f64x2.mul (local.get $BETA) (v128.load (i32.add (local.get $v) (local.get $i))))
+        (v128.load (i32.add (local.get $g) (local.get $i)))))
+      (v128.store (i32.add (local.get $v) (local.get $i)) (local.get $x))
+      (v128.store (i32.add (local.get $w) (local.get $i))
+        (f64x2.sub (v128.load (i32.add (local.get $w) (local.get $i))) (f64x2.mul (local.get $LR) (local.get $x))))
+      (br_if $each (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $end)))))
+
+  ;; m ← β1·m + (1 − β1)·g, v ← β2·v + (1 − β2)·g·g, then w ← w − (lr·(m / c1)) / (√(v / c2) + ε)
+  ;; (Adam; c1 and c2 are the bias corrections 1 − β1ᵗ and 1 − β2ᵗ).
+  (func (export "adam") (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $pairs i32)
+    (param $lr f64) (param $b1 f64) (param $b2 f64) (param $eps f64) (param $c1 f64) (param $c2 f64)
+    (local $i i32) (local $end i32) (local $x v128) (local $y v128) (local $gi v128)
+    (local $B1 v128) (local $B2 v128) (local $N1 v128) (local $N2 v128) (local $LR v128)
+    (local.set $B1 (f64x2.splat (local.get $b1))) (local.set $B2 (f64x2.splat (local.get $b2)))
+    (local.set $N1 (f64x2.splat (f64.sub (f64.const 1) (local.get $b1))))
+    (local.set $N2 (f64x2.splat (f64.sub (f64.const 1) (local.get $b2))))
+    (local.set $LR (f64x2.splat (local.get $lr)))
+    (local.set $end (i32.shl (local.get $pairs) (i32.const 4)))
+    (loop $each
+      (local.set $gi (v128.load (i32.add (local.get $g) (local.get $i))))
+      (local.set $x (f64x2.add (f64x2.mul (local.get $B1) (v128.load (i32.add (local.get $m) (local.get $i))))
+        (f64x2.mul (local.get $N1) (local.get $gi))))
+      (local.set $y (f64x2.add (f64x2.mul (local.get $B2) (v128.load (i32.add (local.get $v) (local.get $i))))
+        (f64x2.mul (f64x2.mul (local.get $N2) (local.get $gi)) (local.get $gi))))
+      (v128.store (i32.add (local.get $m) (local.get $i)) (local.get $x))
+      (v128.store (i32.add (local.get $v) (local.get $i)) (local.get $y))
+      (v128.store (i32.add (local.get $w) (local.get $i)) (f64x2.sub (v128.load (i32.add (local.get $w) (local.get $i)))
+        (f64x2.div (f64x2.mul (local.get $LR) (f64x2.div (local.get $x) (f64x2.splat (local.get $c1))))
+          (f64x2.add (f64x2.sqrt (f64x2.div (local.get $y) (f64x2.splat (local.get $c2)))) (f64x2.splat (local.get $eps))))))
+      (br_if $each (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $end)))))
 )
