@@ -11,30 +11,13 @@ import {
   type Backend,
   type Optimizer,
 } from "../../engine/index.ts";
+import { firstDifference, onBoth, operand } from "../support/backends.ts";
 
 // On the WebAssembly backend a large parameter (Tensor.zeros of 4,096 numbers or more, as every
 // Dense layer's weights from that size) lives in WebAssembly memory of its own, with its gradient
 // and the optimizers' state beside it, so that products and updates use it in place. These tests
 // hold that path to the TypeScript loops' numbers, bit for bit, and to the ordinary behaviour of
 // `data` and `grad` (arrays that stay valid whatever else grows).
-
-/** Where two arrays differ (Object.is: NaN equals NaN, 0 and −0 differ), or "" when nowhere. */
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): string {
-  if (a.length !== b.length) return `lengths ${a.length} and ${b.length}`;
-  for (let i = 0; i < a.length; i++) {
-    if (!Object.is(a[i], b[i])) return `element ${i}: ${a[i]} and ${b[i]}`;
-  }
-  return "";
-}
-
-/** Runs f with each backend (from scratch: parameters made inside f) and returns both results. */
-function onBoth<T>(f: (backend: Backend) => T): Record<Backend, T> {
-  setBackend("typescript");
-  const typescript = f("typescript");
-  setBackend("wasm");
-  const wasm = f("wasm");
-  return { typescript, wasm };
-}
 
 /** Whether t's gradient lives beside its numbers, in WebAssembly memory of their own. */
 const resident = (t: Tensor) => t.grad !== null && t.grad.buffer === t.data.buffer;
@@ -51,14 +34,8 @@ afterEach(() => {
 });
 
 const r = rng(5);
-// Normal numbers with some zeros, and (when special) some NaN, ±∞ and −0.
 const fill = (length: number, zeros: number, special: boolean) =>
-  Float64Array.from({ length }, () => {
-    const u = r.next();
-    if (u < zeros) return r.next() < 0.5 ? 0 : -0;
-    if (special && u > 0.995) return [NaN, Infinity, -Infinity][r.int(3)];
-    return r.normal();
-  });
+  operand(r, length, zeros, special);
 
 describe("a large parameter in WebAssembly memory gives the TypeScript loops' numbers", () => {
   // [n, k, m]: W is [k, m] with k·m ≥ 4096; n ≤ 128 runs in W's memory, n > 128 through copies.

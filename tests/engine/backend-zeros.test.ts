@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { Tensor, rng, setBackend, type Backend } from "../../engine/index.ts";
+import { firstDifference } from "../support/backends.ts";
 
 // The kernels sum four products at a time (o = o + (((p0 + p1) + p2) + p3)) and skip four zero
 // inputs together when the other operand is finite. A kernel that also left out single zero
@@ -8,16 +9,6 @@ import { Tensor, rng, setBackend, type Backend } from "../../engine/index.ts";
 // of four, in the inputs of the forward product (along k) and of the weights' gradient (along
 // n), sums that cancel to ±0 exactly, gradients seeded with −0, and NaN or ±∞ beside zeros, on
 // a resident parameter (Tensor.zeros, in WebAssembly memory) and an ordinary one.
-
-/** Where two arrays differ (Object.is: NaN equals NaN, 0 and −0 differ), or "" when nowhere. */
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): string {
-  if (a.length !== b.length) return `lengths ${a.length} and ${b.length}`;
-  for (let i = 0; i < a.length; i++) {
-    const show = (x: number) => (Object.is(x, -0) ? "-0" : String(x));
-    if (!Object.is(a[i], b[i])) return `element ${i}: ${show(a[i])} and ${show(b[i])}`;
-  }
-  return "";
-}
 
 afterEach(() => {
   setBackend("auto");

@@ -12,27 +12,10 @@ import {
   type TrainData,
   type TrainOptions,
 } from "../../engine/index.ts";
+import { firstDifference, onBoth, operand } from "../support/backends.ts";
 
 // The WebAssembly kernels (engine/fast/) do the TypeScript loops' arithmetic in the same order,
 // so the tolerance between the two backends is zero: every number is the same, bit for bit.
-
-/** Where two arrays differ (Object.is: NaN equals NaN, 0 and −0 differ), or "" when nowhere. */
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): string {
-  if (a.length !== b.length) return `lengths ${a.length} and ${b.length}`;
-  for (let i = 0; i < a.length; i++) {
-    if (!Object.is(a[i], b[i])) return `element ${i}: ${a[i]} and ${b[i]}`;
-  }
-  return "";
-}
-
-/** Runs f with each backend and returns both results. */
-function onBoth<T>(f: () => T): Record<Backend, T> {
-  setBackend("typescript");
-  const typescript = f();
-  setBackend("wasm");
-  const wasm = f();
-  return { typescript, wasm };
-}
 
 afterEach(() => {
   setBackend("auto");
@@ -58,12 +41,7 @@ describe("every op gives identical numbers on both backends", () => {
   // is left over), inputs with many zeros (skipped), and some NaN, ±∞ and −0.
   const r = rng(11);
   const fill = (length: number, zeros: number, special: boolean) =>
-    Float64Array.from({ length }, () => {
-      const u = r.next();
-      if (u < zeros) return r.next() < 0.5 ? 0 : -0;
-      if (special && u > 0.995) return [NaN, Infinity, -Infinity][r.int(3)];
-      return r.normal();
-    });
+    operand(r, length, zeros, special);
   const activations = ["identity", "tanh", "sigmoid", "relu", "leakyRelu", "step"] as const;
   for (let t = 0; t < 60; t++) {
     const [n, k, m] = [1 + r.int(70), 1 + r.int(90), 1 + r.int(70)];
