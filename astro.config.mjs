@@ -50,6 +50,8 @@ export default defineConfig({
       customCss: ["katex/dist/katex.min.css", "./src/styles/book.css", "./src/styles/print.css"],
       // Draw nothing before the content column has begun: a page painted without it jumps.
       head: [{ tag: "link", attrs: { rel: "expect", href: "#nn-content-start", blocking: "render" } }],
+      // a page with math asks for KaTeX's text fonts first thing (src/route-data.ts)
+      routeMiddleware: "./src/route-data.ts",
       lastUpdated: false,
       pagination: true,
       sidebar: bookSidebar(contentDir),

@@ -29,3 +29,12 @@ export function katexFonts(html: string): string[] {
   if (!html.includes('class="katex"')) return [];
   return fonts.filter(([, used]) => used.test(html)).map(([url]) => url);
 }
+
+/** KaTeX's two text fonts, which nearly every formula draws with: letters, digits, operators. */
+export const textFonts: readonly string[] = [mainRegular, mathItalic];
+
+/** Whether a page's source writes math ($…$ or $$…$$ outside code). */
+export function writesMath(source: string): boolean {
+  const prose = source.replace(/```[\s\S]*?```/g, "").replace(/`[^`\n]*`/g, "");
+  return /\$[^$\s][^$]*\$/.test(prose);
+}

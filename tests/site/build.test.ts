@@ -152,6 +152,27 @@ describeNeeding(["site"], "the built book", () => {
     expect(css).toContain(".katex");
   });
 
+  // A font that arrives after the first paint re-measures the formulas on screen and moves the
+  // lines around them: a page with math asks for KaTeX's text fonts before anything else.
+  test.each(["", "weights-and-bias", "reference/glossary"])(
+    "%s asks for KaTeX's text fonts in its head, before its stylesheets, and once",
+    (slug) => {
+      const html = readFileSync(join(SITE_DIR, slug, "index.html"), "utf8");
+      const head = html.slice(0, html.indexOf("</head>"));
+      const fonts = ["KaTeX_Main-Regular", "KaTeX_Math-Italic"];
+      for (const font of fonts) {
+        const preload = head.search(new RegExp(`<link rel="preload" href="[^"]*${font}[^"]*" as="font"`));
+        expect(preload, font).toBeGreaterThan(0);
+        expect(preload, `${font} before the stylesheets`).toBeLessThan(head.indexOf('rel="stylesheet"'));
+        expect(html.split(`${font}.`).length - 1, `${font} asked for once`).toBe(1);
+      }
+    },
+  );
+
+  test("a page without math asks for no KaTeX font", () => {
+    expect(readFileSync(join(SITE_DIR, "reference/reading-a-cell", "index.html"), "utf8")).not.toContain("KaTeX_");
+  });
+
   test("has a search index", () => {
     expect(readdirSync(join(SITE_DIR, "pagefind"))).toContain("pagefind.js");
   });
