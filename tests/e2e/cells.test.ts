@@ -1,7 +1,7 @@
 import { expect, inject, test } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { compressToEncodedURIComponent } from "lz-string";
-import { cell, output, replaceCode, useBook } from "../support/pages.ts";
+import { cell, dragSlider, output, replaceCode, useBook } from "../support/pages.ts";
 import { describeNeeding } from "../support/suites.ts";
 
 // Cells in the browser, on a real chapter. Chapter 1 has `neuron-output` (declares x, w, z),
@@ -132,16 +132,7 @@ describeNeeding(["site", "chromium"], "cells in the browser", () => {
   test("a slider dragged with the pointer streams its values to what reads it", async () => {
     const { page } = await open();
     const slider = page.getByRole("slider", { name: "input x₁" });
-    await slider.scrollIntoViewIfNeeded();
-    const box = (await slider.boundingBox())!;
-    const y = box.y + box.height / 2;
-    await page.mouse.move(box.x + box.width * 0.75, y);
-    await page.mouse.down();
-    for (let step = 1; step <= 10; step++) {
-      await page.mouse.move(box.x + box.width * (0.75 - step * 0.05), y);
-    }
-    await page.mouse.up();
-    const value = Number(await slider.inputValue());
+    const value = await dragSlider(page, slider, 0.75, 0.25, 10);
     expect(value).toBeLessThan(0);
     await expect.poll(() => sumText(page), SLOW).toContain(`(0.5)(${value === 0 ? 0 : value.toString().replace("-", "−")})`);
   });

@@ -6,7 +6,7 @@ import type { Page } from "playwright-core";
 import { datasets } from "../../engine/index.ts";
 import { linearSplit, neuronDiagram } from "../../src/charts/index.ts";
 import { SITE_DIR } from "../support/site.ts";
-import { cell, label, output, press, replaceCode, useBook } from "../support/pages.ts";
+import { cell, dragSlider, label, output, press, replaceCode, useBook } from "../support/pages.ts";
 import { describeNeeding } from "../support/suites.ts";
 
 // The experiments of chapters 0 to 2, operated as a reader would, and their default states in
@@ -131,14 +131,7 @@ describeNeeding(["site", "chromium"], "chapter 1: sliders drive the neuron's pic
 
     // x₁ dragged with the pointer: its value in the picture and the formula.
     const slider = page.getByRole("slider", { name: "input x₁" });
-    await slider.scrollIntoViewIfNeeded();
-    const at = (await slider.boundingBox())!;
-    const y = at.y + at.height / 2;
-    await page.mouse.move(at.x + at.width * 0.75, y);
-    await page.mouse.down();
-    await page.mouse.move(at.x + at.width * 0.3, y, { steps: 8 });
-    await page.mouse.up();
-    const x1 = Number(await slider.inputValue());
+    const x1 = await dragSlider(page, slider, 0.75, 0.3, 8);
     expect(x1).toBeLessThan(0);
     const shown = String(x1).replace("-", "−");
     await expect.poll(() => label(page, "neuron-sum"), SLOW).toContain(`inputs x₁ = ${shown} and`);

@@ -1,7 +1,7 @@
 import { describe, expect, inject, test } from "vitest";
 import type { Page } from "playwright-core";
 import { parseHTML } from "linkedom";
-import { output, replaceCode, useBook } from "../support/pages.ts";
+import { dragSlider, label, output, replaceCode, useBook } from "../support/pages.ts";
 import { describeNeeding } from "../support/suites.ts";
 
 // The experiments of chapters 6 and 7, operated as a reader would: keys, pointer, typing.
@@ -36,25 +36,13 @@ const SLOW = { timeout: 30_000 };
 const open = useBook();
 
 const text = async (page: Page, id: string) => (await output(page, id).textContent()) ?? "";
-/** The text alternative of the first labelled SVG in a cell's output. */
-const alt = (page: Page, id: string) =>
-  output(page, id).locator("svg[aria-label]").first().getAttribute("aria-label");
-
-/** Drags a slider's thumb to a fraction of its track with the mouse. */
+/** Drags a slider's thumb from where it is to a fraction of its track with the mouse. */
 async function drag(page: Page, name: string, to: number): Promise<void> {
   const slider = page.getByRole("slider", { name, exact: true });
-  await slider.scrollIntoViewIfNeeded();
-  const box = (await slider.boundingBox())!;
-  const y = box.y + box.height / 2;
-  const from =
-    (Number(await slider.inputValue()) - Number(await slider.getAttribute("min"))) /
-    (Number(await slider.getAttribute("max")) - Number(await slider.getAttribute("min")));
-  await page.mouse.move(box.x + box.width * from, y);
-  await page.mouse.down();
-  for (let step = 1; step <= 8; step++) {
-    await page.mouse.move(box.x + box.width * (from + ((to - from) * step) / 8), y);
-  }
-  await page.mouse.up();
+  const [value, min, max] = await slider.evaluate((input: HTMLInputElement) =>
+    [input.value, input.min, input.max].map(Number),
+  );
+  await dragSlider(page, slider, (value - min) / (max - min), to, 8);
 }
 
 /** A page's main text as a reader reads it: formulas once (KaTeX's MathML copy left out). */
@@ -159,7 +147,7 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
     await expect
       .poll(() => text(page, "backprop-walk"), SLOW)
       .toMatch(/^Step 0 of 30: the forward pass is done/);
-    expect(await alt(page, "backprop-walk")).toContain("x₁ (data 0.5, grad not yet known)");
+    expect(await label(page, "backprop-walk")).toContain("x₁ (data 0.5, grad not yet known)");
     expect(await output(page, "backprop-walk").locator(".nn-graph__back").count()).toBe(0);
     await page.keyboard.press("ArrowRight");
     await expect
@@ -169,7 +157,7 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
     await expect
       .poll(() => text(page, "backprop-walk"), SLOW)
       .toMatch(/^Step 2 of 30: the gradient of J \(1\) goes back to ŷ − y\./);
-    expect(await alt(page, "backprop-walk")).toContain(
+    expect(await label(page, "backprop-walk")).toContain(
       "The backward pass has crossed 1 of 29 arrows. Highlighted: the gradient going back from J to ŷ − y (× −0.342).",
     );
     expect(await output(page, "backprop-walk").locator(".nn-graph__back--current").count()).toBe(1);
@@ -221,7 +209,7 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
       .toContain(
         "Your rule matches the numerical gradient at all 61 inputs from x = −3 to 3, for g = 1 and for g = −0.5: it is right.",
       );
-    expect(await alt(page, "tanh-rule-check")).toContain("it is right.");
+    expect(await label(page, "tanh-rule-check")).toContain("it is right.");
     expect(
       await output(page, "tanh-rule-check").locator('g[aria-label="dot"] circle').count(),
     ).toBe(0);
@@ -233,7 +221,7 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
     await slider.focus();
     await page.keyboard.press("Home");
     await expect
-      .poll(() => alt(page, "tangent-chart"), SLOW)
+      .poll(() => label(page, "tangent-chart"), SLOW)
       .toContain(
         "At w = −1, J = 9 and the slope ∂J/∂w is −4: the tangent falls to the right, so the cost falls towards larger w.",
       );
@@ -244,7 +232,7 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
     await box.fill("3");
     await box.press("Enter");
     await expect
-      .poll(() => alt(page, "tangent-chart"), SLOW)
+      .poll(() => label(page, "tangent-chart"), SLOW)
       .toContain("At w = 3, J = 1 and the slope ∂J/∂w is 0: the tangent is flat");
     expect(await slider.inputValue()).toBe("3");
   });
@@ -254,11 +242,11 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
     await drag(page, "starting weight", 1);
     const crawled = 3 + 4 * 0.95 ** 8; // from w = 7 with α = 0.05: each step keeps 95% of w − 3
     await expect
-      .poll(() => alt(page, "rates-compare"), SLOW)
+      .poll(() => label(page, "rates-compare"), SLOW)
       .toContain(
         `from w = 7, in three panels side by side. With α = 0.05, it ends after 8 steps at w = ${crawled.toFixed(2)}`,
       );
-    expect(await alt(page, "rates-compare")).toMatch(/With α = 2\.1, .* it diverges\.$/);
+    expect(await label(page, "rates-compare")).toMatch(/With α = 2\.1, .* it diverges\.$/);
   });
 
   test("chapter 7: the valley walk plays, pauses, steps and resets, and says when it diverges", async () => {
@@ -309,7 +297,7 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
     await walk.getByRole("button", { name: "Resume" }).click();
     await expect.poll(() => status.textContent(), SLOW).toBe("Finished.");
     await expect.poll(() => caption.textContent(), SLOW).not.toContain("After");
-    expect(await alt(page, "valley-walk")).toContain("the walk diverges");
+    expect(await label(page, "valley-walk")).toContain("the walk diverges");
   });
 
   test("chapter 7: a learning rate picked with the keys retrains the network, and divergence is told in words", async () => {

@@ -4,7 +4,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, inject, test } from "vitest";
 import { loadDigits } from "../../engine/index.ts";
 import { strokes } from "../support/strokes.ts";
-import { output, useBook } from "../support/pages.ts";
+import { dragSlider, output, useBook } from "../support/pages.ts";
 import { describeNeeding } from "../support/suites.ts";
 
 // The experiments of chapter 8 (train on the digits under the training controls, the test
@@ -252,14 +252,7 @@ describeNeeding(["site", "chromium"], "chapter 9 in Chromium: slide a filter, un
   test("dragging the slider slides the filter; another filter gives another map", SLOW, async () => {
     const page = await open(BEYOND);
     const slider = page.getByRole("slider", { name: "Position" });
-    await slider.scrollIntoViewIfNeeded();
-    const box = (await slider.boundingBox())!;
-    const y = box.y + box.height / 2;
-    await page.mouse.move(box.x + box.width * 0.44, y);
-    await page.mouse.down();
-    for (let step = 1; step <= 8; step++) await page.mouse.move(box.x + box.width * (0.44 + step * 0.05), y);
-    await page.mouse.up();
-    const position = Number(await slider.inputValue());
+    const position = await dragSlider(page, slider, 0.44, 0.84, 8);
     expect(position).toBeGreaterThan(500);
     await expect.poll(() => alt(page, "conv-slide"), SLOW).toContain(`at position ${position} of 676`);
     const edges = await alt(page, "conv-slide");

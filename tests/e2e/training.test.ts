@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../support/browser.ts";
+import type { Page } from "playwright-core";
+import { expect, test } from "vitest";
+import { useBook } from "../support/pages.ts";
 import { describeNeeding } from "../support/suites.ts";
 
 // Training under controls, on chapter 7: `moons-controls` declares `training`
@@ -9,26 +9,8 @@ import { describeNeeding } from "../support/suites.ts";
 const CHAPTER = "gradient-descent/";
 const SLOW = { timeout: 30_000 };
 
-let browser: Browser;
-
-beforeAll(async () => {
-  if (inject("siteUrl") && inject("chromium")) browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function open(): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.on("pageerror", (error) => {
-    throw new Error(`Uncaught error in the page: ${error.message}`);
-  });
-  await page.goto(`${inject("siteUrl")}${CHAPTER}`);
-  await page.waitForFunction(() => customElements.get("nb-cell") !== undefined);
-  return page;
-}
+const book = useBook();
+const open = () => book(CHAPTER);
 
 /** Where the controls say the training is: [epoch, batch], or null before it started. */
 async function where(page: Page): Promise<[number, number] | "finished" | null> {

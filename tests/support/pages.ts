@@ -87,3 +87,26 @@ export async function replaceCode(page: Page, id: string, code: string): Promise
 export async function press(page: Page, key: string, times: number): Promise<void> {
   for (let i = 0; i < times; i++) await page.keyboard.press(key);
 }
+
+/**
+ * Drags `slider` with the pointer, as a reader would: presses at fraction `from` of its width and
+ * moves to fraction `to` in `steps` moves, then lets go. Returns the value it ends on.
+ */
+export async function dragSlider(
+  page: Page,
+  slider: Locator,
+  from: number,
+  to: number,
+  steps: number,
+): Promise<number> {
+  await slider.scrollIntoViewIfNeeded();
+  const box = (await slider.boundingBox())!;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * from, y);
+  await page.mouse.down();
+  for (let step = 1; step <= steps; step++) {
+    await page.mouse.move(box.x + box.width * (from + ((to - from) * step) / steps), y);
+  }
+  await page.mouse.up();
+  return Number(await slider.inputValue());
+}
