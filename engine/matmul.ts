@@ -3,8 +3,15 @@
 // and written, which makes the loop about twice as fast, and four zeros are skipped together.
 // They are the reference: engine/fast/ runs the same arithmetic in WebAssembly SIMD.
 
+/**
+ * y = f(x·W + b) for linear() in one kernel, where engine/fast/ has one (relu and identity, in
+ * WebAssembly): then it returns true. Here it returns false: linear() runs matmulInto, then adds
+ * the bias and applies f row by row.
+ */
+const linearInto = (..._: unknown[]): boolean => false;
+
 /** The loops tensor.ts calls: engine/fast/ swaps in WebAssembly twins with identical results. */
-export const kernels = { matmulInto, matmulTransposeAInto, matmulTransposeBInto };
+export const kernels = { matmulInto, matmulTransposeAInto, matmulTransposeBInto, linearInto };
 
 /** Whether every number is finite: only then may zeros skip their products (0·NaN is NaN). */
 export function allFinite(x: Float64Array): boolean {

@@ -208,8 +208,10 @@ export class Tensor {
     const out = new Tensor(n, m, undefined, [this, W, b], op);
     const [y, bias] = [out.data, b.data];
     const [f, slope] = [activations[activation].f, slopeFromOutput[activation]];
-    kernels.matmulInto(y, this.data, W.data, n, k, m);
-    for (let i = 0; i < n; i++) {
+    // engine/fast/ may do it all in one kernel; else the product, then bias and activation by row
+    const done = kernels.linearInto(y, this.data, W.data, bias, n, k, m, activation);
+    if (!done) kernels.matmulInto(y, this.data, W.data, n, k, m);
+    for (let i = 0; i < n && !done; i++) {
       const row = i * m;
       // the common activations get a loop of their own: a call per number costs as much as tanh
       if (activation === "tanh") {
@@ -234,10 +236,7 @@ export class Tensor {
       if (this.requiresGrad) kernels.matmulTransposeBInto(gradOf(this), dz, W.data, n, m, k);
       if (W.requiresGrad) kernels.matmulTransposeAInto(gradOf(W), this.data, dz, n, k, m);
       // the bias was added to every row, so it collects every row's gradient
-      if (b.requiresGrad) {
-        const gb = gradOf(b);
-        for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) gb[j] += dz[i * m + j];
-      }
+      if (b.requiresGrad) addRowsInto(gradOf(b), dz);
       if (dz !== g) giveBack(dz);
     };
     return out;
@@ -253,10 +252,7 @@ export class Tensor {
       const g = out.grad!;
       if (this.requiresGrad) addInto(gradOf(this), g);
       // a broadcast operand receives the sum of the gradients of every place it was added to
-      if (that.requiresGrad) {
-        const gb = gradOf(that);
-        for (let i = 0; i < g.length; i++) gb[i % bl] += g[i];
-      }
+      if (that.requiresGrad) addRowsInto(gradOf(that), g);
     };
     return out;
   }
@@ -455,6 +451,12 @@ export function gradOf(t: Tensor): Float64Array {
 /** out += g, elementwise. */
 export function addInto(out: Float64Array, g: Float64Array): void {
   for (let i = 0; i < g.length; i++) out[i] += g[i];
+}
+
+/** gb[j] += g[i·cols + j] for every row i of g: the gradient of a row added to every row. */
+function addRowsInto(gb: Float64Array, g: Float64Array): void {
+  const cols = gb.length;
+  for (let i = 0; i < g.length; i += cols) for (let j = 0; j < cols; j++) gb[j] += g[i + j];
 }
 
 /**

@@ -24,12 +24,14 @@ interface Exports {
   matmul(out: number, a: number, b: number, ...rest: [...Sizes, ...Skip]): void;
   matmulTransposeB(out: number, g: number, bT: number, n: number, m: number, k: number): void;
   matmulTransposeA(out: number, a: number, g: number, ...rest: [...Sizes, ...Skip]): void;
+  biasActivate(y: number, b: number, n: number, m: number, relu: number): void;
   sgd(w: number, g: number, pairs: number, lr: number): void;
   momentum(w: number, g: number, v: number, pairs: number, lr: number, beta: number): void;
   adam(w: number, g: number, m: number, v: number, pairs: number, ...rest: number[]): void;
 }
 
-const typescript = { matmulInto, matmulTransposeAInto, matmulTransposeBInto };
+const typescript = { matmulInto, matmulTransposeAInto, matmulTransposeBInto,
+  linearInto: kernels.linearInto };
 const [tsFaster, tsStorage] = [{ ...faster }, { ...storage }];
 /** Below this many multiply-adds, copying in and out costs more than the loop saves. */
 const SMALL = 2048;
@@ -58,8 +60,8 @@ interface Arena {
 const arenas = new WeakMap<ArrayBufferLike, Arena>();
 /** Parameters of at least this many numbers get an arena; batches of up to ROWS rows use it. */
 const [LARGE, ROWS, SLOTS] = [4096, 128, 6];
-/** Numbers a product of n rows needs copied in: inputs, outputs, lists of the nonzero groups. */
-const room = (n: number, k: number, m: number) => n * (k + m + (k >> 3) + 2);
+/** Numbers a product of n rows needs copied in: inputs, outputs, lists of the nonzero groups, bias. */
+const room = (n: number, k: number, m: number) => n * (k + m + (k >> 3) + 2) + m;
 
 function place(rows: number, cols: number): F64 | undefined {
   const size = rows * cols;
@@ -124,22 +126,37 @@ function reserve(w: Exports, doubles: number): F64 {
   return heap;
 }
 
-/** out[n×m] = a[n×k]·b[k×m], in WebAssembly. */
-function wasmMatmulInto(out: F64, a: F64, b: F64, n: number, k: number, m: number) {
-  if (n * k * m < SMALL) return matmulInto(out, a, b, n, k, m);
-  // b where it lives (its arena), or copied in first; then a, out, and each row's list of the
-  // groups of four inputs that are not all 0
+/** out[n×m] = a[n×k]·b[k×m], in WebAssembly; then, given a bias, out = f(out + bias) by row. */
+function product(out: F64, a: F64, b: F64, n: number, k: number, m: number, bias?: F64, relu = 0) {
+  // b where it lives (its arena), or copied in first; then a, out, each row's list of the
+  // groups of four inputs that are not all 0, and the bias
   const arena = arenas.get(b.buffer);
   const home = arena && room(n, k, m) <= arena.room ? arena : undefined;
   const w = home?.w ?? wasm!;
   const pb = home ? b.byteOffset / 8 : 0;
   const pa = home ? home.scratch : k * m;
   const [po, lists] = [pa + n * k, pa + n * k + n * m];
-  const h = home?.heap ?? reserve(w, lists + n * ((k >> 2) + 1));
+  const pbias = lists + n * ((k >> 3) + 2);
+  const h = home?.heap ?? reserve(w, pbias + m);
   if (!home) h.set(b, pb);
   h.set(a, pa);
   w.matmul(po * 8, pa * 8, pb * 8, n, k, m, w.allFinite(pb * 8, k * m), lists * 8);
+  if (bias) h.set(bias, pbias);
+  if (bias) w.biasActivate(po * 8, pbias * 8, n, m, relu);
   out.set(h.subarray(po, po + n * m));
+}
+
+/** out[n×m] = a[n×k]·b[k×m], in WebAssembly. */
+function wasmMatmulInto(out: F64, a: F64, b: F64, n: number, k: number, m: number) {
+  if (n * k * m < SMALL) return matmulInto(out, a, b, n, k, m);
+  product(out, a, b, n, k, m);
+}
+
+/** y = f(x·W + b) in one go for f relu or identity (linear's product, bias and activation). */
+function wasmLinearInto(...[y, x, W, b, n, k, m, f]: [F64, F64, F64, F64, ...Sizes, string]) {
+  if (n * k * m < SMALL || (f !== "relu" && f !== "identity")) return false;
+  product(y, x, W, n, k, m, b, f === "relu" ? 1 : 0);
+  return true;
 }
 
 /** out[n×k] += g[n×m]·b[k×m]ᵀ, in WebAssembly (b is transposed there first). */
@@ -176,7 +193,7 @@ function wasmMatmulTransposeAInto(out: F64, a: F64, g: F64, n: number, k: number
 }
 
 const fast = { matmulInto: wasmMatmulInto, matmulTransposeBInto: wasmMatmulTransposeBInto,
-  matmulTransposeAInto: wasmMatmulTransposeAInto };
+  matmulTransposeAInto: wasmMatmulTransposeAInto, linearInto: wasmLinearInto };
 
 // The optimizers' updates, in place where the parameter and its arrays share an arena (true);
 // false leaves them to the TypeScript loops.
@@ -246,7 +263,7 @@ export function backendProblem(): string {
 const lazy = Object.fromEntries(
   Object.keys(typescript).map((name) => [name, (...args: unknown[]) => {
     setBackend("auto");
-    (kernels[name as keyof typeof kernels] as (...args: unknown[]) => void)(...args);
+    return (kernels[name as keyof typeof kernels] as (...args: unknown[]) => unknown)(...args);
   }]),
 ) as typeof typescript;
 Object.assign(kernels, lazy);

@@ -604,6 +604,32 @@
           (br $narrow))))
       (br_if $rows (i32.lt_s (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $k)))))
 
+;; y ← y + b on each of n rows of m numbers (b is one row), then y ← max(0, y) when $relu is 1:
+  ;; linear's bias and activation, the loop of tensor.ts (f64.max, as Math.max, gives NaN for NaN
+  ;; and +0 for ±0). Two columns at a time, then an odd last one.
+  (func (export "biasActivate") (param $y i32) (param $b i32) (param $n i32) (param $m i32) (param $relu i32)
+    (local $i i32) (local $j i32) (local $at i32) (local $x v128) (local $s f64)
+    (loop $rows
+      (local.set $j (i32.const 0))
+      (block $pairs_done
+        (loop $pairs
+          (br_if $pairs_done (i32.gt_s (i32.add (local.get $j) (i32.const 2)) (local.get $m)))
+          (local.set $at (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 3))))
+          (local.set $x (f64x2.add (v128.load (local.get $at))
+            (v128.load (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))))
+          (if (local.get $relu) (then (local.set $x (f64x2.max (v128.const f64x2 0 0) (local.get $x)))))
+          (v128.store (local.get $at) (local.get $x))
+          (local.set $j (i32.add (local.get $j) (i32.const 2)))
+          (br $pairs)))
+      (if (i32.lt_s (local.get $j) (local.get $m)) (then
+        (local.set $at (i32.add (local.get $y) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $s (f64.add (f64.load (local.get $at))
+          (f64.load (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))))
+        (if (local.get $relu) (then (local.set $s (f64.max (f64.const 0) (local.get $s)))))
+        (f64.store (local.get $at) (local.get $s))))
+      (local.set $y (i32.add (local.get $y) (i32.shl (local.get $m) (i32.const 3))))
+      (br_if $rows (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+
   ;; The optimizers' updates of engine/optim.ts, two weights at a time (at byte offset $i of
   ;; each array): each number goes through the same operations in the same order as in the
   ;; TypeScript loop. $pairs (at least 1) is half the length, rounded up: an odd array is
