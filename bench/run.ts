@@ -1,13 +1,13 @@
 // `npm run bench`: the engine, on its WebAssembly backend and on its TypeScript one, against
 // TensorFlow.js (CPU and WASM backends), in one run.
-// Options: --reps=N (repetitions of A and B, default 5), --reps-c=N (of C, default 1),
+// Options: --reps=N (repetitions of A and B, default 5), --reps-c=N (of C, default 3),
 // --only=A,B,C (which tasks), --impl=engine,engine-ts,tfjs-cpu,tfjs-wasm (which
 // implementations; the ratios need tfjs-cpu, C's verdict engine-ts).
 // Profile the engine alone: node --cpu-prof bench/run.ts --impl=engine
 import { cpus, loadavg } from "node:os";
 import { datasets, getBackend, loadDigits, setBackend } from "../engine/index.ts";
 import { engineNet, trainEngine, weightsOf } from "./engine.ts";
-import { batchesFor, digitsTo8x8, median, type Plan, type Run, type Task } from "./task.ts";
+import { batchesFor, collect, digitsTo8x8, median, type Plan, type Run, type Task } from "./task.ts";
 import { tfDescription, trainTf, useBackend, type TfBackend } from "./tfjs.ts";
 
 const args = Object.fromEntries(
@@ -17,7 +17,7 @@ const args = Object.fromEntries(
   }),
 );
 const reps = Number(args.reps ?? 5);
-const repsC = Number(args["reps-c"] ?? 1);
+const repsC = Number(args["reps-c"] ?? 3);
 const only = new Set(String(args.only ?? "A,B,C").toUpperCase().split(","));
 const WEIGHT_SEED = 1;
 const BATCH_SEED = 2;
@@ -86,7 +86,8 @@ console.log(
   `Node ${process.version}, engine backend "${getBackend()}", ${await tfDescription()}, ` +
     `${cpus().length} cores (${cpus()[0]?.model.trim()}), load average ${load} (1/5/15 min). ` +
     `${reps} repetitions of A and B (median), ${repsC} of C. ` +
-    `Same start weights and batches in every implementation.\n`,
+    `Same start weights and batches in every implementation. ` +
+    `Garbage collected before each timed epoch: ${collect ? "yes" : "no (run node with --expose-gc)"}.\n`,
 );
 const verdicts: string[] = [];
 const targets: Record<string, number> = { A: 12, B: 8 };
@@ -169,7 +170,10 @@ if (only.has("C") && digits) {
   );
   const widths = [10, 12, 10, 8, 14, 12];
   console.log(line(["", "s to 95%", "CPU s", "epochs", "test accuracy", "samples/s"], widths));
-  // Interleaved, as for A and B.
+  // Warm-up, untimed: one epoch each; then interleaved, as for A and B.
+  for (const impl of impls) {
+    await runOnce(impl, taskC, { ...plan, epochs: plan.epochs.slice(0, 1), evaluate: undefined });
+  }
   const runs = new Map<Impl, Run[]>(impls.map((impl) => [impl, []]));
   for (let r = 0; r < repsC; r++) {
     for (const impl of impls) runs.get(impl)!.push(await runOnce(impl, taskC, plan));
