@@ -21,9 +21,9 @@ interface Exports {
   memory: WebAssembly.Memory;
   allFinite(ptr: number, len: number): number;
   transpose(dst: number, src: number, rows: number, cols: number): void;
-  matmul(out: number, a: number, b: number, ...rest: [...Sizes, ...Skip]): void;
+  matmul(out: number, a: number, b: number, ...rest: [...Sizes, ...Skip, pack: number]): void;
   matmulTransposeB(out: number, g: number, bT: number, n: number, m: number, k: number): void;
-  matmulTransposeA(out: number, a: number, g: number, ...rest: [...Sizes, ...Skip]): void;
+  matmulTransposeA(out: number, a: number, g: number, ...rest: [...Sizes, ...Skip, gp: number]): void;
   biasActivate(y: number, b: number, n: number, m: number, relu: number): void;
   sgd(w: number, g: number, pairs: number, lr: number): void;
   momentum(w: number, g: number, v: number, pairs: number, lr: number, beta: number): void;
@@ -61,7 +61,7 @@ const arenas = new WeakMap<ArrayBufferLike, Arena>();
 /** Parameters of at least this many numbers get an arena; batches of up to ROWS rows use it. */
 const [LARGE, ROWS, SLOTS] = [4096, 128, 6];
 /** Numbers a product of n rows needs copied in: inputs, outputs, lists of the nonzero groups, bias. */
-const room = (n: number, k: number, m: number) => n * (k + m + (k >> 3) + 2) + m;
+const room = (n: number, k: number, m: number) => n * (k + 2 * m + (k >> 3) + 2) + m + 16 * k + 1;
 
 function place(rows: number, cols: number): F64 | undefined {
   const size = rows * cols;
@@ -137,10 +137,11 @@ function product(out: F64, a: F64, b: F64, n: number, k: number, m: number, bias
   const pa = home ? home.scratch : k * m;
   const [po, lists] = [pa + n * k, pa + n * k + n * m];
   const pbias = lists + n * ((k >> 3) + 2);
-  const h = home?.heap ?? reserve(w, pbias + m);
+  const pack = (pbias + m + 1) & ~1;
+  const h = home?.heap ?? reserve(w, pack + 16 * k);
   if (!home) h.set(b, pb);
   h.set(a, pa);
-  w.matmul(po * 8, pa * 8, pb * 8, n, k, m, w.allFinite(pb * 8, k * m), lists * 8);
+  w.matmul(po * 8, pa * 8, pb * 8, n, k, m, w.allFinite(pb * 8, k * m), lists * 8, pack * 8);
   if (bias) h.set(bias, pbias);
   if (bias) w.biasActivate(po * 8, pbias * 8, n, m, relu);
   out.set(h.subarray(po, po + n * m));
@@ -183,12 +184,13 @@ function wasmMatmulTransposeAInto(out: F64, a: F64, g: F64, n: number, k: number
   const w = home?.w ?? wasm!;
   const pa = home ? home.scratch : 0;
   const [pg, list] = [pa + n * k, pa + n * k + n * m];
-  const po = home ? out.byteOffset / 8 : list + n;
+  const gp = (list + n + 1) & ~1;
+  const po = home ? out.byteOffset / 8 : gp + n * m;
   const h = home?.heap ?? reserve(w, po + k * m);
   h.set(a, pa);
   h.set(g, pg);
   if (!home) h.set(out, po);
-  w.matmulTransposeA(po * 8, pa * 8, pg * 8, n, k, m, w.allFinite(pg * 8, n * m), list * 8);
+  w.matmulTransposeA(po * 8, pa * 8, pg * 8, n, k, m, w.allFinite(pg * 8, n * m), list * 8, gp * 8);
   if (!home) out.set(h.subarray(po, po + k * m));
 }
 

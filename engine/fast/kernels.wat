@@ -85,7 +85,7 @@
   ;; time); the columns are the outer loop, so that their slice of b stays in the cache.
   (func (export "matmul")
     (param $out i32) (param $a i32) (param $b i32) (param $n i32) (param $k i32) (param $m i32)
-    (param $skip i32) (param $lists i32)
+    (param $skip i32) (param $lists i32) (param $pack i32)
     (local $i i32) (local $j i32) (local $m8 i32) (local $arow i32) (local $groups i32)
     (local $stride i32) (local $list i32) (local $e i32) (local $end i32) (local $ap i32)
     (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $tail i32)
@@ -107,6 +107,23 @@
     (block $w16_done
       (loop $w16
         (br_if $w16_done (i32.gt_s (i32.add (local.get $j) (i32.const 16)) (local.get $m)))
+        ;; this block's sixteen columns of b, packed row after row (128 bytes apart): rows m·8
+        ;; bytes apart (a power of two) would crowd into a few sets of the cache
+        (local.set $ap (local.get $pack))
+        (local.set $r0 (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $end (i32.add (local.get $pack) (i32.shl (local.get $k) (i32.const 7))))
+        (loop $pk
+          (v128.store (local.get $ap) (v128.load (local.get $r0)))
+          (v128.store offset=16 (local.get $ap) (v128.load offset=16 (local.get $r0)))
+          (v128.store offset=32 (local.get $ap) (v128.load offset=32 (local.get $r0)))
+          (v128.store offset=48 (local.get $ap) (v128.load offset=48 (local.get $r0)))
+          (v128.store offset=64 (local.get $ap) (v128.load offset=64 (local.get $r0)))
+          (v128.store offset=80 (local.get $ap) (v128.load offset=80 (local.get $r0)))
+          (v128.store offset=96 (local.get $ap) (v128.load offset=96 (local.get $r0)))
+          (v128.store offset=112 (local.get $ap) (v128.load offset=112 (local.get $r0)))
+          (local.set $ap (i32.add (local.get $ap) (i32.const 128)))
+          (local.set $r0 (i32.add (local.get $r0) (local.get $m8)))
+          (br_if $pk (i32.lt_u (local.get $ap) (local.get $end))))
         (local.set $i (i32.const 0))
         (loop $r16
           (local.set $arow (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3))))
@@ -122,11 +139,10 @@
               (br_if $f16_done (i32.ge_u (local.get $e) (local.get $end)))
               ;; inputs p … p+3 of this row, and rows p … p+3 of b from column j
               (local.set $ap (i32.add (local.get $arow) (i32.load (local.get $e))))
-              (local.set $r0 (i32.add (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
-                (i32.mul (i32.load (local.get $e)) (local.get $m))))
-              (local.set $r1 (i32.add (local.get $r0) (local.get $m8)))
-              (local.set $r2 (i32.add (local.get $r1) (local.get $m8)))
-              (local.set $r3 (i32.add (local.get $r2) (local.get $m8)))
+              (local.set $r0 (i32.add (local.get $pack) (i32.shl (i32.load (local.get $e)) (i32.const 4))))
+              (local.set $r1 (i32.add (local.get $r0) (i32.const 128)))
+              (local.set $r2 (i32.add (local.get $r0) (i32.const 256)))
+              (local.set $r3 (i32.add (local.get $r0) (i32.const 384)))
               (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
               (local.set $s1 (f64x2.splat (f64.load offset=8 (local.get $ap))))
               (local.set $s2 (f64x2.splat (f64.load offset=16 (local.get $ap))))
@@ -175,8 +191,7 @@
               (br $f16)))
           ;; the last k mod 4 inputs, one at a time
           (local.set $ap (i32.add (local.get $arow) (i32.shl (local.get $tail) (i32.const 3))))
-          (local.set $r0 (i32.add (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
-            (i32.mul (local.get $tail) (local.get $m8))))
+          (local.set $r0 (i32.add (local.get $pack) (i32.shl (local.get $tail) (i32.const 7))))
           (local.set $end (i32.add (local.get $arow) (i32.shl (local.get $k) (i32.const 3))))
           (block $o16_done
             (loop $o16
@@ -191,7 +206,7 @@
               (local.set $c6 (f64x2.add (local.get $c6) (f64x2.mul (local.get $s0) (v128.load offset=96 (local.get $r0)))))
               (local.set $c7 (f64x2.add (local.get $c7) (f64x2.mul (local.get $s0) (v128.load offset=112 (local.get $r0)))))
               (local.set $ap (i32.add (local.get $ap) (i32.const 8)))
-              (local.set $r0 (i32.add (local.get $r0) (local.get $m8)))
+              (local.set $r0 (i32.add (local.get $r0) (i32.const 128)))
               (br $o16)))
           (local.set $r0 (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $m)) (local.get $j)) (i32.const 3))))
           (v128.store (local.get $r0) (local.get $c0))
@@ -381,9 +396,9 @@
   ;; at a time sit in eight registers (then eight in four, then one at a time).
   (func (export "matmulTransposeA")
     (param $out i32) (param $a i32) (param $g i32) (param $n i32) (param $k i32) (param $m i32)
-    (param $skip i32) (param $list i32)
+    (param $skip i32) (param $list i32) (param $gp i32)
     (local $p i32) (local $j i32) (local $m8 i32) (local $k8 i32) (local $acol i32) (local $groups i32)
-    (local $count i32) (local $e i32) (local $end i32) (local $ap i32) (local $o i32)
+    (local $count i32) (local $q i32) (local $gb i32) (local $e i32) (local $end i32) (local $ap i32) (local $o i32)
     (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $tail i32)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
@@ -392,6 +407,28 @@
     (local.set $k8 (i32.shl (local.get $k) (i32.const 3)))
     (local.set $groups (i32.shr_u (local.get $n) (i32.const 2)))
     (local.set $tail (i32.shl (local.get $groups) (i32.const 2)))
+    ;; g's columns sixteen at a time, packed block after block (each block's n rows 128 bytes
+    ;; apart): rows m·8 bytes apart (a power of two) would crowd into a few sets of the cache
+    (local.set $ap (local.get $gp))
+    (block $packed
+      (loop $pk
+        (br_if $packed (i32.gt_s (i32.add (local.get $j) (i32.const 16)) (local.get $m)))
+        (local.set $r0 (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $q (i32.const 0))
+        (loop $pkrow
+          (v128.store (local.get $ap) (v128.load (local.get $r0)))
+          (v128.store offset=16 (local.get $ap) (v128.load offset=16 (local.get $r0)))
+          (v128.store offset=32 (local.get $ap) (v128.load offset=32 (local.get $r0)))
+          (v128.store offset=48 (local.get $ap) (v128.load offset=48 (local.get $r0)))
+          (v128.store offset=64 (local.get $ap) (v128.load offset=64 (local.get $r0)))
+          (v128.store offset=80 (local.get $ap) (v128.load offset=80 (local.get $r0)))
+          (v128.store offset=96 (local.get $ap) (v128.load offset=96 (local.get $r0)))
+          (v128.store offset=112 (local.get $ap) (v128.load offset=112 (local.get $r0)))
+          (local.set $ap (i32.add (local.get $ap) (i32.const 128)))
+          (local.set $r0 (i32.add (local.get $r0) (local.get $m8)))
+          (br_if $pkrow (i32.lt_s (local.tee $q (i32.add (local.get $q) (i32.const 1))) (local.get $n))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $pk)))
     (loop $rows
       ;; input p of every example: a column of a, its numbers k apart
       (local.set $acol (i32.add (local.get $a) (i32.shl (local.get $p) (i32.const 3))))
@@ -405,6 +442,7 @@
       (block $w16_done
         (loop $w16
           (br_if $w16_done (i32.gt_s (i32.add (local.get $j) (i32.const 16)) (local.get $m)))
+          (local.set $gb (i32.add (local.get $gp) (i32.shl (i32.mul (local.get $j) (local.get $n)) (i32.const 3))))
           (local.set $c0 (v128.load (local.get $o))) (local.set $c1 (v128.load offset=16 (local.get $o)))
           (local.set $c2 (v128.load offset=32 (local.get $o))) (local.set $c3 (v128.load offset=48 (local.get $o)))
           (local.set $c4 (v128.load offset=64 (local.get $o))) (local.set $c5 (v128.load offset=80 (local.get $o)))
@@ -416,11 +454,10 @@
               (br_if $f16_done (i32.ge_u (local.get $e) (local.get $end)))
               ;; input p of examples i … i+3, and rows i … i+3 of g from column j
               (local.set $ap (i32.add (local.get $acol) (i32.mul (i32.load (local.get $e)) (local.get $k))))
-              (local.set $r0 (i32.add (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3)))
-                (i32.mul (i32.load (local.get $e)) (local.get $m))))
-              (local.set $r1 (i32.add (local.get $r0) (local.get $m8)))
-              (local.set $r2 (i32.add (local.get $r1) (local.get $m8)))
-              (local.set $r3 (i32.add (local.get $r2) (local.get $m8)))
+              (local.set $r0 (i32.add (local.get $gb) (i32.shl (i32.load (local.get $e)) (i32.const 4))))
+              (local.set $r1 (i32.add (local.get $r0) (i32.const 128)))
+              (local.set $r2 (i32.add (local.get $r0) (i32.const 256)))
+              (local.set $r3 (i32.add (local.get $r0) (i32.const 384)))
               (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
               (local.set $s1 (f64x2.splat (f64.load (local.tee $ap (i32.add (local.get $ap) (local.get $k8))))))
               (local.set $s2 (f64x2.splat (f64.load (local.tee $ap (i32.add (local.get $ap) (local.get $k8))))))
@@ -469,8 +506,7 @@
               (br $f16)))
           ;; the last n mod 4 examples, one at a time
           (local.set $ap (i32.add (local.get $acol) (i32.mul (local.get $tail) (local.get $k8))))
-          (local.set $r0 (i32.add (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3)))
-            (i32.mul (local.get $tail) (local.get $m8))))
+          (local.set $r0 (i32.add (local.get $gb) (i32.shl (local.get $tail) (i32.const 7))))
           (local.set $end (i32.add (local.get $acol) (i32.mul (local.get $n) (local.get $k8))))
           (block $o16_done
             (loop $o16
@@ -485,7 +521,7 @@
               (local.set $c6 (f64x2.add (local.get $c6) (f64x2.mul (local.get $s0) (v128.load offset=96 (local.get $r0)))))
               (local.set $c7 (f64x2.add (local.get $c7) (f64x2.mul (local.get $s0) (v128.load offset=112 (local.get $r0)))))
               (local.set $ap (i32.add (local.get $ap) (local.get $k8)))
-              (local.set $r0 (i32.add (local.get $r0) (local.get $m8)))
+              (local.set $r0 (i32.add (local.get $r0) (i32.const 128)))
               (br $o16)))
           (v128.store (local.get $o) (local.get $c0))
           (v128.store offset=16 (local.get $o) (local.get $c1))
@@ -604,7 +640,7 @@
           (br $narrow))))
       (br_if $rows (i32.lt_s (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $k)))))
 
-;; y ← y + b on each of n rows of m numbers (b is one row), then y ← max(0, y) when $relu is 1:
+  ;; y ← y + b on each of n rows of m numbers (b is one row), then y ← max(0, y) when $relu is 1:
   ;; linear's bias and activation, the loop of tensor.ts (f64.max, as Math.max, gives NaN for NaN
   ;; and +0 for ±0). Two columns at a time, then an odd last one.
   (func (export "biasActivate") (param $y i32) (param $b i32) (param $n i32) (param $m i32) (param $relu i32)
