@@ -87,7 +87,7 @@ console.log(
     `${cpus().length} cores (${cpus()[0]?.model.trim()}), load average ${load} (1/5/15 min). ` +
     `${reps} repetitions of A and B (median), ${repsC} of C. ` +
     `Same start weights and batches in every implementation. ` +
-    `Garbage collected before each timed epoch: ${collect ? "yes" : "no (run node with --expose-gc)"}.\n`,
+    `Garbage collected before each of C's timed epochs: ${collect ? "yes" : "no (run node with --expose-gc)"}.\n`,
 );
 const verdicts: string[] = [];
 const targets: Record<string, number> = { A: 12, B: 8 };
@@ -162,6 +162,7 @@ if (only.has("C") && digits) {
     epochs: batchesFor(taskC, BATCH_SEED),
     evaluate: digits.test,
     stopAt: 0.95,
+    settle: true,
   };
   console.log(
     `C: digits, ${taskC.net.sizes.join("-")} relu, softmax-ce, momentum lr 0.05 β 0.9, ` +

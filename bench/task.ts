@@ -27,6 +27,8 @@ export interface Plan {
   evaluate?: { x: number[][]; y: number[] };
   /** Stop after the first epoch whose held-out accuracy reaches this. */
   stopAt?: number;
+  /** Collect the garbage before each timed epoch (see {@link collect}); task C sets it. */
+  settle?: boolean;
 }
 
 /** What one training run measured. */
@@ -73,16 +75,20 @@ export function digitsTo8x8(x: number[][]): number[][] {
 }
 
 /**
- * A full garbage collection, when node runs with --expose-gc (npm run bench does): the batches
- * built just before a timed epoch would otherwise have their collection land inside it.
+ * A full garbage collection, when node runs with --expose-gc (npm run bench does). C's batches,
+ * built just before each timed epoch, take 50 MB: their collection would otherwise land inside
+ * the epoch. A and B, whose epochs are short and whose batches are small, do not collect: a
+ * full collection before each of A's 50 epochs of a few milliseconds leaves the caches cold and
+ * the collector's threads still sweeping when the clock starts (the engine ran A at 223,000
+ * samples/s so, against 506,000 without).
  */
 export const collect = (globalThis as { gc?: () => void }).gc;
 
 /**
  * A stopwatch of wall-clock and process CPU seconds, started and stopped around each epoch.
- * Each start first collects the garbage of what came before (see {@link collect}).
+ * With `settle`, each start first collects the garbage of what came before (see {@link collect}).
  */
-export function stopwatch() {
+export function stopwatch(settle = false) {
   let [wall, cpu] = [0, 0];
   let [wallStart, cpuStart] = [0, 0];
   const cpuNow = () => {
@@ -91,7 +97,7 @@ export function stopwatch() {
   };
   return {
     start() {
-      collect?.();
+      if (settle) collect?.();
       [wallStart, cpuStart] = [performance.now(), cpuNow()];
     },
     stop() {

@@ -77,7 +77,7 @@ export function trainTf(task: Task, plan: Plan): Run {
 
   const epochTimes: number[] = [];
   const accuracies: number[] = [];
-  const clock = stopwatch();
+  const clock = stopwatch(plan.settle);
   let samples = 0;
   for (const epoch of plan.epochs) {
     // Each epoch's batches become tensors before its clock starts, as they do for the engine.
