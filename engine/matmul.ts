@@ -1,7 +1,8 @@
 // The matrix loops behind matmul and linear, forward and backward: plain loops over rows.
-// Two take their middle loop four steps at a time: four products are summed before out is read
-// and written, which makes the loop about twice as fast, and four zeros are skipped together.
-// They are the reference: engine/fast/ runs the same arithmetic in WebAssembly SIMD.
+// Each output number is summed in order, one product at a time (out + a0·b0, then + a1·b1, …),
+// and a zero input's products are left out when the other operand is finite (0·b is then ±0,
+// which changes no sum). They are the reference: engine/fast/ runs the same arithmetic in
+// WebAssembly SIMD, in the same order.
 
 /**
  * y = f(x·W + b) for linear() in one kernel, where engine/fast/ has one (relu and identity, in
@@ -34,12 +35,15 @@ export function matmulInto(
   for (let i = 0; i < n; i++) {
     const row = i * m, ai = i * k;
     let p = 0;
+    // four inputs per pass over the row: out is read and written once for four products (about
+    // twice as fast); the sums keep their order, and an output that starts at +0 never becomes
+    // −0, so adding a zero input's ±0 is the same as leaving it out
     for (; p + 3 < k; p += 4) {
       const a0 = a[ai + p], a1 = a[ai + p + 1], a2 = a[ai + p + 2], a3 = a[ai + p + 3];
       if (skip && a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue; // common after a ReLU
       const b0 = p * m, b1 = b0 + m, b2 = b1 + m, b3 = b2 + m;
-      for (let j = 0; j < m; j++) {
-        out[row + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+      for (let j = 0, o = row; j < m; j++, o++) {
+        out[o] = out[o] + a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
       }
     }
     for (; p < k; p++) {
@@ -78,23 +82,10 @@ export function matmulTransposeAInto(
   m: number,
 ): void {
   const skip = allFinite(g);
-  let i = 0;
-  // four examples at once
-  for (; i + 3 < n; i += 4) {
-    const g0 = i * m, g1 = g0 + m, g2 = g1 + m, g3 = g2 + m;
-    for (let p = 0; p < k; p++) {
-      const a0 = a[i * k + p], a1 = a[(i + 1) * k + p];
-      const a2 = a[(i + 2) * k + p], a3 = a[(i + 3) * k + p];
-      if (skip && a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
-      const o = p * m;
-      for (let j = 0; j < m; j++) {
-        out[o + j] += a0 * g[g0 + j] + a1 * g[g1 + j] + a2 * g[g2 + j] + a3 * g[g3 + j];
-      }
-    }
-  }
-  for (; i < n; i++) {
+  for (let i = 0; i < n; i++) {
     for (let p = 0; p < k; p++) {
       const aip = a[i * k + p];
+      if (skip && aip === 0) continue; // out may hold −0, which + 0 would turn into +0
       for (let j = 0; j < m; j++) out[p * m + j] += aip * g[i * m + j];
     }
   }

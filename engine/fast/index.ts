@@ -60,8 +60,8 @@ interface Arena {
 const arenas = new WeakMap<ArrayBufferLike, Arena>();
 /** Parameters of at least this many numbers get an arena; batches of up to ROWS rows use it. */
 const [LARGE, ROWS, SLOTS] = [4096, 128, 6];
-/** Numbers a product of n rows needs copied in: inputs, outputs, lists of the nonzero groups, bias. */
-const room = (n: number, k: number, m: number) => n * (k + 2 * m + (k >> 3) + 2) + m + 16 * k + 1;
+/** Numbers a product of n rows needs copied in: inputs, outputs, lists of the nonzero inputs, bias. */
+const room = (n: number, k: number, m: number) => n * (k + 2 * m + (k >> 1) + 1) + m + 16 * k + 1;
 
 function place(rows: number, cols: number): F64 | undefined {
   const size = rows * cols;
@@ -129,14 +129,14 @@ function reserve(w: Exports, doubles: number): F64 {
 /** out[n×m] = a[n×k]·b[k×m], in WebAssembly; then, given a bias, out = f(out + bias) by row. */
 function product(out: F64, a: F64, b: F64, n: number, k: number, m: number, bias?: F64, relu = 0) {
   // b where it lives (its arena), or copied in first; then a, out, each row's list of the
-  // groups of four inputs that are not all 0, and the bias
+  // inputs that are not 0 (k + 1 int32s), and the bias
   const arena = arenas.get(b.buffer);
   const home = arena && room(n, k, m) <= arena.room ? arena : undefined;
   const w = home?.w ?? wasm!;
   const pb = home ? b.byteOffset / 8 : 0;
   const pa = home ? home.scratch : k * m;
   const [po, lists] = [pa + n * k, pa + n * k + n * m];
-  const pbias = lists + n * ((k >> 3) + 2);
+  const pbias = lists + n * ((k >> 1) + 1);
   const pack = (pbias + m + 1) & ~1;
   const h = home?.heap ?? reserve(w, pack + 16 * k);
   if (!home) h.set(b, pb);
@@ -177,7 +177,7 @@ function wasmMatmulTransposeBInto(out: F64, g: F64, b: F64, n: number, m: number
 /** out[k×m] += a[n×k]ᵀ·g[n×m], in WebAssembly. */
 function wasmMatmulTransposeAInto(out: F64, a: F64, g: F64, n: number, k: number, m: number) {
   if (n * k * m < SMALL) return matmulTransposeAInto(out, a, g, n, k, m);
-  // a, g, the list of the groups of four examples whose input p is not all 0, then out, unless
+  // a, g, the list of the examples whose input p is not 0, then out, unless
   // out (a parameter's gradient) lives in an arena: then the product adds into it there
   const arena = arenas.get(out.buffer);
   const home = arena && room(n, k, m) <= arena.room ? arena : undefined;

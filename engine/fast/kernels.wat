@@ -52,56 +52,46 @@
         (br_if $col (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $cols))))
       (br_if $row (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows)))))
 
-  ;; The groups of four numbers (at src, src + step, src + 2·step, src + 3·step, then the next
-  ;; four from src + 4·step, …) that a product cannot skip, of the first $groups groups: for
-  ;; each, 32·g (its index g times 32) goes to list; their count is returned. All groups when
-  ;; $skip is 0; else those with a number that is not 0 (NaN ≠ 0, so a NaN is never skipped).
-  (func $needed (param $src i32) (param $step i32) (param $groups i32) (param $list i32)
+  ;; The inputs a product cannot skip, of the $len numbers at src, src + step, src + 2·step, …:
+  ;; the index of each (as an i32) goes to list, and their count is returned. All of them when
+  ;; $skip is 0; else those that are not 0 (NaN ≠ 0, so a NaN is never skipped). Every index
+  ;; is written; the count moves past it only when it is kept (no branch to mispredict).
+  (func $nonzero (param $src i32) (param $step i32) (param $len i32) (param $list i32)
     (param $skip i32) (result i32)
-    (local $g i32) (local $at i32) (local $count i32)
-    (local.set $at (local.get $src))
+    (local $i i32) (local $count i32) (local $all i32)
+    (local.set $all (i32.eqz (local.get $skip)))
     (block $done
       (loop $each
-        (br_if $done (i32.ge_u (local.get $g) (local.get $groups)))
-        (if (i32.or (i32.eqz (local.get $skip)) (i32.eqz (i32.and
-              (i32.and (f64.eq (f64.load (local.get $at)) (f64.const 0))
-                       (f64.eq (f64.load (i32.add (local.get $at) (local.get $step))) (f64.const 0)))
-              (i32.and (f64.eq (f64.load (i32.add (local.get $at) (i32.shl (local.get $step) (i32.const 1)))) (f64.const 0))
-                       (f64.eq (f64.load (i32.add (local.get $at) (i32.mul (local.get $step) (i32.const 3)))) (f64.const 0))))))
-          (then
-            (i32.store (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2)))
-              (i32.shl (local.get $g) (i32.const 5)))
-            (local.set $count (i32.add (local.get $count) (i32.const 1)))))
-        (local.set $at (i32.add (local.get $at) (i32.shl (local.get $step) (i32.const 2))))
-        (local.set $g (i32.add (local.get $g) (i32.const 1)))
+        (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
+        (i32.store (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))) (local.get $i))
+        (local.set $count (i32.add (local.get $count)
+          (i32.or (local.get $all) (f64.ne (f64.load (local.get $src)) (f64.const 0)))))
+        (local.set $src (i32.add (local.get $src) (local.get $step)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $each)))
     (local.get $count))
 
-  ;; out[n×m] = a[n×k]·b[k×m] (matmulInto). For each output number, in the order of
-  ;; matmul.ts: out += a0·b0 + a1·b1 + a2·b2 + a3·b3 for every four inputs p … p+3, then
-  ;; out += a·b for the last k mod 4. Four inputs that are all zero add nothing: when $skip is
-  ;; 1 (b is finite) they are left out of each row's list of groups (at $lists), made first.
-  ;; Sixteen output columns at a time sit in eight registers (then eight in four, then one at a
-  ;; time); the columns are the outer loop, so that their slice of b stays in the cache.
+  ;; out[n×m] = a[n×k]·b[k×m] (matmulInto). Each output number is summed as in matmul.ts: from
+  ;; +0, out + a·b for each input p in order. When $skip is 1 (b is finite) a zero input adds
+  ;; ±0, which changes nothing (the sum starts at +0 and is never −0): it is left out of its
+  ;; row's list of inputs (at $lists, made first: the count, then the indices). Sixteen output
+  ;; columns at a time sit in eight registers (then eight in four, then one at a time); the
+  ;; columns are the outer loop, so that their slice of b stays in the cache.
   (func (export "matmul")
     (param $out i32) (param $a i32) (param $b i32) (param $n i32) (param $k i32) (param $m i32)
     (param $skip i32) (param $lists i32) (param $pack i32)
-    (local $i i32) (local $j i32) (local $m8 i32) (local $arow i32) (local $groups i32)
-    (local $stride i32) (local $list i32) (local $e i32) (local $end i32) (local $ap i32)
-    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $tail i32)
-    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
-    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local $i i32) (local $j i32) (local $m8 i32) (local $arow i32) (local $stride i32)
+    (local $list i32) (local $e i32) (local $end i32) (local $ap i32) (local $r0 i32) (local $p i32)
+    (local $s0 v128) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
     (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128) (local $x f64)
     (local.set $m8 (i32.shl (local.get $m) (i32.const 3)))
-    (local.set $groups (i32.shr_u (local.get $k) (i32.const 2)))
-    (local.set $tail (i32.shl (local.get $groups) (i32.const 2)))
-    ;; each row's list: its count, then the byte offsets of its groups
-    (local.set $stride (i32.shl (i32.add (local.get $groups) (i32.const 1)) (i32.const 2)))
+    ;; each row's list: its count, then the indices of its inputs
+    (local.set $stride (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 2)))
     (loop $lists
       (local.set $list (i32.add (local.get $lists) (i32.mul (local.get $i) (local.get $stride))))
-      (i32.store (local.get $list) (call $needed
+      (i32.store (local.get $list) (call $nonzero
         (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3)))
-        (i32.const 8) (local.get $groups) (i32.add (local.get $list) (i32.const 4)) (local.get $skip)))
+        (i32.const 8) (local.get $k) (i32.add (local.get $list) (i32.const 4)) (local.get $skip)))
       (br_if $lists (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
     ;; sixteen columns at a time (eight registers), row by row
     (block $w16_done
@@ -137,66 +127,10 @@
           (block $f16_done
             (loop $f16
               (br_if $f16_done (i32.ge_u (local.get $e) (local.get $end)))
-              ;; inputs p … p+3 of this row, and rows p … p+3 of b from column j
-              (local.set $ap (i32.add (local.get $arow) (i32.load (local.get $e))))
-              (local.set $r0 (i32.add (local.get $pack) (i32.shl (i32.load (local.get $e)) (i32.const 4))))
-              (local.set $r1 (i32.add (local.get $r0) (i32.const 128)))
-              (local.set $r2 (i32.add (local.get $r0) (i32.const 256)))
-              (local.set $r3 (i32.add (local.get $r0) (i32.const 384)))
-              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
-              (local.set $s1 (f64x2.splat (f64.load offset=8 (local.get $ap))))
-              (local.set $s2 (f64x2.splat (f64.load offset=16 (local.get $ap))))
-              (local.set $s3 (f64x2.splat (f64.load offset=24 (local.get $ap))))
-              (local.set $c0 (f64x2.add (local.get $c0) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load (local.get $r3))))))
-              (local.set $c1 (f64x2.add (local.get $c1) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=16 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=16 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=16 (local.get $r3))))))
-              (local.set $c2 (f64x2.add (local.get $c2) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=32 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=32 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=32 (local.get $r3))))))
-              (local.set $c3 (f64x2.add (local.get $c3) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=48 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=48 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=48 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=48 (local.get $r3))))))
-              (local.set $c4 (f64x2.add (local.get $c4) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=64 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=64 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=64 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=64 (local.get $r3))))))
-              (local.set $c5 (f64x2.add (local.get $c5) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=80 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=80 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=80 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=80 (local.get $r3))))))
-              (local.set $c6 (f64x2.add (local.get $c6) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=96 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=96 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=96 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=96 (local.get $r3))))))
-              (local.set $c7 (f64x2.add (local.get $c7) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=112 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=112 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=112 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=112 (local.get $r3))))))
-              (local.set $e (i32.add (local.get $e) (i32.const 4)))
-              (br $f16)))
-          ;; the last k mod 4 inputs, one at a time
-          (local.set $ap (i32.add (local.get $arow) (i32.shl (local.get $tail) (i32.const 3))))
-          (local.set $r0 (i32.add (local.get $pack) (i32.shl (local.get $tail) (i32.const 7))))
-          (local.set $end (i32.add (local.get $arow) (i32.shl (local.get $k) (i32.const 3))))
-          (block $o16_done
-            (loop $o16
-              (br_if $o16_done (i32.ge_u (local.get $ap) (local.get $end)))
-              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
+              ;; input p of this row, and row p of the packed block
+              (local.set $p (i32.load (local.get $e)))
+              (local.set $s0 (f64x2.splat (f64.load (i32.add (local.get $arow) (i32.shl (local.get $p) (i32.const 3))))))
+              (local.set $r0 (i32.add (local.get $pack) (i32.shl (local.get $p) (i32.const 7))))
               (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))))
               (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))))
               (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))))
@@ -205,9 +139,8 @@
               (local.set $c5 (f64x2.add (local.get $c5) (f64x2.mul (local.get $s0) (v128.load offset=80 (local.get $r0)))))
               (local.set $c6 (f64x2.add (local.get $c6) (f64x2.mul (local.get $s0) (v128.load offset=96 (local.get $r0)))))
               (local.set $c7 (f64x2.add (local.get $c7) (f64x2.mul (local.get $s0) (v128.load offset=112 (local.get $r0)))))
-              (local.set $ap (i32.add (local.get $ap) (i32.const 8)))
-              (local.set $r0 (i32.add (local.get $r0) (i32.const 128)))
-              (br $o16)))
+              (local.set $e (i32.add (local.get $e) (i32.const 4)))
+              (br $f16)))
           (local.set $r0 (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $m)) (local.get $j)) (i32.const 3))))
           (v128.store (local.get $r0) (local.get $c0))
           (v128.store offset=16 (local.get $r0) (local.get $c1))
@@ -232,57 +165,18 @@
           (local.set $end (i32.add (local.get $e) (i32.shl (i32.load (local.get $list)) (i32.const 2))))
           (local.set $c0 (v128.const f64x2 0 0)) (local.set $c1 (v128.const f64x2 0 0))
           (local.set $c2 (v128.const f64x2 0 0)) (local.set $c3 (v128.const f64x2 0 0))
-          (block $fours_done
-            (loop $fours
-              (br_if $fours_done (i32.ge_u (local.get $e) (local.get $end)))
-              ;; inputs p … p+3 of this row, and rows p … p+3 of b from column j
-              (local.set $ap (i32.add (local.get $arow) (i32.load (local.get $e))))
-              (local.set $r0 (i32.add (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
-                (i32.mul (i32.load (local.get $e)) (local.get $m))))
-              (local.set $r1 (i32.add (local.get $r0) (local.get $m8)))
-              (local.set $r2 (i32.add (local.get $r1) (local.get $m8)))
-              (local.set $r3 (i32.add (local.get $r2) (local.get $m8)))
-              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
-              (local.set $s1 (f64x2.splat (f64.load offset=8 (local.get $ap))))
-              (local.set $s2 (f64x2.splat (f64.load offset=16 (local.get $ap))))
-              (local.set $s3 (f64x2.splat (f64.load offset=24 (local.get $ap))))
-              (local.set $c0 (f64x2.add (local.get $c0) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load (local.get $r3))))))
-              (local.set $c1 (f64x2.add (local.get $c1) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=16 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=16 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=16 (local.get $r3))))))
-              (local.set $c2 (f64x2.add (local.get $c2) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=32 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=32 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=32 (local.get $r3))))))
-              (local.set $c3 (f64x2.add (local.get $c3) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=48 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=48 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=48 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=48 (local.get $r3))))))
-              (local.set $e (i32.add (local.get $e) (i32.const 4)))
-              (br $fours)))
-          ;; the last k mod 4 inputs, one at a time
-          (local.set $ap (i32.add (local.get $arow) (i32.shl (local.get $tail) (i32.const 3))))
-          (local.set $r0 (i32.add (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
-            (i32.mul (local.get $tail) (local.get $m8))))
-          (local.set $end (i32.add (local.get $arow) (i32.shl (local.get $k) (i32.const 3))))
           (block $ones_done
             (loop $ones
-              (br_if $ones_done (i32.ge_u (local.get $ap) (local.get $end)))
-              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
+              (br_if $ones_done (i32.ge_u (local.get $e) (local.get $end)))
+              (local.set $p (i32.load (local.get $e)))
+              (local.set $s0 (f64x2.splat (f64.load (i32.add (local.get $arow) (i32.shl (local.get $p) (i32.const 3))))))
+              (local.set $r0 (i32.add (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
+                (i32.mul (local.get $p) (local.get $m8))))
               (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))))
               (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))))
               (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))))
               (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (local.get $s0) (v128.load offset=48 (local.get $r0)))))
-              (local.set $ap (i32.add (local.get $ap) (i32.const 8)))
-              (local.set $r0 (i32.add (local.get $r0) (local.get $m8)))
+              (local.set $e (i32.add (local.get $e) (i32.const 4)))
               (br $ones)))
           (local.set $r0 (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $m)) (local.get $j)) (i32.const 3))))
           (v128.store (local.get $r0) (local.get $c0))
@@ -303,32 +197,15 @@
           (local.set $e (i32.add (local.get $list) (i32.const 4)))
           (local.set $end (i32.add (local.get $e) (i32.shl (i32.load (local.get $list)) (i32.const 2))))
           (local.set $x (f64.const 0))
-          (block $fours_done
-            (loop $fours
-              (br_if $fours_done (i32.ge_u (local.get $e) (local.get $end)))
-              (local.set $ap (i32.add (local.get $arow) (i32.load (local.get $e))))
-              (local.set $r0 (i32.add (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
-                (i32.mul (i32.load (local.get $e)) (local.get $m))))
-              (local.set $r1 (i32.add (local.get $r0) (local.get $m8)))
-              (local.set $r2 (i32.add (local.get $r1) (local.get $m8)))
-              (local.set $r3 (i32.add (local.get $r2) (local.get $m8)))
-              (local.set $x (f64.add (local.get $x) (f64.add (f64.add (f64.add
-                (f64.mul (f64.load (local.get $ap)) (f64.load (local.get $r0)))
-                (f64.mul (f64.load offset=8 (local.get $ap)) (f64.load (local.get $r1))))
-                (f64.mul (f64.load offset=16 (local.get $ap)) (f64.load (local.get $r2))))
-                (f64.mul (f64.load offset=24 (local.get $ap)) (f64.load (local.get $r3))))))
-              (local.set $e (i32.add (local.get $e) (i32.const 4)))
-              (br $fours)))
-          (local.set $ap (i32.add (local.get $arow) (i32.shl (local.get $tail) (i32.const 3))))
-          (local.set $r0 (i32.add (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
-            (i32.mul (local.get $tail) (local.get $m8))))
-          (local.set $end (i32.add (local.get $arow) (i32.shl (local.get $k) (i32.const 3))))
           (block $ones_done
             (loop $ones
-              (br_if $ones_done (i32.ge_u (local.get $ap) (local.get $end)))
-              (local.set $x (f64.add (local.get $x) (f64.mul (f64.load (local.get $ap)) (f64.load (local.get $r0)))))
-              (local.set $ap (i32.add (local.get $ap) (i32.const 8)))
-              (local.set $r0 (i32.add (local.get $r0) (local.get $m8)))
+              (br_if $ones_done (i32.ge_u (local.get $e) (local.get $end)))
+              (local.set $p (i32.load (local.get $e)))
+              (local.set $x (f64.add (local.get $x) (f64.mul
+                (f64.load (i32.add (local.get $arow) (i32.shl (local.get $p) (i32.const 3))))
+                (f64.load (i32.add (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
+                  (i32.mul (local.get $p) (local.get $m8)))))))
+              (local.set $e (i32.add (local.get $e) (i32.const 4)))
               (br $ones)))
           (f64.store (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $m)) (local.get $j)) (i32.const 3)))
             (local.get $x))
@@ -390,23 +267,19 @@
       (br_if $rows (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
 
   ;; out[k×m] += a[n×k]ᵀ·g[n×m] (matmulTransposeAInto). Each output number gets, as in
-  ;; matmul.ts, out += a0·g0 + a1·g1 + a2·g2 + a3·g3 for every four examples i … i+3, then
-  ;; out += a·g for the last n mod 4. Four examples whose input p is 0 add nothing: when $skip
-  ;; is 1 (g is finite) they are left out of row p's list of groups (at $list). Sixteen columns
-  ;; at a time sit in eight registers (then eight in four, then one at a time).
+  ;; matmul.ts, out + a·g for each example i in order, leaving out an example whose input p is
+  ;; 0 when $skip is 1 (g is finite): row p's list (at $list) holds the examples it keeps.
+  ;; Sixteen columns at a time sit in eight registers (then eight in four, then one at a time).
   (func (export "matmulTransposeA")
     (param $out i32) (param $a i32) (param $g i32) (param $n i32) (param $k i32) (param $m i32)
     (param $skip i32) (param $list i32) (param $gp i32)
-    (local $p i32) (local $j i32) (local $m8 i32) (local $k8 i32) (local $acol i32) (local $groups i32)
-    (local $count i32) (local $q i32) (local $gb i32) (local $e i32) (local $end i32) (local $ap i32) (local $o i32)
-    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $tail i32)
-    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $p i32) (local $j i32) (local $m8 i32) (local $k8 i32) (local $acol i32) (local $q i32)
+    (local $count i32) (local $gb i32) (local $e i32) (local $end i32) (local $ap i32) (local $o i32)
+    (local $r0 i32) (local $i i32) (local $s0 v128)
     (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
     (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128) (local $x f64)
     (local.set $m8 (i32.shl (local.get $m) (i32.const 3)))
     (local.set $k8 (i32.shl (local.get $k) (i32.const 3)))
-    (local.set $groups (i32.shr_u (local.get $n) (i32.const 2)))
-    (local.set $tail (i32.shl (local.get $groups) (i32.const 2)))
     ;; g's columns sixteen at a time, packed block after block (each block's n rows 128 bytes
     ;; apart): rows m·8 bytes apart (a power of two) would crowd into a few sets of the cache
     (local.set $ap (local.get $gp))
@@ -432,12 +305,13 @@
     (loop $rows
       ;; input p of every example: a column of a, its numbers k apart
       (local.set $acol (i32.add (local.get $a) (i32.shl (local.get $p) (i32.const 3))))
-      (local.set $count (call $needed (local.get $acol) (local.get $k8) (local.get $groups) (local.get $list) (local.get $skip)))
+      (local.set $count (call $nonzero (local.get $acol) (local.get $k8) (local.get $n) (local.get $list) (local.get $skip)))
       (local.set $o (i32.add (local.get $out) (i32.mul (local.get $p) (local.get $m8))))
+      (local.set $end (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))))
       (local.set $j (i32.const 0))
-      ;; nothing to add to row p when every group of examples is skipped and none is left over
+      ;; nothing to add to row p when every example is left out
       (block $row_done
-      (br_if $row_done (i32.and (i32.eqz (local.get $count)) (i32.eq (local.get $tail) (local.get $n))))
+      (br_if $row_done (i32.eqz (local.get $count)))
       ;; sixteen columns at a time (eight registers)
       (block $w16_done
         (loop $w16
@@ -448,70 +322,13 @@
           (local.set $c4 (v128.load offset=64 (local.get $o))) (local.set $c5 (v128.load offset=80 (local.get $o)))
           (local.set $c6 (v128.load offset=96 (local.get $o))) (local.set $c7 (v128.load offset=112 (local.get $o)))
           (local.set $e (local.get $list))
-          (local.set $end (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))))
           (block $f16_done
             (loop $f16
               (br_if $f16_done (i32.ge_u (local.get $e) (local.get $end)))
-              ;; input p of examples i … i+3, and rows i … i+3 of g from column j
-              (local.set $ap (i32.add (local.get $acol) (i32.mul (i32.load (local.get $e)) (local.get $k))))
-              (local.set $r0 (i32.add (local.get $gb) (i32.shl (i32.load (local.get $e)) (i32.const 4))))
-              (local.set $r1 (i32.add (local.get $r0) (i32.const 128)))
-              (local.set $r2 (i32.add (local.get $r0) (i32.const 256)))
-              (local.set $r3 (i32.add (local.get $r0) (i32.const 384)))
-              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
-              (local.set $s1 (f64x2.splat (f64.load (local.tee $ap (i32.add (local.get $ap) (local.get $k8))))))
-              (local.set $s2 (f64x2.splat (f64.load (local.tee $ap (i32.add (local.get $ap) (local.get $k8))))))
-              (local.set $s3 (f64x2.splat (f64.load (i32.add (local.get $ap) (local.get $k8)))))
-              (local.set $c0 (f64x2.add (local.get $c0) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load (local.get $r3))))))
-              (local.set $c1 (f64x2.add (local.get $c1) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=16 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=16 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=16 (local.get $r3))))))
-              (local.set $c2 (f64x2.add (local.get $c2) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=32 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=32 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=32 (local.get $r3))))))
-              (local.set $c3 (f64x2.add (local.get $c3) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=48 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=48 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=48 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=48 (local.get $r3))))))
-              (local.set $c4 (f64x2.add (local.get $c4) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=64 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=64 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=64 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=64 (local.get $r3))))))
-              (local.set $c5 (f64x2.add (local.get $c5) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=80 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=80 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=80 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=80 (local.get $r3))))))
-              (local.set $c6 (f64x2.add (local.get $c6) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=96 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=96 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=96 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=96 (local.get $r3))))))
-              (local.set $c7 (f64x2.add (local.get $c7) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=112 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=112 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=112 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=112 (local.get $r3))))))
-              (local.set $e (i32.add (local.get $e) (i32.const 4)))
-              (br $f16)))
-          ;; the last n mod 4 examples, one at a time
-          (local.set $ap (i32.add (local.get $acol) (i32.mul (local.get $tail) (local.get $k8))))
-          (local.set $r0 (i32.add (local.get $gb) (i32.shl (local.get $tail) (i32.const 7))))
-          (local.set $end (i32.add (local.get $acol) (i32.mul (local.get $n) (local.get $k8))))
-          (block $o16_done
-            (loop $o16
-              (br_if $o16_done (i32.ge_u (local.get $ap) (local.get $end)))
-              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
+              ;; input p of example i, and row i of g's packed block
+              (local.set $i (i32.load (local.get $e)))
+              (local.set $s0 (f64x2.splat (f64.load (i32.add (local.get $acol) (i32.mul (local.get $i) (local.get $k8))))))
+              (local.set $r0 (i32.add (local.get $gb) (i32.shl (local.get $i) (i32.const 7))))
               (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))))
               (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))))
               (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))))
@@ -520,9 +337,8 @@
               (local.set $c5 (f64x2.add (local.get $c5) (f64x2.mul (local.get $s0) (v128.load offset=80 (local.get $r0)))))
               (local.set $c6 (f64x2.add (local.get $c6) (f64x2.mul (local.get $s0) (v128.load offset=96 (local.get $r0)))))
               (local.set $c7 (f64x2.add (local.get $c7) (f64x2.mul (local.get $s0) (v128.load offset=112 (local.get $r0)))))
-              (local.set $ap (i32.add (local.get $ap) (local.get $k8)))
-              (local.set $r0 (i32.add (local.get $r0) (i32.const 128)))
-              (br $o16)))
+              (local.set $e (i32.add (local.get $e) (i32.const 4)))
+              (br $f16)))
           (v128.store (local.get $o) (local.get $c0))
           (v128.store offset=16 (local.get $o) (local.get $c1))
           (v128.store offset=32 (local.get $o) (local.get $c2))
@@ -534,64 +350,24 @@
           (local.set $o (i32.add (local.get $o) (i32.const 128)))
           (local.set $j (i32.add (local.get $j) (i32.const 16)))
           (br $w16)))
-        (block $wide_done
+      (block $wide_done
         (loop $wide
           (br_if $wide_done (i32.gt_s (i32.add (local.get $j) (i32.const 8)) (local.get $m)))
           (local.set $c0 (v128.load (local.get $o))) (local.set $c1 (v128.load offset=16 (local.get $o)))
           (local.set $c2 (v128.load offset=32 (local.get $o))) (local.set $c3 (v128.load offset=48 (local.get $o)))
           (local.set $e (local.get $list))
-          (local.set $end (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))))
-          (block $fours_done
-            (loop $fours
-              (br_if $fours_done (i32.ge_u (local.get $e) (local.get $end)))
-              ;; input p of examples i … i+3, and rows i … i+3 of g from column j
-              (local.set $ap (i32.add (local.get $acol) (i32.mul (i32.load (local.get $e)) (local.get $k))))
-              (local.set $r0 (i32.add (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3)))
-                (i32.mul (i32.load (local.get $e)) (local.get $m))))
-              (local.set $r1 (i32.add (local.get $r0) (local.get $m8)))
-              (local.set $r2 (i32.add (local.get $r1) (local.get $m8)))
-              (local.set $r3 (i32.add (local.get $r2) (local.get $m8)))
-              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
-              (local.set $s1 (f64x2.splat (f64.load (local.tee $ap (i32.add (local.get $ap) (local.get $k8))))))
-              (local.set $s2 (f64x2.splat (f64.load (local.tee $ap (i32.add (local.get $ap) (local.get $k8))))))
-              (local.set $s3 (f64x2.splat (f64.load (i32.add (local.get $ap) (local.get $k8)))))
-              (local.set $c0 (f64x2.add (local.get $c0) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load (local.get $r3))))))
-              (local.set $c1 (f64x2.add (local.get $c1) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=16 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=16 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=16 (local.get $r3))))))
-              (local.set $c2 (f64x2.add (local.get $c2) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=32 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=32 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=32 (local.get $r3))))))
-              (local.set $c3 (f64x2.add (local.get $c3) (f64x2.add (f64x2.add (f64x2.add
-                (f64x2.mul (local.get $s0) (v128.load offset=48 (local.get $r0)))
-                (f64x2.mul (local.get $s1) (v128.load offset=48 (local.get $r1))))
-                (f64x2.mul (local.get $s2) (v128.load offset=48 (local.get $r2))))
-                (f64x2.mul (local.get $s3) (v128.load offset=48 (local.get $r3))))))
-              (local.set $e (i32.add (local.get $e) (i32.const 4)))
-              (br $fours)))
-          ;; the last n mod 4 examples, one at a time
-          (local.set $ap (i32.add (local.get $acol) (i32.mul (local.get $tail) (local.get $k8))))
-          (local.set $r0 (i32.add (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3)))
-            (i32.mul (local.get $tail) (local.get $m8))))
-          (local.set $end (i32.add (local.get $acol) (i32.mul (local.get $n) (local.get $k8))))
           (block $ones_done
             (loop $ones
-              (br_if $ones_done (i32.ge_u (local.get $ap) (local.get $end)))
-              (local.set $s0 (f64x2.splat (f64.load (local.get $ap))))
+              (br_if $ones_done (i32.ge_u (local.get $e) (local.get $end)))
+              (local.set $i (i32.load (local.get $e)))
+              (local.set $s0 (f64x2.splat (f64.load (i32.add (local.get $acol) (i32.mul (local.get $i) (local.get $k8))))))
+              (local.set $r0 (i32.add (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3)))
+                (i32.mul (local.get $i) (local.get $m8))))
               (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $s0) (v128.load (local.get $r0)))))
               (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $s0) (v128.load offset=16 (local.get $r0)))))
               (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (local.get $s0) (v128.load offset=32 (local.get $r0)))))
               (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (local.get $s0) (v128.load offset=48 (local.get $r0)))))
-              (local.set $ap (i32.add (local.get $ap) (local.get $k8)))
-              (local.set $r0 (i32.add (local.get $r0) (local.get $m8)))
+              (local.set $e (i32.add (local.get $e) (i32.const 4)))
               (br $ones)))
           (v128.store (local.get $o) (local.get $c0))
           (v128.store offset=16 (local.get $o) (local.get $c1))
@@ -606,33 +382,15 @@
           (br_if $narrow_done (i32.ge_s (local.get $j) (local.get $m)))
           (local.set $x (f64.load (local.get $o)))
           (local.set $e (local.get $list))
-          (local.set $end (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))))
-          (block $fours_done
-            (loop $fours
-              (br_if $fours_done (i32.ge_u (local.get $e) (local.get $end)))
-              (local.set $ap (i32.add (local.get $acol) (i32.mul (i32.load (local.get $e)) (local.get $k))))
-              (local.set $r0 (i32.add (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3)))
-                (i32.mul (i32.load (local.get $e)) (local.get $m))))
-              (local.set $r1 (i32.add (local.get $r0) (local.get $m8)))
-              (local.set $r2 (i32.add (local.get $r1) (local.get $m8)))
-              (local.set $r3 (i32.add (local.get $r2) (local.get $m8)))
-              (local.set $x (f64.add (local.get $x) (f64.add (f64.add (f64.add
-                (f64.mul (f64.load (local.get $ap)) (f64.load (local.get $r0)))
-                (f64.mul (f64.load (i32.add (local.get $ap) (local.get $k8))) (f64.load (local.get $r1))))
-                (f64.mul (f64.load (i32.add (local.get $ap) (i32.shl (local.get $k8) (i32.const 1)))) (f64.load (local.get $r2))))
-                (f64.mul (f64.load (i32.add (local.get $ap) (i32.mul (local.get $k8) (i32.const 3)))) (f64.load (local.get $r3))))))
-              (local.set $e (i32.add (local.get $e) (i32.const 4)))
-              (br $fours)))
-          (local.set $ap (i32.add (local.get $acol) (i32.mul (local.get $tail) (local.get $k8))))
-          (local.set $r0 (i32.add (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3)))
-            (i32.mul (local.get $tail) (local.get $m8))))
-          (local.set $end (i32.add (local.get $acol) (i32.mul (local.get $n) (local.get $k8))))
           (block $ones_done
             (loop $ones
-              (br_if $ones_done (i32.ge_u (local.get $ap) (local.get $end)))
-              (local.set $x (f64.add (local.get $x) (f64.mul (f64.load (local.get $ap)) (f64.load (local.get $r0)))))
-              (local.set $ap (i32.add (local.get $ap) (local.get $k8)))
-              (local.set $r0 (i32.add (local.get $r0) (local.get $m8)))
+              (br_if $ones_done (i32.ge_u (local.get $e) (local.get $end)))
+              (local.set $i (i32.load (local.get $e)))
+              (local.set $x (f64.add (local.get $x) (f64.mul
+                (f64.load (i32.add (local.get $acol) (i32.mul (local.get $i) (local.get $k8))))
+                (f64.load (i32.add (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 3)))
+                  (i32.mul (local.get $i) (local.get $m8)))))))
+              (local.set $e (i32.add (local.get $e) (i32.const 4)))
               (br $ones)))
           (f64.store (local.get $o) (local.get $x))
           (local.set $o (i32.add (local.get $o) (i32.const 8)))

@@ -2,13 +2,15 @@ import { afterEach, describe, expect, test } from "vitest";
 import { Tensor, rng, setBackend, type Backend } from "../../engine/index.ts";
 import { firstDifference } from "../support/backends.ts";
 
-// The kernels sum four products at a time (o = o + (((p0 + p1) + p2) + p3)) and skip four zero
-// inputs together when the other operand is finite. A kernel that also left out single zero
-// inputs inside a group would change a result only in the sign of a zero: where the output is
-// −0 and the group's products sum to 0. These tests give every pattern of zeros within a group
-// of four, in the inputs of the forward product (along k) and of the weights' gradient (along
-// n), sums that cancel to ±0 exactly, gradients seeded with −0, and NaN or ±∞ beside zeros, on
-// a resident parameter (Tensor.zeros, in WebAssembly memory) and an ordinary one.
+// The kernels sum each output in order, one product at a time, and leave out a zero input's
+// products when the other operand is finite. In the forward product that changes nothing (its
+// sums start at +0 and never become −0), so the TypeScript may skip four zeros together and
+// add the rest; in the weights' gradient, which adds into what the gradient already holds, a
+// +0 product added to a −0 would make it +0, so both backends must leave out exactly the same
+// inputs. These tests give every pattern of zeros within a group of four, in the inputs of the
+// forward product (along k) and of the weights' gradient (along n), sums that cancel to ±0
+// exactly, gradients seeded with −0, and NaN or ±∞ beside zeros, on a resident parameter
+// (Tensor.zeros, in WebAssembly memory) and an ordinary one.
 
 afterEach(() => {
   setBackend("auto");
@@ -29,9 +31,9 @@ function inputs(specials: boolean): Float64Array {
     const mask = ((i >> 2) + (p >> 2)) & 15;
     // Where g is 0 (a +0 by then: gradients are summed from +0) the products are −0 for inputs
     // < 0 or −0, else +0. Inputs p = 0 mod 3 are < 0 or −0 in every example: their gradient
-    // stays −0 where g is 0. Inputs p = 1 mod 3 are < 0 or +0 (−0 in the last examples, added
-    // one at a time): where g is 0, −0 + (a group's sum) is +0 for a group with a 0, while the
-    // sum of its nonzero inputs' products alone would be −0. The others are anything.
+    // stays −0 where g is 0. Inputs p = 1 mod 3 are < 0 or +0 (−0 in the last examples): where
+    // g is 0 their gradient stays −0 only if every +0 input is left out, as a group of four
+    // with a nonzero input would not do. The others are anything.
     const kind = p % 3 === 1 && i >= n - (n % 4) ? 0 : p % 3;
     if (((mask >> ((i + p) & 3)) & 1) === 0) return kind === 0 ? -0 : kind === 1 ? 0 : zero();
     if (specials && r.next() < 0.02) return special();
@@ -46,7 +48,7 @@ const cases = [
   { name: "NaN and ±∞ beside zeros, gradient seeded with −0", specials: true, seed: "-0" },
 ] as const;
 
-describe("zeros inside groups of four give identical numbers on both backends", () => {
+describe("zero inputs, alone or four together, give identical numbers on both backends", () => {
   for (const { name, specials, seed } of cases) {
     const data = {
       x: inputs(specials),
