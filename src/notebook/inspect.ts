@@ -4,6 +4,7 @@
  * anything else becomes a tree to open. No DOM and no host APIs here.
  */
 import { prefixIds } from "../charts/markup.ts";
+import { isVerdict, verdictHtml } from "./verdict.ts";
 import type { Inspected, Output, TableCell } from "./types.ts";
 
 /** Limits that keep an output small enough to ship in a page. */
@@ -255,6 +256,7 @@ export function toOutputs(value: unknown, idPrefix: string): Output[] {
   if (value === undefined) return [];
   if (typeof value === "string") return [{ kind: "text", text: value }];
   if (typeof value === "object" && value !== null) {
+    if (isVerdict(value)) return [{ kind: "html", html: verdictHtml(value), svg: false }];
     if (isNode(value)) {
       if (isPlot(value)) hidePlotLabels(value);
       const svg = String(value.tagName ?? "").toLowerCase() === "svg";
