@@ -9,7 +9,7 @@ import type { CellOptions } from "./types.ts";
 export const CELL_LANGS = ["ts", "typescript", "js", "javascript"];
 
 /** The flags a cell's meta may carry (besides `id=…`). */
-export const CELL_FLAGS = ["hidden", "readonly", "norun", "throws"] as const;
+export const CELL_FLAGS = ["hidden", "readonly", "norun", "throws", "check"] as const;
 
 /** A fence's options were not understood. */
 export class CellOptionError extends Error {

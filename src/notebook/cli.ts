@@ -3,8 +3,9 @@
  * as the build does and prints every cell's outputs or error as text. Exits with 1 when a cell
  * would fail the build.
  */
-import { runChapterFile, type CellRun } from "./node-host.ts";
+import { checkChapterFile, type CellRun } from "./node-host.ts";
 import { formatNumber, progressText } from "./render.ts";
+import { readVerdict } from "./remark-exercises.ts";
 import { formatValue } from "./inputs.ts";
 import type { Inspected, Output } from "./types.ts";
 
@@ -49,6 +50,8 @@ export function outputText(output: Output): string {
       return [output.caption, line(header), ...rows.map(line), ...note].join("\n");
     }
     case "html":
+      // an exercise's verdict, as its words
+      if (output.html.includes("data-verdict=")) return `[verdict] ${readVerdict(output.html).text}`;
       return `[${output.svg ? "svg" : "html"}, ${output.html.length} characters]`;
     case "error": {
       const where = output.line ? ` (cell line ${output.line}, column ${output.column})` : "";
@@ -80,10 +83,10 @@ if (files.length === 0) {
 }
 let failed = false;
 for (const file of files) {
-  const chapter = await runChapterFile(file);
+  const chapter = await checkChapterFile(file);
   console.log(`# ${file}: ${chapter.cells.length} cell${chapter.cells.length === 1 ? "" : "s"}`);
   for (const run of chapter.cells) console.log(`${cellText(run)}\n`);
-  for (const problem of chapter.problems) {
+  for (const problem of [...chapter.problems, ...chapter.exerciseProblems]) {
     failed = true;
     console.error(`✗ ${problem.message}`);
   }

@@ -7,6 +7,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { findCells, type AuthoredCell } from "./cells.ts";
+import {
+  frontmatterOrder,
+  prepareExercises,
+  readVerdict,
+  validateExercises,
+  type ExerciseInfo,
+} from "./remark-exercises.ts";
 import { hashText } from "../charts/markup.ts";
 import { createKernel } from "./kernel.ts";
 import { progressChart } from "./progress-chart.ts";
@@ -22,6 +29,8 @@ export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const PROJECT_MODULES: Record<string, string> = {
   engine: "engine/index.ts",
   charts: "src/charts/index.ts",
+  // the exercises' check API (`runCheck`), which check cells import
+  exercise: "src/notebook/check.ts",
 };
 
 let loading: Promise<{ modules: ModuleMap; document: unknown }> | null = null;
@@ -258,11 +267,104 @@ export async function cellsOfFile(
   const processor = unified().use(remarkParse).use(remarkMath);
   if (/\.mdx$/.test(path)) processor.use(remarkMdx);
   const tree = processor.parse(text);
+  prepareExercises(tree as never, frontmatterOrder(text));
   return findCells(tree as never);
+}
+
+/** A chapter file's exercises, as the build prepares them (solution and foreseen mistakes). */
+export async function exercisesOfFile(path: string, text = readFileSync(path, "utf8")): Promise<ExerciseInfo[]> {
+  const [{ unified }, { default: remarkParse }, { default: remarkMdx }, { default: remarkMath }] =
+    await Promise.all([import("unified"), import("remark-parse"), import("remark-mdx"), import("remark-math")]);
+  const tree = unified().use(remarkParse).use(remarkMath).use(remarkMdx).parse(text);
+  return prepareExercises(tree as never, frontmatterOrder(text));
 }
 
 /** Reads a chapter file, runs its cells, and reports them (what the tests and the CLI use). */
 export async function runChapterFile(path: string): Promise<ChapterRun> {
   const cells = await cellsOfFile(path);
   return runCells(basename(path), cells);
+}
+
+/**
+ * Runs a chapter again with one cell's code replaced by each answer in turn, in one kernel, and
+ * returns the outputs another cell (an exercise's check) showed for each: how the build tests an
+ * exercise's solution and foreseen mistakes. Only the answer's cell, what it reads and what reads
+ * it run.
+ */
+export async function outputsForAnswers(
+  chapter: string,
+  cells: AuthoredCell[],
+  cellId: string,
+  watchId: string,
+  answers: string[],
+): Promise<(CellResult | null)[]> {
+  const results = new Map<string, CellResult>();
+  const kernel = await createNodeKernel((event) => {
+    if (event.type !== "cell" || event.status === "running") return;
+    const { id, status, outputs, reason, durationMs } = event;
+    results.set(id, { status, ok: status === "done", outputs, durationMs, ...(reason ? { reason } : {}) });
+  });
+  const runnable = cells.filter((c) => !c.options.norun);
+  const found: (CellResult | null)[] = [];
+  try {
+    for (const answer of answers) {
+      results.delete(watchId);
+      kernel.define(runnable.map((c) => ({ id: c.options.id, source: c.options.id === cellId ? answer : c.source })));
+      kernel.run([cellId]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = await Promise.race([
+        kernel.idle().then(() => false),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), CELL_TIMEOUT_MS))),
+      ]);
+      clearTimeout(timer);
+      if (late) {
+        kernel.stop();
+        throw new Error(`${chapter}: checking an answer of cell "${cellId}" did not finish within ${CELL_TIMEOUT_MS / 1000} s`);
+      }
+      found.push(results.get(watchId) ?? null);
+    }
+  } finally {
+    kernel.dispose();
+  }
+  return found;
+}
+
+/**
+ * The build's test of a chapter's exercises after the chapter ran (`run`): each solution passes
+ * its check, each starter does not, each foreseen mistake gets the words expected. Returns what
+ * must fail the build, with lines.
+ */
+export async function exerciseProblems(
+  chapter: string,
+  cells: AuthoredCell[],
+  exercises: ExerciseInfo[],
+  run: ChapterRun,
+): Promise<{ message: string; line: number }[]> {
+  if (exercises.length === 0) return [];
+  const byId = new Map(run.cells.map((c) => [c.cell.options.id, c]));
+  const problems = await validateExercises(
+    exercises,
+    (exercise) => readVerdict(byId.get(exercise.checkId)?.html ?? ""),
+    async (exercise, answer) => {
+      const [result] = await outputsForAnswers(chapter, cells, exercise.cellId, exercise.checkId, [answer]);
+      if (!result) return { status: "none", text: "the check did not run" };
+      if (result.status !== "done") {
+        return { status: "none", text: `the check did not run (${result.status}${result.reason ? `: ${result.reason}` : ""})` };
+      }
+      return readVerdict(outputHtml(result.outputs, exercise.checkId));
+    },
+  );
+  return problems.map((p) => ({ ...p, message: `${chapter}: ${p.message}` }));
+}
+
+/** A chapter file's run and its exercises' problems (what `npm run cells` reports). */
+export async function checkChapterFile(path: string): Promise<ChapterRun & { exerciseProblems: { message: string; line: number }[] }> {
+  const text = readFileSync(path, "utf8");
+  const [{ unified }, { default: remarkParse }, { default: remarkMdx }, { default: remarkMath }] =
+    await Promise.all([import("unified"), import("remark-parse"), import("remark-mdx"), import("remark-math")]);
+  const tree = unified().use(remarkParse).use(remarkMath).use(remarkMdx).parse(text);
+  const exercises = prepareExercises(tree as never, frontmatterOrder(text));
+  const cells = findCells(tree as never);
+  const run = await runCells(basename(path), cells);
+  return { ...run, exerciseProblems: await exerciseProblems(basename(path), cells, exercises, run) };
 }

@@ -9,11 +9,24 @@ import { fileURLToPath } from "node:url";
 import type { Root } from "mdast";
 import type { VFile } from "vfile";
 import { CellOptionError, findCells, type AuthoredCell } from "./cells.ts";
-import { chapterSlug, runCells } from "./node-host.ts";
+import { chapterSlug, exerciseProblems, runCells } from "./node-host.ts";
+import {
+  ExerciseError,
+  frontmatterOrder,
+  prepareExercises,
+  type ExerciseInfo,
+} from "./remark-exercises.ts";
 import { valueText } from "./values.ts";
 
 /** The component every cell becomes. */
 export const CELL_COMPONENT = fileURLToPath(new URL("../components/Cell.astro", import.meta.url));
+
+/** The components an exercise is written with, imported for the author when a page uses them. */
+export const COURSE_COMPONENTS: Record<string, string> = {
+  Exercise: fileURLToPath(new URL("../components/Exercise.astro", import.meta.url)),
+  Hint: fileURLToPath(new URL("../components/Hint.astro", import.meta.url)),
+  ForInstructors: fileURLToPath(new URL("../components/ForInstructors.astro", import.meta.url)),
+};
 
 type Attribute = { type: "mdxJsxAttribute"; name: string; value: string | null };
 type Tree = { type: string; children: Tree[] } & Record<string, unknown>;
@@ -24,16 +37,33 @@ function attribute(name: string, value: string | boolean): Attribute[] {
 }
 
 // `import Cell from "…/Cell.astro"` as MDX's ESM node, with its estree.
-function importNode(): Tree {
-  const value = `import Cell from ${JSON.stringify(CELL_COMPONENT)};`;
+function importNode(name = "Cell", path = CELL_COMPONENT): Tree {
+  const value = `import ${name} from ${JSON.stringify(path)};`;
   const estree = parse(value, { ecmaVersion: "latest", sourceType: "module" });
   return { type: "mdxjsEsm", value, data: { estree }, children: [] } as unknown as Tree;
 }
 
-function importsCell(tree: Tree): boolean {
+function importsCell(tree: Tree, name = "Cell"): boolean {
   return tree.children.some(
-    (node) => node.type === "mdxjsEsm" && /\bimport\s+Cell\b/.test(String(node.value ?? "")),
+    (node) => node.type === "mdxjsEsm" && new RegExp(`\\bimport\\s+${name}\\b`).test(String(node.value ?? "")),
   );
+}
+
+// Whether the page uses a JSX element of this name anywhere.
+function uses(node: Tree, name: string): boolean {
+  return (node.children ?? []).some(
+    (child) =>
+      ((child.type === "mdxJsxFlowElement" || child.type === "mdxJsxTextElement") && child.name === name) ||
+      uses(child, name),
+  );
+}
+
+
+// The chapter's order: from Astro's parsed frontmatter when it ran first, else from the text.
+function chapterOrder(file: VFile): number | null {
+  const front = (file.data as { astro?: { frontmatter?: { order?: unknown } } }).astro?.frontmatter;
+  if (typeof front?.order === "number") return front.order;
+  return frontmatterOrder(String(file.value ?? ""));
 }
 
 /** The plugin: `remarkPlugins: [remarkCells]` (no options). */
@@ -43,6 +73,16 @@ export default function remarkCells() {
     const path = file.path ?? "chapter.mdx";
     const chapter = path.split("/").pop() ?? path;
     let cells: AuthoredCell[] = [];
+    let exercises: ExerciseInfo[] = [];
+    try {
+      exercises = prepareExercises(tree, chapterOrder(file));
+    } catch (error) {
+      if (!(error instanceof ExerciseError)) throw error;
+      file.fail(`${chapter}: ${error.message}`, { line: error.line, column: 1 });
+    }
+    for (const [name, path] of Object.entries(COURSE_COMPONENTS)) {
+      if (uses(tree, name) && !importsCell(tree, name)) tree.children.unshift(importNode(name, path));
+    }
     try {
       cells = findCells(tree);
     } catch (error) {
@@ -58,11 +98,18 @@ export default function remarkCells() {
       const others = rest.length ? `\n(and ${more})` : "";
       file.fail(`${first.message}${others}`, { line: first.line, column: first.column });
     }
+    const failing = await exerciseProblems(chapter, cells, exercises, run);
+    if (failing.length > 0) {
+      const [first, ...rest] = failing;
+      const more = rest.length ? `\n(and ${rest.map((p) => `line ${p.line}: ${p.message}`).join("; ")})` : "";
+      file.fail(`${first.message}${more}`, { line: first.line, column: 1 });
+    }
     const slug = chapterSlug(path);
     for (const [index, { cell, result, html, hash }] of run.cells.entries()) {
-      const { id, hidden, readonly, norun, throws } = cell.options;
-      // Replace the fence node in place: same object, so its parent keeps its order.
-      const node = cell.node as unknown as Record<string, unknown>;
+      const { id, hidden, readonly, norun, throws, check = false } = cell.options;
+      // Replace the fence node in place: same object, so its parent keeps its order. (This tree's
+      // node: a cached run may come from an earlier parse of the same chapter, as in `astro dev`.)
+      const node = (cells.find((c) => c.options.id === id)?.node ?? cell.node) as unknown as Record<string, unknown>;
       for (const key of Object.keys(node)) if (key !== "position") delete node[key];
       Object.assign(node, {
         type: "mdxJsxFlowElement",
@@ -77,6 +124,7 @@ export default function remarkCells() {
           ...attribute("readonly", readonly),
           ...attribute("norun", norun),
           ...attribute("throws", throws),
+          ...attribute("check", check),
           ...attribute("failed", result !== null && !result.ok),
           ...attribute("first", index === 0),
         ],

@@ -22,6 +22,8 @@ export interface CellOptions {
   norun: boolean;
   /** The cell is meant to throw: its error is its output, and not throwing fails the build. */
   throws: boolean;
+  /** An exercise's check (made from a ```ts check fence): its verdict is its output. */
+  check?: boolean;
 }
 
 import type { InputSpec, InputValue, TrainingSpeed } from "./inputs.ts";

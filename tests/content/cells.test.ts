@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { runChapterFile } from "../../src/notebook/node-host.ts";
+import { checkChapterFile, runChapterFile } from "../../src/notebook/node-host.ts";
 
 // The chapters, as the build finds them (drafts start with "_").
 const dir = process.env.BOOK_CONTENT_DIR ?? "content";
@@ -59,9 +59,9 @@ describe("every cell of every chapter runs", () => {
   });
 
   for (const chapter of chapters) {
-    it(`${chapter}: every cell runs as it does in the build`, { timeout: 240_000 }, async () => {
-      const run = await runChapterFile(join(dir, chapter));
-      expect(run.problems.map((p) => p.message)).toEqual([]);
+    it(`${chapter}: every cell runs as it does in the build, and its exercises check`, { timeout: 240_000 }, async () => {
+      const run = await checkChapterFile(join(dir, chapter));
+      expect([...run.problems, ...run.exerciseProblems].map((p) => p.message)).toEqual([]);
     });
   }
 });

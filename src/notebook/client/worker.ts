@@ -9,6 +9,7 @@ import { document, encodeCanvases } from "./worker-dom.ts";
 import * as Plot from "@observablehq/plot";
 import * as engine from "../../../engine/index.ts";
 import * as charts from "../../charts/index.ts";
+import * as exercise from "../check.ts";
 import { createKernel } from "../kernel.ts";
 import { progressChart } from "../progress-chart.ts";
 import { outputParts, progressText } from "../render.ts";
@@ -103,7 +104,12 @@ function onEvent(event: KernelEvent): void {
 
 // The same names cells import at build time (src/notebook/node-host.ts), prefixed apart from it.
 const kernel = createKernel({
-  modules: { engine: { ...engine }, charts: { ...charts }, "@observablehq/plot": { ...Plot } },
+  modules: {
+    engine: { ...engine },
+    charts: { ...charts },
+    "@observablehq/plot": { ...Plot },
+    exercise: { ...exercise },
+  },
   document,
   idPrefix: "nbw",
   live: true,
