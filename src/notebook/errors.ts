@@ -6,7 +6,13 @@
  * one whose place is known, `runtimeError` for a thrown value (its place read from the stack
  * frame in the cell's sourceURL).
  */
-import { CellSyntaxError, type CompiledCell, type Place } from "./compile.ts";
+import {
+  CellSyntaxError,
+  KERNEL_GLOBALS,
+  STANDARD_GLOBALS,
+  type CompiledCell,
+  type Place,
+} from "./compile.ts";
 import { PLOT } from "./plot-document.ts";
 import type { ModuleMap, Output } from "./types.ts";
 
@@ -47,6 +53,35 @@ export function runtimeError(
   const frame = new RegExp(`${escaped}:(\\d+):(\\d+)`).exec(String(e?.stack ?? ""));
   const where = frame ? compiled.position(Number(frame[1]), Number(frame[2])) : null;
   return errorOutput(e?.name ?? "Error", message, where, source, "run");
+}
+
+/**
+ * Why a cell did not compile: a CellSyntaxError at its place, or whatever else compiling threw
+ * (the engine rejecting code that acorn accepted), said as it is, at no place.
+ */
+export function compileError(error: unknown, source: string): ErrorOutput {
+  if (error instanceof CellSyntaxError) {
+    return errorOutput("SyntaxError", error.message, error, source, "compile");
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  return errorOutput(e.name, `${e.message} (this cell cannot be compiled)`, null, source, "compile");
+}
+
+/**
+ * A cell may not declare a name every cell reads as a global (JavaScript's own, or the
+ * kernel's): the cells that read it would silently get the global instead.
+ */
+export function checkGlobals(id: string, compiled: CompiledCell): CellSyntaxError | null {
+  for (const name of compiled.declares) {
+    const kernel = (KERNEL_GLOBALS as readonly string[]).includes(name);
+    if (!kernel && !STANDARD_GLOBALS.has(name)) continue;
+    const whose = kernel ? "the kernel's own" : "JavaScript's own";
+    return new CellSyntaxError(
+      `Cell "${id}" declares ${name}, which is ${whose} ${name} in every cell: rename it in this cell`,
+      compiled.declaresAt[name] ?? { line: 1, column: 1 },
+    );
+  }
+  return null;
 }
 
 /** Checks a cell's imports against the modules the host provides. */

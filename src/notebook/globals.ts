@@ -3,7 +3,7 @@
  * made anew for each run so that what they show belongs to that run only and ends with it.
  * `display` and `console` add outputs, `progress` keeps one point per epoch and streams each
  * report, `signal` is the run's AbortSignal, `view` makes a control (controls.ts), `Inputs` and
- * `tex` are shared. To give cells a new global, add it to `runGlobals` and to KERNEL_GLOBALS.
+ * `tex` are shared, `requestAnimationFrame` works in both hosts. To give cells a new global, add it to `runGlobals` and to KERNEL_GLOBALS.
  */
 import { htmlOutput } from "./inspect.ts";
 import { Inputs } from "./inputs.ts";
@@ -32,6 +32,22 @@ export function runGlobals(
     Inputs,
     tex,
     console: makeConsole(show),
+    ...frames(),
+  };
+}
+
+// Animation frames: the host's where it has them (the page's worker), else one every 16 ms.
+function frames() {
+  if (typeof requestAnimationFrame === "function") {
+    return {
+      requestAnimationFrame: (callback: FrameRequestCallback) => requestAnimationFrame(callback),
+      cancelAnimationFrame: (id: number) => cancelAnimationFrame(id),
+    };
+  }
+  return {
+    requestAnimationFrame: (callback: (time: number) => void) =>
+      setTimeout(() => callback(performance.now()), 16),
+    cancelAnimationFrame: (id: ReturnType<typeof setTimeout>) => clearTimeout(id),
   };
 }
 

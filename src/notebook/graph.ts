@@ -11,8 +11,8 @@
  * README.md, "How it works".
  */
 import { Runtime, type Module, type Variable } from "@observablehq/runtime";
-import { CellSyntaxError, compileCell, type CompiledCell, type Place } from "./compile.ts";
-import { checkImports, errorOutput, type ErrorOutput } from "./errors.ts";
+import { compileCell, type CompiledCell, type Place } from "./compile.ts";
+import { checkGlobals, checkImports, compileError, errorOutput, type ErrorOutput } from "./errors.ts";
 import type { Run } from "./runs.ts";
 import type { CellInfo, CellSource, ModuleMap } from "./types.ts";
 
@@ -176,25 +176,38 @@ function claimNames(graph: Graph): void {
   }
 }
 
-// Compiles a cell's new source into it; a cell that does not compile keeps its error.
-function compileInto(cell: CellState, source: string, modules: ModuleMap): void {
-  cell.source = source;
-  const url = `nb-cell-${cell.id.replace(/[^A-Za-z0-9_-]/g, "_")}-${cell.runs + 1}.js`;
+/** A cell's new source, compiled (or why it does not compile), before the graph changes. */
+interface Compiled {
+  source: string;
+  compiled: CompiledCell | null;
+  fn: CellState["fn"];
+  url: string;
+  error: ErrorOutput | null;
+}
+
+// Compiles a cell's source; never throws (whatever fails is the cell's error).
+function compileSource(id: string, source: string, runs: number, modules: ModuleMap): Compiled {
+  const url = `nb-cell-${id.replace(/[^A-Za-z0-9_-]/g, "_")}-${runs + 1}.js`;
   try {
     const compiled = compileCell(source, { sourceURL: url });
-    const importError = checkImports(compiled, modules);
-    if (importError) throw importError;
-    cell.fn = (0, eval)(compiled.code);
-    cell.compiled = compiled;
-    cell.declares = compiled.declares;
-    cell.url = url;
-    cell.compileError = null;
+    const refused = checkImports(compiled, modules) ?? checkGlobals(id, compiled);
+    if (refused) throw refused;
+    return { source, compiled, fn: (0, eval)(compiled.code), url, error: null };
   } catch (error) {
-    if (!(error instanceof CellSyntaxError)) throw error;
-    // What it declared before stays declared (and failing), so its readers say why.
-    cell.compiled = null;
-    cell.fn = null;
-    cell.compileError = errorOutput("SyntaxError", error.message, error, source, "compile");
+    return { source, compiled: null, fn: null, url, error: compileError(error, source) };
+  }
+}
+
+// Puts a compiled source into its cell. A cell that does not compile keeps what it declared
+// (failing), so its readers say why.
+function apply(cell: CellState, next: Compiled): void {
+  cell.source = next.source;
+  cell.compiled = next.compiled;
+  cell.fn = next.fn;
+  cell.compileError = next.error;
+  if (next.compiled) {
+    cell.declares = next.compiled.declares;
+    cell.url = next.url;
   }
 }
 
@@ -227,7 +240,15 @@ export function defineCells(
   removed: (cell: CellState) => void,
 ): CellInfo[] {
   const { cells } = graph;
-  const changed = new Set<string>();
+  // All or nothing: every new source is compiled before the graph changes (compiling never
+  // throws), so a cell the engine rejects cannot leave the others half defined.
+  const next = new Map<string, Compiled>();
+  for (const { id, source } of sources) {
+    const cell = cells.get(id);
+    if (!cell || cell.source !== source) {
+      next.set(id, compileSource(id, source, cell?.runs ?? 0, modules));
+    }
+  }
   const keep = new Set(sources.map((s) => s.id));
   for (const [id, cell] of cells) {
     if (keep.has(id)) continue;
@@ -236,13 +257,12 @@ export function defineCells(
     cell.body.delete();
     cells.delete(id);
   }
-  for (const { id, source } of sources) {
+  for (const [id, compiled] of next) {
     let cell = cells.get(id);
-    if (cell && cell.source === source) continue;
-    changed.add(id);
-    if (!cell) cells.set(id, (cell = newCell(graph, id, source)));
-    compileInto(cell, source, modules);
+    if (!cell) cells.set(id, (cell = newCell(graph, id, compiled.source)));
+    apply(cell, compiled);
   }
+  const changed = new Set(next.keys());
   const errors = crossCheck(cells, changed);
   for (const cell of cells.values()) {
     const error = cell.compileError ?? errors.get(cell.id) ?? null;

@@ -1,5 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { CellSyntaxError, compileCell } from "../../src/notebook/compile.ts";
+import { CellSyntaxError, KERNEL_GLOBALS, compileCell, type CompiledCell } from "../../src/notebook/compile.ts";
+
+/**
+ * Runs compiled code as the kernel does: the names it reads from `inputs`, the kernel's globals
+ * from `globals`, and `__nb` (its imports from `imports`). Returns what the cell declares and the
+ * value it shows.
+ */
+async function evaluate(
+  compiled: CompiledCell,
+  inputs: Record<string, unknown> = {},
+  { imports = {}, globals = {} }: { imports?: Record<string, unknown>; globals?: Record<string, unknown> } = {},
+) {
+  const fn = (0, eval)(compiled.code) as (...args: unknown[]) => Promise<Record<string, unknown>>;
+  let shown: { value: unknown } | null = null;
+  const nb = {
+    imports: compiled.imports.map(({ module }) => imports[module]),
+    value: (value: unknown) => ((shown = { value }), value),
+  };
+  const kernel = compiled.params.slice(compiled.reads.length);
+  expect(kernel.every((name) => (KERNEL_GLOBALS as readonly string[]).includes(name))).toBe(true);
+  const args = [...compiled.reads.map((name) => inputs[name]), ...kernel.map((name) => globals[name])];
+  const exports = await fn(...args, nb);
+  return { exports, shown: shown as { value: unknown } | null };
+}
 
 describe("compileCell", () => {
   it("compileCell(source) lists top-level declarations; imports are the cell's own", () => {
@@ -34,6 +57,16 @@ describe("compileCell", () => {
     );
     expect(declares.sort()).toEqual(["f", "g"]);
     expect(reads).toEqual([]);
+  });
+
+  it("compileCell(source) code runs: the declared names come back, the last expression is shown", async () => {
+    const compiled = compileCell(
+      'import { square } from "lib";\nconst a: number = square(x);\nfunction twice(v) { return 2 * v; }\ntwice(a) + 1',
+    );
+    const { exports, shown } = await evaluate(compiled, { x: 3 }, { imports: { lib: { square: (v: number) => v * v } } });
+    expect(exports.a).toBe(9);
+    expect((exports.twice as (v: number) => number)(2)).toBe(4);
+    expect(shown).toEqual({ value: 19 });
   });
 
   it("compileCell(source) lists the names it reads, leaving out globals and the kernel's", () => {
@@ -81,6 +114,12 @@ describe("compileCell", () => {
     expect(lines[5]).toBe("return { n };");
   });
 
+  it("compileCell(source) compiles names local to blocks and functions to code that runs", async () => {
+    const compiled = compileCell("{ const hidden = 1; }\nfor (const x of [1]) { let y = x; }\nconst g = (u) => u * 2;\ng(k)");
+    expect(compiled.reads).toEqual(["k"]);
+    expect(await evaluate(compiled, { k: 4 })).toEqual({ exports: { g: expect.any(Function) }, shown: { value: 8 } });
+  });
+
   it("compileCell(source) maps positions in the compiled code back to the cell", () => {
     const { position } = compileCell("const a: number = 1;\n  a.b.c.d");
     // "  a.b.c.d" became "  __nb.value((a.b.c.d))" on line 3 of the code.
@@ -102,5 +141,75 @@ describe("compileCell", () => {
   it("compileCell(source) rejects export and import() with a message that says what to do", () => {
     expect(() => compileCell("export const a = 1;")).toThrow(/cannot export.*remove `export`/);
     expect(() => compileCell('const m = import("engine");')).toThrow(/import it at the top/);
+  });
+
+  it("compileCell(source) reads a switch's discriminant outside the switch's own scope", async () => {
+    const compiled = compileCell("let seen = 0;\nswitch (mode) {\n  case 1: let mode = 2; seen = mode; break;\n  default: seen = -1;\n}\nseen");
+    expect(compiled.reads).toEqual(["mode"]);
+    expect((await evaluate(compiled, { mode: 3 })).shown).toEqual({ value: -1 });
+  });
+
+  it("compileCell(source) reads a parameter's default outside the function's body", async () => {
+    const compiled = compileCell(
+      "const f = (a = rate) => { const rate = 2; return a * rate; };\nfunction g(b = step) { var step = 10; return b + step; }\n[f(), g()]",
+    );
+    expect(compiled.reads).toEqual(["rate", "step"]);
+    expect((await evaluate(compiled, { rate: 5, step: 1 })).shown).toEqual({ value: [10, 11] });
+  });
+
+  it("compileCell(source) shows a cell that is only a string, though it looks like a directive", async () => {
+    const compiled = compileCell('"hello"');
+    expect(compiled.hasValue).toBe(true);
+    expect((await evaluate(compiled)).shown).toEqual({ value: "hello" });
+  });
+
+  it("compileCell(source) refuses arguments at the top level; a function's own arguments work", async () => {
+    expect(() => compileCell("const n = 1;\narguments.length")).toThrow(
+      expect.objectContaining({
+        line: 2,
+        column: 1,
+        message:
+          "arguments is not available at a cell's top level (a cell is not a function you call); " +
+          "inside a function of the cell it is that function's arguments",
+      }),
+    );
+    expect(() => compileCell("const f = () => arguments[0];")).toThrow(/arguments is not available/);
+    const compiled = compileCell("function count() { return arguments.length; }\ncount(1, 2, 3)");
+    expect(compiled.reads).toEqual([]);
+    expect((await evaluate(compiled)).shown).toEqual({ value: 3 });
+  });
+
+  it("compileCell(source) refuses what acorn accepts but a cell's function cannot hold", () => {
+    const refused = (source: string) => {
+      try {
+        compileCell(source);
+      } catch (error) {
+        expect(error).toBeInstanceOf(CellSyntaxError);
+        const { line, column, message } = error as CellSyntaxError;
+        return { line, column, message };
+      }
+      throw new Error(`compileCell(${JSON.stringify(source)}) did not throw`);
+    };
+    expect(refused("const u = 1;\nconst here = import.meta.url;")).toEqual({
+      line: 2,
+      column: 14,
+      message: "import.meta is not available in a cell (a cell is not a module file); remove it",
+    });
+    expect(refused("let __nb = 1;")).toEqual({
+      line: 1,
+      column: 5,
+      message: "__nb is the kernel's own name in a compiled cell; choose another name",
+    });
+    expect(refused("#!/usr/bin/env node\n1")).toEqual({
+      line: 1,
+      column: 1,
+      message: "A cell cannot start with #! (a hashbang line): remove that line",
+    });
+  });
+
+  it("compileCell(source) makes requestAnimationFrame a kernel global, not a name of the host", () => {
+    const { reads, params } = compileCell("requestAnimationFrame(() => {}); cancelAnimationFrame(0);");
+    expect(reads).toEqual([]);
+    expect(params).toEqual(["requestAnimationFrame", "cancelAnimationFrame"]);
   });
 });
