@@ -25,8 +25,8 @@ async function evaluate(
 }
 
 describe("compileCell", () => {
-  it("compileCell(source) lists top-level declarations; imports are the cell's own", () => {
-    const { declares, imports } = compileCell(
+  it("compileCell(source) lists top-level declarations; imports are the cell's own", async () => {
+    const compiled = compileCell(
       [
         'import { MLP, datasets as ds } from "engine";',
         'import * as Plot from "@observablehq/plot";',
@@ -38,7 +38,12 @@ describe("compileCell", () => {
         "for (var i = 0; i < 2; i++) {}",
       ].join("\n"),
     );
+    const { declares, imports } = compiled;
     expect(declares.sort()).toEqual(["net", "a", "c", "w", "k", "f", "Model", "i"].sort());
+    const engine = { MLP: class {}, datasets: {} };
+    const { exports } = await evaluate(compiled, {}, { imports: { engine, "@observablehq/plot": {} } });
+    expect(exports).toMatchObject({ net: 1, a: 2, c: 3, w: undefined, k: 0, i: 2 });
+    expect(Object.keys(exports).sort()).toEqual([...declares].sort());
     expect(imports.map((i) => [i.module, i.names.map((n) => `${n.imported}→${n.local}`)])).toEqual([
       ["engine", ["MLP→MLP", "datasets→ds"]],
       ["@observablehq/plot", ["*→Plot"]],
@@ -79,10 +84,11 @@ describe("compileCell", () => {
     expect(params).toEqual(["net", "x", "w", "later", "display", "progress", "signal", "console"]);
   });
 
-  it("compileCell(source) marks names read only with typeof as soft", () => {
-    const { reads, softReads } = compileCell("const a = typeof maybe;\nconst b = typeof known + known;");
-    expect(reads).toEqual(["maybe", "known"]);
-    expect(softReads).toEqual(["maybe"]);
+  it("compileCell(source) marks names read only with typeof as soft", async () => {
+    const compiled = compileCell("const a = typeof maybe;\nconst b = typeof known + known;");
+    expect(compiled.reads).toEqual(["maybe", "known"]);
+    expect(compiled.softReads).toEqual(["maybe"]);
+    expect((await evaluate(compiled, { known: 1 })).exports).toEqual({ a: "undefined", b: "number1" });
   });
 
   it("compileCell(source) lists assignments to names it does not declare", () => {
@@ -94,17 +100,21 @@ describe("compileCell", () => {
     ]);
   });
 
-  it("compileCell(source) does not count property names and labels as reads", () => {
-    const { reads } = compileCell(
+  it("compileCell(source) does not count property names and labels as reads", async () => {
+    const compiled = compileCell(
       "const o = { key: 1, [dynamic]: 2, method() {} };\no.prop;\nouter: for (;;) { break outer; }",
     );
-    expect(reads).toEqual(["dynamic"]);
+    expect(compiled.reads).toEqual(["dynamic"]);
+    expect((await evaluate(compiled, { dynamic: "d" })).exports.o).toMatchObject({ key: 1, d: 2 });
   });
 
-  it("compileCell(source) strips TypeScript types and keeps the body's lines and columns", () => {
+  it("compileCell(source) strips TypeScript types and keeps the body's lines and columns", async () => {
     const source = 'import { Tensor } from "engine";\nconst n: number = 3;\ntype T = { a: string };\nn';
-    const { declares, code } = compileCell(source);
+    const compiled = compileCell(source);
+    const { declares, code } = compiled;
     expect(declares).toEqual(["n"]);
+    const Tensor = class {};
+    expect(await evaluate(compiled, {}, { imports: { engine: { Tensor } } })).toEqual({ exports: { n: 3 }, shown: { value: 3 } });
     expect(code).not.toMatch(/: number|type T/);
     const lines = code.split("\n");
     // Line 1 is the function's head (with the imports); the cell's line k is line k + 1.
