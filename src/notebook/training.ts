@@ -40,7 +40,10 @@ export interface Trainer {
   stepUntilEpoch: number | "next" | null;
   waiting: (() => void) | null;
   consumers: Set<Run>;
+  /** The step `pace` was last called for. */
   at: TrainingStep | null;
+  /** `pace` let the step in `at` through: it runs, or ran, and the next one is what waits. */
+  passed: boolean;
   /** How the last training under these controls ended (while none runs). */
   ended: "done" | "stopped" | "failed" | null;
   /** When `pace` last let the event loop in (so a Pause can arrive while playing at full speed). */
@@ -64,6 +67,7 @@ export function newTrainer(state: TrainingState, command?: TrainingCommand): Tra
     waiting: null,
     consumers: new Set(),
     at: null,
+    passed: false,
     ended: null,
     yieldedAt: performance.now(),
     sent: null,
@@ -107,15 +111,21 @@ function trainingStatus(controls: Controls, channel: Channel): void {
   trainer.later = null;
   trainer.sent = { state, speed: trainer.speed, at: now };
   const idle = state === "idle";
+  // Paused after a step went through (a Pause between two batches), the next step is what waits.
+  const at = state === "paused" && trainer.passed && trainer.at ? nextStep(trainer.at) : trainer.at;
   const status: TrainingStatus = {
     state: idle ? "idle" : trainer.playing ? "playing" : "paused",
     speed: trainer.speed,
-    epoch: trainer.at?.epoch ?? null,
-    batch: trainer.at?.batch ?? null,
-    batches: trainer.at?.batches ?? null,
+    epoch: at?.epoch ?? null,
+    batch: at?.batch ?? null,
+    batches: at?.batches ?? null,
     ...(idle && trainer.ended ? { ended: trainer.ended } : {}),
   };
   controls.emit({ type: "training", key: channel.key, status });
+}
+
+function nextStep({ epoch, batch, batches }: TrainingStep): TrainingStep {
+  return batch < batches ? { epoch, batch: batch + 1, batches } : { epoch: epoch + 1, batch: 1, batches };
 }
 
 // `pace` of one controls object: resolves when the next step may run.
@@ -131,6 +141,7 @@ async function pace(
   // `at`: the step about to run (epoch and batch counted from 1, as `train` gives them).
   const step = at ?? { epoch: (trainer.at?.epoch ?? 0) + 1, batch: 1, batches: 1 };
   trainer.at = step;
+  trainer.passed = false;
   for (;;) {
     if (trainer.stepUntilEpoch === "next") trainer.stepUntilEpoch = step.epoch + 1;
     if (trainer.playing) {
@@ -142,15 +153,18 @@ async function pace(
         await new Promise((resolve) => setTimeout(resolve, 0));
         trainer.yieldedAt = performance.now();
       }
-      if (trainer.playing || consumersGone()) return;
+      if (consumersGone()) return;
+      if (trainer.playing) return void (trainer.passed = true);
       continue;
     }
     if (trainer.stepBatches > 0) {
       trainer.stepBatches--;
+      trainer.passed = true;
       trainingStatus(controls, channel);
       return;
     }
     if (typeof trainer.stepUntilEpoch === "number" && step.epoch < trainer.stepUntilEpoch) {
+      trainer.passed = true;
       trainingStatus(controls, channel);
       return;
     }
@@ -231,6 +245,7 @@ export function trainingEnded(controls: Controls, run: Run, status: CellStatus):
       trainer.waiting?.();
       if (trainer.consumers.size === 0) {
         trainer.at = null;
+        trainer.passed = false;
         trainer.ended =
           run.stopped || status === "stopped" ? "stopped" : status === "failed" ? "failed" : "done";
         trainingStatus(controls, channel);

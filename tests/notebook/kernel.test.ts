@@ -3,7 +3,7 @@ import * as Plot from "@observablehq/plot";
 import { describe, expect, it } from "vitest";
 import { createKernel } from "../../src/notebook/kernel.ts";
 import type { TrainingControls } from "../../src/notebook/kernel.ts";
-import type { KernelEvent, KernelOptions, Output } from "../../src/notebook/types.ts";
+import type { KernelEvent, KernelOptions, Output, TrainingStatus } from "../../src/notebook/types.ts";
 
 // A tiny stand-in for the engine: what the kernel needs is a module, not a network.
 const fixture = {
@@ -576,6 +576,42 @@ describe("createKernel: inputs", () => {
     expect(last).toMatchObject({ status: { state: "idle", ended: "stopped" } });
     nb.kernel.dispose();
     delete log.steps;
+  });
+
+  it("training controls: a Pause between two batches says the next batch, and stays there", async () => {
+    const hooks = globalThis as unknown as { between?: (batch: number) => Promise<void> };
+    let release = () => {};
+    let reached = 0;
+    hooks.between = (batch) => {
+      reached = batch;
+      return batch === 3 ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve();
+    };
+    const statuses: TrainingStatus[] = [];
+    const nb = notebook(
+      {
+        a: 'const controls = view(Inputs.training({ speed: "fast" }));',
+        b: [
+          "for (let batch = 1; batch <= 10; batch++) {",
+          "  await controls.pace({ epoch: 1, batch, batches: 10 });",
+          "  await globalThis.between(batch); // the loop's own await, after the batch",
+          "}",
+        ].join("\n"),
+      },
+      { live: true, onEvent: (e) => e.type === "training" && statuses.push(e.status) },
+    );
+    nb.kernel.control("a:0", "play");
+    await until(() => reached === 3);
+    nb.kernel.control("a:0", "pause");
+    const paused = statuses.length;
+    expect(statuses.at(-1)).toMatchObject({ state: "paused", epoch: 1, batch: 4 });
+    release();
+    // The training reaches batch 4's pace and holds there; the page hears it once more.
+    await until(() => statuses.length > paused);
+    expect(statuses.slice(paused - 1).map((s) => [s.state, s.epoch, s.batch])).toEqual(
+      statuses.slice(paused - 1).map(() => ["paused", 1, 4]),
+    );
+    nb.kernel.dispose();
+    delete hooks.between;
   });
 
   it("training controls: Stop while paused ends the run", async () => {
