@@ -19,12 +19,16 @@ export const KERNEL_GLOBALS = [
   "Inputs",
   "tex",
   "console",
+  // The page's worker has animation frames and Node has none: the kernel gives both hosts one.
+  "requestAnimationFrame",
+  "cancelAnimationFrame",
 ] as const;
 
 /** The parameter through which compiled code reaches the kernel (imports, the cell's value). */
 const NB = "__nb";
 
-// Standard JavaScript globals: never inputs a cell takes from other cells.
+// Standard JavaScript globals: never inputs a cell takes from other cells, and never declared by
+// one (the kernel refuses a cell that does). Not `arguments`: a cell's top level has none.
 export const STANDARD_GLOBALS: ReadonlySet<string> = new Set(
   (
     "globalThis Infinity NaN undefined eval isFinite isNaN parseFloat parseInt decodeURI " +
@@ -35,8 +39,7 @@ export const STANDARD_GLOBALS: ReadonlySet<string> = new Set(
     "Uint8Array Uint8ClampedArray Uint16Array Uint32Array URIError WeakMap WeakRef WeakSet " +
     "AggregateError Atomics JSON Math Reflect Intl setTimeout clearTimeout setInterval " +
     "clearInterval queueMicrotask structuredClone performance URL URLSearchParams TextEncoder " +
-    "TextDecoder AbortController AbortSignal DOMException Iterator arguments " +
-    "requestAnimationFrame cancelAnimationFrame"
+    "TextDecoder AbortController AbortSignal DOMException Iterator"
   ).split(" "),
 );
 
@@ -275,6 +278,8 @@ function declareScopes(program: Node): Map<Node, Scope> {
       if (node.body.type === "BlockStatement") bodies.add(node.body);
       if (node.type === "FunctionDeclaration" && node.id) current.names.add(node.id.name);
       if (node.type === "FunctionExpression" && node.id) inner.names.add(node.id.name);
+      // Arrow functions see their surroundings' `arguments`; other functions have their own.
+      if (node.type !== "ArrowFunctionExpression") inner.names.add("arguments");
       for (const param of node.params) {
         for (const id of patternNames(param)) inner.names.add(id.name);
       }
@@ -282,8 +287,10 @@ function declareScopes(program: Node): Map<Node, Scope> {
       inner = scope(current, false);
       scopes.set(node, inner);
       if (node.id) (node.type === "ClassDeclaration" ? current : inner).names.add(node.id.name);
-    } else if ((node.type === "BlockStatement" && !bodies.has(node)) || BLOCK_SCOPES.has(node.type)) {
-      inner = scope(current, node.type === "StaticBlock");
+    } else if (node.type === "BlockStatement" || BLOCK_SCOPES.has(node.type)) {
+      // A function's body is a scope of its own, inside its parameters' (whose defaults do not
+      // see the body's declarations), and the one its `var`s belong to.
+      inner = scope(current, bodies.has(node) || node.type === "StaticBlock");
       scopes.set(node, inner);
       if (node.type === "CatchClause" && node.param) {
         for (const id of patternNames(node.param)) inner.names.add(id.name);
@@ -350,8 +357,15 @@ function findUses(
       case "FunctionExpression":
       case "ArrowFunctionExpression":
         for (const param of node.params) walkPattern(param, inner, false);
-        if (node.body.type === "BlockStatement") for (const s of node.body.body) walk(s, inner);
-        else walk(node.body, inner);
+        if (node.body.type === "BlockStatement") {
+          const body = scopes.get(node.body)!;
+          for (const s of node.body.body) walk(s, body);
+        } else walk(node.body, inner);
+        return;
+      case "SwitchStatement":
+        // The discriminant is outside the scope of the switch's cases.
+        walk(node.discriminant, scope);
+        for (const c of node.cases) walk(c, inner);
         return;
       case "ClassDeclaration":
       case "ClassExpression":
@@ -412,8 +426,46 @@ function findUses(
   for (const statement of program.body) walk(statement, scopes.get(program)!);
 }
 
+// What acorn accepts in a module but a cell's function cannot hold (or must not reach): the first
+// such node, and why.
+function refused(node: Node): { node: Node; message: string } | null {
+  if (node.type === "ImportExpression") {
+    return {
+      node,
+      message:
+        'A cell cannot import() a module at run time; import it at the top: import { … } from "engine"',
+    };
+  }
+  if (node.type === "MetaProperty" && node.meta.name === "import") {
+    return {
+      node,
+      message: "import.meta is not available in a cell (a cell is not a module file); remove it",
+    };
+  }
+  if (node.type === "Identifier" && node.name === NB) {
+    return { node, message: `${NB} is the kernel's own name in a compiled cell; choose another name` };
+  }
+  for (const child of children(node)) {
+    // A property's name is not a name in scope (`o.__nb`, `{ __nb: 1 }`).
+    const isKey =
+      !node.computed &&
+      ((node.type === "MemberExpression" && child === node.property) ||
+        (["Property", "MethodDefinition", "PropertyDefinition"].includes(node.type) &&
+          child === node.key));
+    const found = isKey ? null : refused(child);
+    if (found) return found;
+  }
+  return null;
+}
+
 /** Compiles a cell. Throws a CellSyntaxError (line and column in the cell) when it cannot. */
 export function compileCell(source: string, options: { sourceURL?: string } = {}): CompiledCell {
+  if (source.startsWith("#!")) {
+    throw new CellSyntaxError("A cell cannot start with #! (a hashbang line): remove that line", {
+      line: 1,
+      column: 1,
+    });
+  }
   const { js, toSource } = stripTypes(source);
   const program = parseModule(js, toSource);
   const scopes = declareScopes(program);
@@ -449,21 +501,8 @@ export function compileCell(source: string, options: { sourceURL?: string } = {}
       );
     }
   }
-  const dynamicImport = (node: Node): Node | null => {
-    if (node.type === "ImportExpression") return node;
-    for (const child of children(node)) {
-      const found = dynamicImport(child);
-      if (found) return found;
-    }
-    return null;
-  };
-  const dynamic = dynamicImport(program);
-  if (dynamic) {
-    throw new CellSyntaxError(
-      'A cell cannot import() a module at run time; import it at the top: import { … } from "engine"',
-      at(dynamic.start),
-    );
-  }
+  const refusal = refused(program);
+  if (refusal) throw new CellSyntaxError(refusal.message, at(refusal.node.start));
 
   // Free names: read (inputs) and written (errors); globals and the kernel's are not inputs.
   const reads = new Map<string, Place>();
@@ -472,6 +511,13 @@ export function compileCell(source: string, options: { sourceURL?: string } = {}
   const kernel = new Set<string>();
   findUses(program, scopes, (id, scope, write, typeofOnly = false) => {
     for (let s: Scope | null = scope; s; s = s.parent) if (s.names.has(id.name)) return;
+    if (id.name === "arguments") {
+      throw new CellSyntaxError(
+        "arguments is not available at a cell's top level (a cell is not a function you call); " +
+          "inside a function of the cell it is that function's arguments",
+        at(id.start),
+      );
+    }
     if (write) {
       assigns.push({ name: id.name, ...at(id.start) });
       return;
@@ -496,7 +542,8 @@ export function compileCell(source: string, options: { sourceURL?: string } = {}
 
   // The value of a last expression statement is the cell's value.
   const last = program.body[program.body.length - 1] as Node | undefined;
-  const hasValue = !!last && last.type === "ExpressionStatement" && !last.directive;
+  // (Even a lone string, which acorn reads as a directive: a cell that is only "hello" shows it.)
+  const hasValue = !!last && last.type === "ExpressionStatement";
   const open = `${NB}.value((`;
   let body = js;
   if (hasValue) {

@@ -1,9 +1,32 @@
 import { describe, expect, it } from "vitest";
-import { CellSyntaxError, compileCell } from "../../src/notebook/compile.ts";
+import { CellSyntaxError, KERNEL_GLOBALS, compileCell, type CompiledCell } from "../../src/notebook/compile.ts";
+
+/**
+ * Runs compiled code as the kernel does: the names it reads from `inputs`, the kernel's globals
+ * from `globals`, and `__nb` (its imports from `imports`). Returns what the cell declares and the
+ * value it shows.
+ */
+async function evaluate(
+  compiled: CompiledCell,
+  inputs: Record<string, unknown> = {},
+  { imports = {}, globals = {} }: { imports?: Record<string, unknown>; globals?: Record<string, unknown> } = {},
+) {
+  const fn = (0, eval)(compiled.code) as (...args: unknown[]) => Promise<Record<string, unknown>>;
+  let shown: { value: unknown } | null = null;
+  const nb = {
+    imports: compiled.imports.map(({ module }) => imports[module]),
+    value: (value: unknown) => ((shown = { value }), value),
+  };
+  const kernel = compiled.params.slice(compiled.reads.length);
+  expect(kernel.every((name) => (KERNEL_GLOBALS as readonly string[]).includes(name))).toBe(true);
+  const args = [...compiled.reads.map((name) => inputs[name]), ...kernel.map((name) => globals[name])];
+  const exports = await fn(...args, nb);
+  return { exports, shown: shown as { value: unknown } | null };
+}
 
 describe("compileCell", () => {
-  it("compileCell(source) lists top-level declarations; imports are the cell's own", () => {
-    const { declares, imports } = compileCell(
+  it("compileCell(source) lists top-level declarations; imports are the cell's own", async () => {
+    const compiled = compileCell(
       [
         'import { MLP, datasets as ds } from "engine";',
         'import * as Plot from "@observablehq/plot";',
@@ -15,7 +38,12 @@ describe("compileCell", () => {
         "for (var i = 0; i < 2; i++) {}",
       ].join("\n"),
     );
+    const { declares, imports } = compiled;
     expect(declares.sort()).toEqual(["net", "a", "c", "w", "k", "f", "Model", "i"].sort());
+    const engine = { MLP: class {}, datasets: {} };
+    const { exports } = await evaluate(compiled, {}, { imports: { engine, "@observablehq/plot": {} } });
+    expect(exports).toMatchObject({ net: 1, a: 2, c: 3, w: undefined, k: 0, i: 2 });
+    expect(Object.keys(exports).sort()).toEqual([...declares].sort());
     expect(imports.map((i) => [i.module, i.names.map((n) => `${n.imported}→${n.local}`)])).toEqual([
       ["engine", ["MLP→MLP", "datasets→ds"]],
       ["@observablehq/plot", ["*→Plot"]],
@@ -36,6 +64,16 @@ describe("compileCell", () => {
     expect(reads).toEqual([]);
   });
 
+  it("compileCell(source) code runs: the declared names come back, the last expression is shown", async () => {
+    const compiled = compileCell(
+      'import { square } from "lib";\nconst a: number = square(x);\nfunction twice(v) { return 2 * v; }\ntwice(a) + 1',
+    );
+    const { exports, shown } = await evaluate(compiled, { x: 3 }, { imports: { lib: { square: (v: number) => v * v } } });
+    expect(exports.a).toBe(9);
+    expect((exports.twice as (v: number) => number)(2)).toBe(4);
+    expect(shown).toEqual({ value: 19 });
+  });
+
   it("compileCell(source) lists the names it reads, leaving out globals and the kernel's", () => {
     const { reads, params, readAt } = compileCell(
       "const out = net.forward(x);\nMath.max(out, w.size);\ndisplay(out); progress; signal; console.log(typeof later);",
@@ -46,10 +84,11 @@ describe("compileCell", () => {
     expect(params).toEqual(["net", "x", "w", "later", "display", "progress", "signal", "console"]);
   });
 
-  it("compileCell(source) marks names read only with typeof as soft", () => {
-    const { reads, softReads } = compileCell("const a = typeof maybe;\nconst b = typeof known + known;");
-    expect(reads).toEqual(["maybe", "known"]);
-    expect(softReads).toEqual(["maybe"]);
+  it("compileCell(source) marks names read only with typeof as soft", async () => {
+    const compiled = compileCell("const a = typeof maybe;\nconst b = typeof known + known;");
+    expect(compiled.reads).toEqual(["maybe", "known"]);
+    expect(compiled.softReads).toEqual(["maybe"]);
+    expect((await evaluate(compiled, { known: 1 })).exports).toEqual({ a: "undefined", b: "number1" });
   });
 
   it("compileCell(source) lists assignments to names it does not declare", () => {
@@ -61,17 +100,21 @@ describe("compileCell", () => {
     ]);
   });
 
-  it("compileCell(source) does not count property names and labels as reads", () => {
-    const { reads } = compileCell(
+  it("compileCell(source) does not count property names and labels as reads", async () => {
+    const compiled = compileCell(
       "const o = { key: 1, [dynamic]: 2, method() {} };\no.prop;\nouter: for (;;) { break outer; }",
     );
-    expect(reads).toEqual(["dynamic"]);
+    expect(compiled.reads).toEqual(["dynamic"]);
+    expect((await evaluate(compiled, { dynamic: "d" })).exports.o).toMatchObject({ key: 1, d: 2 });
   });
 
-  it("compileCell(source) strips TypeScript types and keeps the body's lines and columns", () => {
+  it("compileCell(source) strips TypeScript types and keeps the body's lines and columns", async () => {
     const source = 'import { Tensor } from "engine";\nconst n: number = 3;\ntype T = { a: string };\nn';
-    const { declares, code } = compileCell(source);
+    const compiled = compileCell(source);
+    const { declares, code } = compiled;
     expect(declares).toEqual(["n"]);
+    const Tensor = class {};
+    expect(await evaluate(compiled, {}, { imports: { engine: { Tensor } } })).toEqual({ exports: { n: 3 }, shown: { value: 3 } });
     expect(code).not.toMatch(/: number|type T/);
     const lines = code.split("\n");
     // Line 1 is the function's head (with the imports); the cell's line k is line k + 1.
@@ -79,6 +122,12 @@ describe("compileCell", () => {
     expect(lines[2]).toBe("const n = 3;");
     expect(lines[4]).toBe("__nb.value((n))");
     expect(lines[5]).toBe("return { n };");
+  });
+
+  it("compileCell(source) compiles names local to blocks and functions to code that runs", async () => {
+    const compiled = compileCell("{ const hidden = 1; }\nfor (const x of [1]) { let y = x; }\nconst g = (u) => u * 2;\ng(k)");
+    expect(compiled.reads).toEqual(["k"]);
+    expect(await evaluate(compiled, { k: 4 })).toEqual({ exports: { g: expect.any(Function) }, shown: { value: 8 } });
   });
 
   it("compileCell(source) maps positions in the compiled code back to the cell", () => {
@@ -102,5 +151,75 @@ describe("compileCell", () => {
   it("compileCell(source) rejects export and import() with a message that says what to do", () => {
     expect(() => compileCell("export const a = 1;")).toThrow(/cannot export.*remove `export`/);
     expect(() => compileCell('const m = import("engine");')).toThrow(/import it at the top/);
+  });
+
+  it("compileCell(source) reads a switch's discriminant outside the switch's own scope", async () => {
+    const compiled = compileCell("let seen = 0;\nswitch (mode) {\n  case 1: let mode = 2; seen = mode; break;\n  default: seen = -1;\n}\nseen");
+    expect(compiled.reads).toEqual(["mode"]);
+    expect((await evaluate(compiled, { mode: 3 })).shown).toEqual({ value: -1 });
+  });
+
+  it("compileCell(source) reads a parameter's default outside the function's body", async () => {
+    const compiled = compileCell(
+      "const f = (a = rate) => { const rate = 2; return a * rate; };\nfunction g(b = step) { var step = 10; return b + step; }\n[f(), g()]",
+    );
+    expect(compiled.reads).toEqual(["rate", "step"]);
+    expect((await evaluate(compiled, { rate: 5, step: 1 })).shown).toEqual({ value: [10, 11] });
+  });
+
+  it("compileCell(source) shows a cell that is only a string, though it looks like a directive", async () => {
+    const compiled = compileCell('"hello"');
+    expect(compiled.hasValue).toBe(true);
+    expect((await evaluate(compiled)).shown).toEqual({ value: "hello" });
+  });
+
+  it("compileCell(source) refuses arguments at the top level; a function's own arguments work", async () => {
+    expect(() => compileCell("const n = 1;\narguments.length")).toThrow(
+      expect.objectContaining({
+        line: 2,
+        column: 1,
+        message:
+          "arguments is not available at a cell's top level (a cell is not a function you call); " +
+          "inside a function of the cell it is that function's arguments",
+      }),
+    );
+    expect(() => compileCell("const f = () => arguments[0];")).toThrow(/arguments is not available/);
+    const compiled = compileCell("function count() { return arguments.length; }\ncount(1, 2, 3)");
+    expect(compiled.reads).toEqual([]);
+    expect((await evaluate(compiled)).shown).toEqual({ value: 3 });
+  });
+
+  it("compileCell(source) refuses what acorn accepts but a cell's function cannot hold", () => {
+    const refused = (source: string) => {
+      try {
+        compileCell(source);
+      } catch (error) {
+        expect(error).toBeInstanceOf(CellSyntaxError);
+        const { line, column, message } = error as CellSyntaxError;
+        return { line, column, message };
+      }
+      throw new Error(`compileCell(${JSON.stringify(source)}) did not throw`);
+    };
+    expect(refused("const u = 1;\nconst here = import.meta.url;")).toEqual({
+      line: 2,
+      column: 14,
+      message: "import.meta is not available in a cell (a cell is not a module file); remove it",
+    });
+    expect(refused("let __nb = 1;")).toEqual({
+      line: 1,
+      column: 5,
+      message: "__nb is the kernel's own name in a compiled cell; choose another name",
+    });
+    expect(refused("#!/usr/bin/env node\n1")).toEqual({
+      line: 1,
+      column: 1,
+      message: "A cell cannot start with #! (a hashbang line): remove that line",
+    });
+  });
+
+  it("compileCell(source) makes requestAnimationFrame a kernel global, not a name of the host", () => {
+    const { reads, params } = compileCell("requestAnimationFrame(() => {}); cancelAnimationFrame(0);");
+    expect(reads).toEqual([]);
+    expect(params).toEqual(["requestAnimationFrame", "cancelAnimationFrame"]);
   });
 });

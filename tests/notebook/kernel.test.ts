@@ -3,7 +3,7 @@ import * as Plot from "@observablehq/plot";
 import { describe, expect, it } from "vitest";
 import { createKernel } from "../../src/notebook/kernel.ts";
 import type { TrainingControls } from "../../src/notebook/kernel.ts";
-import type { KernelEvent, KernelOptions, Output } from "../../src/notebook/types.ts";
+import type { KernelEvent, KernelOptions, Output, TrainingStatus } from "../../src/notebook/types.ts";
 
 // A tiny stand-in for the engine: what the kernel needs is a module, not a network.
 const fixture = {
@@ -578,6 +578,42 @@ describe("createKernel: inputs", () => {
     delete log.steps;
   });
 
+  it("training controls: a Pause between two batches says the next batch, and stays there", async () => {
+    const hooks = globalThis as unknown as { between?: (batch: number) => Promise<void> };
+    let release = () => {};
+    let reached = 0;
+    hooks.between = (batch) => {
+      reached = batch;
+      return batch === 3 ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve();
+    };
+    const statuses: TrainingStatus[] = [];
+    const nb = notebook(
+      {
+        a: 'const controls = view(Inputs.training({ speed: "fast" }));',
+        b: [
+          "for (let batch = 1; batch <= 10; batch++) {",
+          "  await controls.pace({ epoch: 1, batch, batches: 10 });",
+          "  await globalThis.between(batch); // the loop's own await, after the batch",
+          "}",
+        ].join("\n"),
+      },
+      { live: true, onEvent: (e) => e.type === "training" && statuses.push(e.status) },
+    );
+    nb.kernel.control("a:0", "play");
+    await until(() => reached === 3);
+    nb.kernel.control("a:0", "pause");
+    const paused = statuses.length;
+    expect(statuses.at(-1)).toMatchObject({ state: "paused", epoch: 1, batch: 4 });
+    release();
+    // The training reaches batch 4's pace and holds there; the page hears it once more.
+    await until(() => statuses.length > paused);
+    expect(statuses.slice(paused - 1).map((s) => [s.state, s.epoch, s.batch])).toEqual(
+      statuses.slice(paused - 1).map(() => ["paused", 1, 4]),
+    );
+    nb.kernel.dispose();
+    delete hooks.between;
+  });
+
   it("training controls: Stop while paused ends the run", async () => {
     const nb = notebook(
       {
@@ -678,3 +714,68 @@ describe("createKernel: charts", () => {
 
 // Keep the exported type in use: a cell reading controls gets this shape.
 export type { TrainingControls };
+
+describe("createKernel: define() is all or nothing, and a cell keeps to its own names", () => {
+  const rejected = [
+    ["import.meta", "const here = import.meta.url;", /^import\.meta is not available in a cell/],
+    ["let __nb", "let __nb = 1;", /^__nb is the kernel's own name/],
+    ["a hashbang", "#!/usr/bin/env node\nconst x = 1;", /^A cell cannot start with #!/],
+  ] as const;
+  for (const [what, source, message] of rejected) {
+    it(`define() of a cell with ${what} defines the others, and the cell shows its own error`, async () => {
+      const nb = notebook({ a: "const x = 1;\nx", b: "const two = 2;", c: "two" });
+      nb.kernel.run(["a", "c"]);
+      await nb.kernel.idle();
+      let info: ReturnType<typeof nb.kernel.define> = [];
+      expect(() => {
+        info = nb.kernel.define([
+          { id: "a", source },
+          { id: "b", source: "const two = 3;" },
+          { id: "c", source: "two" },
+        ]);
+      }).not.toThrow();
+      expect(info.map((cell) => cell.error?.message ?? null)).toEqual([
+        expect.stringMatching(message),
+        null,
+        null,
+      ]);
+      expect(info[0].error).toMatchObject({ phase: "compile", name: "SyntaxError", line: 1 });
+      nb.kernel.run(["a", "c"]);
+      await nb.kernel.idle();
+      // Not the old code's output: the edited cell's own error.
+      expect(nb.last("a")).toMatchObject({ status: "failed", outputs: [{ kind: "error", message: expect.stringMatching(message) }] });
+      expect(texts(nb.last("c")!.outputs)).toEqual(["3"]);
+    });
+  }
+
+  it("a cell that declares a global name is refused, naming the cell and the name", async () => {
+    const { info, kernel, last } = notebook({
+      math: "const Math = { max: () => 0 };",
+      array: "\nclass Array {}",
+      show: "function display(x) { return x; }",
+      formula: "let tex = 1, ok = 2;",
+      reader: "Math.max(1, 2)",
+    });
+    expect(info.map((cell) => cell.error?.message ?? null)).toEqual([
+      'Cell "math" declares Math, which is JavaScript\'s own Math in every cell: rename it in this cell',
+      'Cell "array" declares Array, which is JavaScript\'s own Array in every cell: rename it in this cell',
+      'Cell "show" declares display, which is the kernel\'s own display in every cell: rename it in this cell',
+      'Cell "formula" declares tex, which is the kernel\'s own tex in every cell: rename it in this cell',
+      null,
+    ]);
+    expect(info[1].error).toMatchObject({ phase: "compile", line: 2, column: 7 });
+    kernel.run(["reader"]);
+    await kernel.idle();
+    expect(texts(last("reader")!.outputs)).toEqual(["2"]);
+  });
+
+  it("requestAnimationFrame works in a cell where the host has none (Node, at build time)", async () => {
+    const { last } = await runAll({
+      a: "const t = await new Promise((resolve) => requestAnimationFrame(resolve));\ntypeof t",
+      b: "const id = requestAnimationFrame(() => { throw new Error('cancelled, never called'); });\ncancelAnimationFrame(id);\nawait new Promise((resolve) => setTimeout(resolve, 40));\n'cancelled'",
+    });
+    expect(texts(last("a")!.outputs)).toEqual(["number"]);
+    expect(last("b")).toMatchObject({ status: "done" });
+    expect(texts(last("b")!.outputs)).toEqual(["cancelled"]);
+  });
+});
