@@ -9,7 +9,10 @@ import type { CellOptions } from "./types.ts";
 export const CELL_LANGS = ["ts", "typescript", "js", "javascript"];
 
 /** The flags a cell's meta may carry (besides `id=…`). */
-export const CELL_FLAGS = ["hidden", "readonly", "norun", "throws", "check"] as const;
+export const CELL_FLAGS = ["hidden", "readonly", "norun", "throws"] as const;
+
+/** Flags the exercises' plugin sets (remark-exercises.ts): an author writes a ```ts check fence. */
+const PLUGIN_FLAGS = ["check"] as const;
 
 /** A fence's options were not understood. */
 export class CellOptionError extends Error {
@@ -66,8 +69,8 @@ export function parseCellMeta(meta: string, position: number): CellOptions {
         );
       }
       options.id = value;
-    } else if ((CELL_FLAGS as readonly string[]).includes(word)) {
-      options[word as (typeof CELL_FLAGS)[number]] = true;
+    } else if ([...CELL_FLAGS, ...PLUGIN_FLAGS].includes(word as never)) {
+      options[word as (typeof CELL_FLAGS)[number] | (typeof PLUGIN_FLAGS)[number]] = true;
     } else {
       throw new CellOptionError(
         `unknown cell option: "${word}" (expected id=…, ${CELL_FLAGS.join(", ")})`,

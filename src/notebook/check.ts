@@ -205,6 +205,51 @@ export interface Check {
   pass(message: string): void;
 }
 
+/** `check.backwardRule`: the rule against central differences, with diagnoses of two mistakes. */
+function checkBackwardRule(rule: unknown, options: Parameters<Check["backwardRule"]>[1]): void {
+  const name = options.name ?? "your rule";
+  requireFunction(rule, name);
+  const { f, domain = [-3, 3], count = 41, grads = [1, -0.5] } = options;
+  const eps = 1e-5;
+  const xs = Array.from({ length: count }, (_, i) => Number((domain[0] + ((domain[1] - domain[0]) * i) / (count - 1)).toFixed(10)));
+  const bad: { x: number; g: number; got: unknown; want: number }[] = [];
+  for (const g of grads) {
+    for (const x of xs) {
+      const t = f(x);
+      const got = callReader(rule, name, [x, t, g]);
+      const want = (g * (f(x + eps) - f(x - eps))) / (2 * eps);
+      const ok = typeof got === "number" && Math.abs(got - want) <= 1e-4 * Math.max(1, Math.abs(want));
+      if (!ok) bad.push({ x, g, got, want });
+    }
+  }
+  if (bad.length === 0) return;
+  const first = bad[0];
+  const call = callText(name, [first.x, f(first.x), first.g]);
+  if (first.got === undefined) {
+    fail(`${call} returned nothing (undefined). Does your rule end with a \`return\`?`, { hint: options.hint });
+  }
+  if (typeof first.got !== "number" || Number.isNaN(first.got)) {
+    fail(`${call} returned ${show(first.got)}, not a number.`, { hint: options.hint });
+  }
+  // Diagnoses that fit the common mistakes: the sign, and a forgotten g.
+  const sameForBothG = grads.length > 1 && xs.every((x) => {
+    const t = f(x);
+    const a = callReader(rule, name, [x, t, grads[0]]);
+    const b = callReader(rule, name, [x, t, grads[1]]);
+    return a === b;
+  });
+  const flipped = bad.every(({ got, want }) => typeof got === "number" && Math.abs(got + want) <= 1e-4 * Math.max(1, Math.abs(want)));
+  const hint = sameForBothG
+    ? "Your rule gives the same answer whatever g is: multiply by g, the gradient that reached the output."
+    : flipped
+      ? "Your rule has the right size but the wrong sign everywhere."
+      : options.hint;
+  fail(
+    `At x = ${show(first.x)} with g = ${show(first.g)}, ${name} returns ${show(first.got)}, but the slope measured numerically gives ${show(first.want)} (${bad.length} of ${xs.length * grads.length} inputs differ).`,
+    { detail: `Compared with g·(f(x + ε) − f(x − ε)) / 2ε, ε = ${eps}, for x from ${domain[0]} to ${domain[1]}.`, hint },
+  );
+}
+
 function makeCheck(onPass: (message: string) => void): Check {
   return {
     close(got, expected, options = {}) {
@@ -260,47 +305,7 @@ function makeCheck(onPass: (message: string) => void): Check {
     },
 
     backwardRule(rule, options) {
-      const name = options.name ?? "your rule";
-      requireFunction(rule, name);
-      const { f, domain = [-3, 3], count = 41, grads = [1, -0.5] } = options;
-      const eps = 1e-5;
-      const xs = Array.from({ length: count }, (_, i) => Number((domain[0] + ((domain[1] - domain[0]) * i) / (count - 1)).toFixed(10)));
-      const bad: { x: number; g: number; got: unknown; want: number }[] = [];
-      for (const g of grads) {
-        for (const x of xs) {
-          const t = f(x);
-          const got = callReader(rule, name, [x, t, g]);
-          const want = (g * (f(x + eps) - f(x - eps))) / (2 * eps);
-          const ok = typeof got === "number" && Math.abs(got - want) <= 1e-4 * Math.max(1, Math.abs(want));
-          if (!ok) bad.push({ x, g, got, want });
-        }
-      }
-      if (bad.length === 0) return;
-      const first = bad[0];
-      const call = callText(name, [first.x, f(first.x), first.g]);
-      if (first.got === undefined) {
-        fail(`${call} returned nothing (undefined). Does your rule end with a \`return\`?`, { hint: options.hint });
-      }
-      if (typeof first.got !== "number" || Number.isNaN(first.got)) {
-        fail(`${call} returned ${show(first.got)}, not a number.`, { hint: options.hint });
-      }
-      // Diagnoses that fit the common mistakes: the sign, and a forgotten g.
-      const sameForBothG = grads.length > 1 && xs.every((x) => {
-        const t = f(x);
-        const a = callReader(rule, name, [x, t, grads[0]]);
-        const b = callReader(rule, name, [x, t, grads[1]]);
-        return a === b;
-      });
-      const flipped = bad.every(({ got, want }) => typeof got === "number" && Math.abs(got + want) <= 1e-4 * Math.max(1, Math.abs(want)));
-      const hint = sameForBothG
-        ? "Your rule gives the same answer whatever g is: multiply by g, the gradient that reached the output."
-        : flipped
-          ? "Your rule has the right size but the wrong sign everywhere."
-          : options.hint;
-      fail(
-        `At x = ${show(first.x)} with g = ${show(first.g)}, ${name} returns ${show(first.got)}, but the slope measured numerically gives ${show(first.want)} (${bad.length} of ${xs.length * grads.length} inputs differ).`,
-        { detail: `Compared with g·(f(x + ε) − f(x − ε)) / 2ε, ε = ${eps}, for x from ${domain[0]} to ${domain[1]}.`, hint },
-      );
+      checkBackwardRule(rule, options);
     },
 
     lossFell(history, options = {}) {
