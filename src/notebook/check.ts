@@ -343,7 +343,7 @@ function makeCheck(onPass: (message: string) => void): Check {
         }
       };
       if (!rows) return check(value, name);
-      const matrix = rows.map((row, i) => asArray(row) ?? [row]).map((row, i) => ({ row, i }));
+      const matrix = rows.map((row) => asArray(row) ?? [row]).map((row, i) => ({ row, i }));
       const flat = rows.every((row) => !asArray(row));
       const groups = flat ? [{ row: rows, i: -1 }] : matrix;
       for (const { row, i } of groups) {
