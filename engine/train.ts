@@ -30,6 +30,11 @@ export interface TrainOptions {
   optimizer?: OptimizerName;
   /** Learning rate (default: the optimizer's, 0.1 for SGD, 0.01 for momentum, 0.001 for Adam). */
   lr?: number;
+  /** The optimizer's own options (defaults: its own): momentum's `beta`; Adam's `beta1`, `beta2`, `eps`. */
+  beta?: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
   /** Passes over the data (default 100). */
   epochs?: number;
   /** Examples per step (default 32). */
@@ -125,8 +130,16 @@ export async function train(
   const { x, labels, targets, n } = prepare(net, data, loss);
 
   const inputs = net.sizes[0];
-  // without an lr, the optimizer's own default
-  const opt = new optimizers[optimizer](net.parameters(), { lr: options.lr });
+  // an option of another optimizer would do nothing: say so rather than ignore it
+  const own: Record<string, string[]> = { sgd: [], momentum: ["beta"], adam: ["beta1", "beta2", "eps"] };
+  for (const key of ["beta", "beta1", "beta2", "eps"] as const) {
+    if (options[key] === undefined || own[optimizer].includes(key)) continue;
+    const owner = key === "beta" ? "momentum" : "adam";
+    throw new Error(`train: ${key} is an option of optimizer "${owner}", not of "${optimizer}": use optimizer: "${owner}", or leave ${key} out.`);
+  }
+  // without an lr (or a beta …), the optimizer's own default
+  const { lr, beta, beta1, beta2, eps } = options;
+  const opt = new optimizers[optimizer](net.parameters(), { lr, beta, beta1, beta2, eps });
   const { f: lossOf, from } = losses[loss];
   // the loss of a net that knows nothing (every score 0): the scale against which a loss explodes
   const baseline = lossOf(new Tensor(n, outputs), new Tensor(n, outputs, targets)).item();

@@ -351,3 +351,30 @@ describe("train({ pace })", () => {
     }
   });
 });
+
+describe("train with the optimizer's own options", () => {
+  const data = () => datasets.xor();
+  const fresh = () => new MLP([2, 4, 1], { activation: "tanh", output: "sigmoid", seed: 3 });
+  const losses = async (options: Parameters<typeof train>[2]) =>
+    (await train(fresh(), data(), { epochs: 5, batchSize: 4, ...options })).history.map((h) => h.loss);
+
+  test("train({ optimizer: 'momentum', beta: 0 }) takes the very steps of plain SGD", async () => {
+    expect(await losses({ optimizer: "momentum", beta: 0, lr: 0.3 })).toEqual(await losses({ optimizer: "sgd", lr: 0.3 }));
+    expect(await losses({ optimizer: "momentum", beta: 0.5, lr: 0.3 })).not.toEqual(await losses({ optimizer: "sgd", lr: 0.3 }));
+  });
+
+  test("train({ optimizer: 'adam', beta1, beta2, eps }) passes them to Adam", async () => {
+    const defaults = await losses({ optimizer: "adam", lr: 0.05 });
+    expect(await losses({ optimizer: "adam", lr: 0.05, beta1: 0.9, beta2: 0.999, eps: 1e-8 })).toEqual(defaults);
+    expect(await losses({ optimizer: "adam", lr: 0.05, beta1: 0.5 })).not.toEqual(defaults);
+  });
+
+  test("train() refuses an option of another optimizer, naming the one it belongs to", async () => {
+    await expect(train(fresh(), data(), { optimizer: "sgd", beta: 0.9 })).rejects.toThrow(
+      'train: beta is an option of optimizer "momentum", not of "sgd": use optimizer: "momentum", or leave beta out.',
+    );
+    await expect(train(fresh(), data(), { optimizer: "momentum", beta2: 0.99 })).rejects.toThrow(
+      'train: beta2 is an option of optimizer "adam", not of "momentum": use optimizer: "adam", or leave beta2 out.',
+    );
+  });
+});
