@@ -7,6 +7,7 @@ import rehypeKatex from "rehype-katex";
 import { bookSidebar } from "./src/chapter-schema.ts";
 import contentSecurityPolicy from "./src/csp.ts";
 import remarkCells from "./src/notebook/remark-cells.ts";
+import { EMBED_SCRIPT } from "./src/embed.ts";
 
 /**
  * Where the book is served from. `/` by default; set BASE_PATH=/course/nn/ (for example) to host
@@ -47,9 +48,19 @@ export default defineConfig({
         TableOfContents: "./src/components/overrides/TableOfContents.astro",
         MobileTableOfContents: "./src/components/overrides/MobileTableOfContents.astro",
       },
-      customCss: ["katex/dist/katex.min.css", "./src/styles/book.css", "./src/styles/print.css"],
+      customCss: [
+        "katex/dist/katex.min.css",
+        "./src/styles/book.css",
+        "./src/styles/print.css",
+        "./src/styles/embed.css",
+        "./src/styles/handouts.css",
+      ],
       // Draw nothing before the content column has begun: a page painted without it jumps.
-      head: [{ tag: "link", attrs: { rel: "expect", href: "#nn-content-start", blocking: "render" } }],
+      head: [
+        { tag: "link", attrs: { rel: "expect", href: "#nn-content-start", blocking: "render" } },
+        // `?embed`: the chapter without the book's chrome, for a course platform's iframe
+        { tag: "script", content: EMBED_SCRIPT },
+      ],
       // a page with math asks for KaTeX's text fonts first thing (src/route-data.ts)
       routeMiddleware: "./src/route-data.ts",
       lastUpdated: false,

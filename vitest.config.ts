@@ -11,6 +11,7 @@ const UNIT = [
   "tests/engine/**/*.test.ts",
   "tests/notebook/**/*.test.ts",
   "tests/charts/**/*.test.ts",
+  "tests/course/**/*.test.ts",
   "tests/**/schema*.test.ts",
 ];
 /** Files under UNIT's folders that drive Chromium (in part), so belong to "book". */
