@@ -5,7 +5,11 @@
  */
 function valueText(control: HTMLInputElement | HTMLSelectElement): string | null {
   if (control instanceof HTMLSelectElement) return control.selectedOptions[0]?.textContent ?? control.value;
-  if (control.type === "range") return control.value;
+  // a slider prints as its value, unless a number box beside it already shows it
+  if (control.type === "range") {
+    const box = control.parentElement?.querySelector('input[type="number"]');
+    return box ? null : control.value;
+  }
   if (control.type === "checkbox" || control.type === "radio") return null; // printed as ticked or not
   return null;
 }
