@@ -4,17 +4,11 @@
  * when the reader reaches its last paragraph. Reads the catalog the page carries
  * (`#nb-course`, data only) and the progress in localStorage (src/course/progress.ts).
  */
-import { loadProgress, markRead, updateProgress } from "./progress.ts";
+import { browserStorage, loadProgress, markRead, updateProgress } from "./progress.ts";
 
 const base: string = import.meta.env.BASE_URL;
 
-function storage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
+const storage = browserStorage;
 
 const carrier = document.getElementById("nb-course");
 let exercises: Record<string, string[]> = {};

@@ -4,6 +4,7 @@
  * confirms: never replacing what is here) and Forget (after a second, explicit confirmation).
  */
 import {
+  browserStorage,
   emptyProgress,
   loadProgress,
   mergeProgress,
@@ -18,13 +19,7 @@ const base: string = import.meta.env.BASE_URL;
 /** A progress file is a few KB; anything far larger is not one. */
 const MAX_FILE_BYTES = 1_000_000;
 
-function storage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
+const storage = browserStorage;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 

@@ -14,6 +14,15 @@ export interface Progress {
   exercises: Record<string, { solved: string }>;
 }
 
+/** The browser's localStorage, or null where it cannot be used (blocked, sandboxed frames). */
+export function browserStorage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** The record's key for a book served under `base` (its base path, e.g. "/courses/nn/"). */
 export function progressKey(base: string): string {
   return `nb:progress:v1:${base}`;

@@ -7,7 +7,7 @@
  * exercise solved before runs the reader's saved answer again when it comes into view, and says
  * "Solved" only if the check passes again.
  */
-import { loadProgress, markSolved, updateProgress } from "../../course/progress.ts";
+import { browserStorage, loadProgress, markSolved, updateProgress } from "../../course/progress.ts";
 import { load } from "./storage.ts";
 
 const base: string = import.meta.env.BASE_URL;
@@ -19,13 +19,7 @@ interface CellLike extends HTMLElement {
   code?: () => string;
 }
 
-function storage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
-}
+const storage = browserStorage;
 
 class ExerciseElement extends HTMLElement {
   #cell: CellLike | null = null;
