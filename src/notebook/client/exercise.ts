@@ -108,7 +108,8 @@ class ExerciseElement extends HTMLElement {
       return;
     }
     if (check.classList.contains("nb-stale")) {
-      this.#show("blocked", "Not yet: your cell did not run. Fix the error it shows, then run it again.");
+      // the reader's cell failed, or the kernel restarted: the check cell's notice says which
+      this.#show("blocked", "Not checked: the check could not run (see why below).");
       return;
     }
     this.#fromVerdict(false);
