@@ -101,7 +101,7 @@ describeNeeding(["site"], "chapters 3 to 5 ship each experiment in its default s
 
   test("chapter 5: the pass at its first neuron, with the table's input", () => {
     const doc = built(FIVE);
-    const input = [1, 0, 0.5, -1, 2, 0.3];
+    const input = [1, 1, 0.5, -1, 2, 0.3];
     const controls = outputOf(doc, "pass-controls");
     const valueOf = (label: string) => {
       const id = [...controls.querySelectorAll("label")]
@@ -273,7 +273,7 @@ describeNeeding(
       await neuron.focus();
       await page.keyboard.press("ArrowRight"); // neuron 2
       await expect.poll(diagram, SLOW).toContain("Highlighted: neuron 2 of Hidden layer 1");
-      const { z: z2, a: a2 } = firstLayer([1, 0, 0.5, -1, 2, 0.3], 1);
+      const { z: z2, a: a2 } = firstLayer([1, 1, 0.5, -1, 2, 0.3], 1);
       expect(await formula()).toContain(`\\tanh(${z2.toFixed(2)}) = ${a2.toFixed(2)}`);
       for (let k = 0; k < 3; k++) await page.keyboard.press("ArrowRight"); // neuron 5
       await expect
@@ -302,11 +302,11 @@ describeNeeding(
       await page.mouse.move(box.x - 20, box.y + box.height / 2, { steps: 10 });
       await page.mouse.up();
       expect(await x5.inputValue()).toBe("-2");
-      const { z, a } = firstLayer([0, 0, 0.5, -1, -2, 0.3], 0);
+      const { z, a } = firstLayer([0, 1, 0.5, -1, -2, 0.3], 0);
       await expect.poll(formula, SLOW).toContain(`= ${z.toFixed(2)}`);
       expect(await formula()).toContain(`\\tanh(${z.toFixed(2)}) = ${a.toFixed(2)}`);
       expect(await diagram()).toContain(
-        `Values in the nodes: Input layer: 0, 0, 0.5, −1, −2, 0.3; Hidden layer 1: ${fmt(a, 2)}.`,
+        `Values in the nodes: Input layer: 0, 1, 0.5, −1, −2, 0.3; Hidden layer 1: ${fmt(a, 2)}.`,
       );
     });
   },
