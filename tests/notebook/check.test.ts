@@ -77,6 +77,22 @@ describe("check guards", () => {
     expect((await verdict((c) => c.sameFunction(3, () => 1, { name: "f" }))).message).toBe("`f` should be a function, but it is 3.");
   });
 
+  it("sameFunction({ mistakes }) names a foreseen wrong version the reader's function agrees with", async () => {
+    const options = {
+      name: "update",
+      cases: [[1, 0.5], [2, -1]] as [number, number][],
+      mistakes: [
+        { reference: (w: number, g: number) => w + 0.1 * g, message: "it steps uphill: subtract the step.", hint: "w − α·g" },
+        { reference: (w: number, g: number) => w - g, message: "it leaves out the learning rate." },
+      ],
+    };
+    const reference = (w: number, g: number) => w - 0.1 * g;
+    const uphill = await verdict((c) => c.sameFunction((w: number, g: number) => w + 0.1 * g, reference, options));
+    expect(uphill).toMatchObject({ status: "fail", message: "update(1, 0.5) returned 1.05: it steps uphill: subtract the step.", hint: "w − α·g" });
+    const other = await verdict((c) => c.sameFunction((w: number) => w, reference, options));
+    expect(other.message).toBe("update(1, 0.5) returned 1, but it should return 0.95.");
+  });
+
   it("backwardRule() compares with central differences and diagnoses a forgotten g and a flipped sign", async () => {
     const tanh = { f: Math.tanh, name: "tanhBackward" };
     expect((await verdict((c) => c.backwardRule((_x: number, t: number, g: number) => (1 - t * t) * g, tanh))).status).toBe("pass");
