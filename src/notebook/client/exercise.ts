@@ -128,7 +128,11 @@ class ExerciseElement extends HTMLElement {
       this.#checkedCode = live ? (this.#cell?.code?.() ?? null) : null;
       this.#show(
         "failed",
-        solvedBefore ? "You solved this before; the code here now is the starter code." : "Not solved yet",
+        solvedBefore
+          ? "You solved this before; the code here now is the starter code."
+          : live
+            ? "Not yet: see what the check says below."
+            : "Not solved yet",
       );
     }
   }
