@@ -7,6 +7,7 @@ import rehypeKatex from "rehype-katex";
 import { bookSidebar } from "./src/chapter-schema.ts";
 import contentSecurityPolicy from "./src/csp.ts";
 import remarkCells from "./src/notebook/remark-cells.ts";
+import remarkChapterRefs from "./src/chapter-refs.ts";
 
 /**
  * Where the book is served from. `/` by default; set BASE_PATH=/course/nn/ (for example) to host
@@ -31,7 +32,7 @@ export default defineConfig({
   },
   markdown: {
     processor: unified({
-      remarkPlugins: [remarkMath, remarkCells],
+      remarkPlugins: [remarkMath, remarkCells, remarkChapterRefs],
       // KaTeX renders at build time to HTML + MathML; no math JavaScript reaches the browser.
       rehypePlugins: [[rehypeKatex, { output: "htmlAndMathml", throwOnError: true }]],
     }),
