@@ -6,6 +6,7 @@ import remarkMath from "remark-math";
 import rehypeKatex from "rehype-katex";
 import { bookSidebar } from "./src/chapter-schema.ts";
 import contentSecurityPolicy from "./src/csp.ts";
+import checkLinks from "./src/links.ts";
 import remarkCells from "./src/notebook/remark-cells.ts";
 import remarkChapterRefs from "./src/chapter-refs.ts";
 
@@ -60,5 +61,7 @@ export default defineConfig({
     }),
     // Every built page carries the book's content security policy as a <meta> (src/csp.ts).
     contentSecurityPolicy(),
+    // A link inside the site that leads nowhere fails the build, naming the page (src/links.ts).
+    checkLinks(),
   ],
 });
