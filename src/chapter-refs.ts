@@ -53,3 +53,22 @@ export default function remarkChapterRefs() {
     }
   };
 }
+
+/**
+ * The places (file:line → slug) where a `<ChapterRef>` names a chapter this edition leaves out,
+ * gathered while the pages render and listed once at the end of the build (src/links.ts). Kept on
+ * `globalThis`, since the pages render from a bundle other than the integration's module.
+ */
+export function missingChapterRefs(): Map<string, string> {
+  const shared = globalThis as { __bookMissingChapterRefs?: Map<string, string> };
+  return (shared.__bookMissingChapterRefs ??= new Map());
+}
+
+/** The build's list of references to missing chapters: a line each, then what to do. */
+export function missingChapterRefsMessage(places: Map<string, string>): string {
+  const lines = [...places].map(([at, slug]) => `  ${at}: <ChapterRef slug="${slug}">`);
+  return (
+    `${places.size} reference${places.size === 1 ? "" : "s"} to a chapter this edition leaves out, ` +
+    `rendered as plain words without a link; reword each sentence, or add the chapter back:\n${lines.join("\n")}`
+  );
+}

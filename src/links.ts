@@ -1,5 +1,5 @@
 /**
- * The build's link check: after `astro build`, every same-site link of every page (`<a href>`)
+ * The build's link check (and its list of references to chapters the edition leaves out): after `astro build`, every same-site link of every page (`<a href>`)
  * must lead to a file the build made and, when it names a heading (`#id`), to an element with
  * that id. A broken one fails the build with the page and the target, so a fork never ships a
  * link to a chapter it removed or renamed. Links to other hosts (`https:`, `mailto:` …) are not
@@ -11,6 +11,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AstroIntegration } from "astro";
 import { parseHTML } from "linkedom";
+import { missingChapterRefs, missingChapterRefsMessage } from "./chapter-refs.ts";
 
 /** A link that leads nowhere: the page it is on and where it points. */
 export type BrokenLink = { page: string; href: string; why: string };
@@ -91,6 +92,9 @@ export default function checkLinks(): AstroIntegration {
         base = config.base;
       },
       "astro:build:done": async ({ dir, logger }) => {
+        // references to chapters this edition leaves out, gathered by <ChapterRef> as it rendered
+        const missing = missingChapterRefs();
+        if (missing.size > 0) logger.warn(missingChapterRefsMessage(missing));
         const broken = await brokenLinks(fileURLToPath(dir).replace(/\/$/, ""), base);
         if (broken.length > 0) throw new Error(brokenLinksMessage(broken));
         logger.info("every link inside the site leads to a page and a heading that exist");
