@@ -13,9 +13,12 @@ export function chapters(dir = contentDir()): { file: string; slug: string }[] {
   return chapterFiles(dir).map(({ file, slug }) => ({ file, slug }));
 }
 
-/** Whether this edition of the book has the chapter at `slug` (its file may have been removed). */
+/**
+ * Whether this edition of the book has the chapter at `slug` ("the-neuron" or "the-neuron/"):
+ * a fork may have removed its file.
+ */
 export function hasChapter(slug: string, dir = contentDir()): boolean {
-  return chapters(dir).some((chapter) => chapter.slug === slug);
+  return chapters(dir).some((chapter) => chapter.slug === slug.replace(/\/$/, ""));
 }
 
 /** Every page of the book relative to its base: the landing page, then the chapters. */
