@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { parseHTML } from "linkedom";
@@ -190,11 +191,22 @@ describe("a small book built at the root path", () => {
     `---\ntitle: ${title}\norder: ${order}\nobjectives:\n  - See what the build makes of it.\n---\n${body}`;
 
   /** Builds a book of these files (name → source) into work/dist; its status and output. */
-  function buildBook(files: Record<string, string>, base = "/", env: Record<string, string> = {}) {
+  function buildBook(
+    files: Record<string, string>,
+    base = "/",
+    env: Record<string, string> = {},
+    newChapters: string[][] = [],
+  ) {
     rmSync(work, { recursive: true, force: true });
     mkdirSync(content, { recursive: true });
     for (const [name, source] of Object.entries({ "index.mdx": home, ...files })) {
       writeFileSync(join(content, name), source);
+    }
+    // chapters import components as "../src/components/…", as in the book's own content/
+    symlinkSync(resolve("src"), join(work, "src"));
+    for (const args of newChapters) {
+      const run = spawnSync(process.execPath, ["scripts/new-chapter.ts", ...args, "--dir", content], { encoding: "utf8" });
+      if (run.status !== 0) throw new Error(`new:chapter ${args.join(" ")} failed: ${run.stderr}`);
     }
     return buildSite(join(work, "dist"), base, {
       BOOK_CONTENT_DIR: content,
@@ -224,6 +236,8 @@ describe("a small book built at the root path", () => {
       },
       "/",
       { SITE_URL: "https://course.example.edu" },
+      // npm run new:chapter -- "Momentum" --after first: order 4, so chapter 1
+      [["Momentum", "--after", "first"]],
     );
     expect(status, output.slice(-3000)).toBe(0);
     const first = readFileSync(join(work, "dist", "first", "index.html"), "utf8");
@@ -231,11 +245,21 @@ describe("a small book built at the root path", () => {
     expect(first).toContain('href="/first/"');
     expect(first).toContain('class="katex"');
     expect(first).not.toContain("/book/");
-    // references are computed: order 10 is chapter 1, order 3 chapter 0
-    expect(first).toContain('<a href="/second/" class="chapter-ref">chapter 1, Second</a>');
+    // references are computed: order 3 is chapter 0, the new chapter (order 4) 1, order 10 2
+    expect(first).toContain('<a href="/second/" class="chapter-ref">chapter 2, Second</a>');
     expect(second).toContain('<a href="/first/" class="chapter-ref">Chapter 0</a> came first');
     expect(second).toContain('<a href="/first/#a-heading" class="chapter-ref">Chapter 0, <em>its heading</em></a>');
-    expect(second).toContain("Chapter 1 · ");
+    expect(second).toContain("Chapter 2 · ");
+    // the scaffolded chapter builds as it is: a formula, a chart drawn by its cell, a control, a
+    // self-check, its objectives first
+    const momentum = parseHTML(readFileSync(join(work, "dist", "momentum", "index.html"), "utf8")).document;
+    expect(readdirSync(content)).toContain("04-momentum.mdx");
+    expect(momentum.querySelector(".chapter-objectives__number")?.textContent).toBe("Chapter 1 · ");
+    expect(momentum.querySelectorAll(".sl-markdown-content .katex").length).toBeGreaterThan(0);
+    expect(momentum.querySelector(".nb-output svg[aria-label]")).toBeTruthy();
+    expect(momentum.querySelector(".nb-input input[type=range]")).toBeTruthy();
+    expect(momentum.querySelectorAll(".sl-markdown-content details").length).toBeGreaterThanOrEqual(2);
+    expect(momentum.querySelector("a.chapter-ref")?.textContent).toBe("chapter 1");
     // a chapter the edition leaves out: plain words, and one line naming the place
     expect(first).toContain('<span class="chapter-ref chapter-ref--missing">gradient descent</span>');
     expect(output).toContain(
