@@ -7,6 +7,7 @@ import rehypeKatex from "rehype-katex";
 import { bookSidebar } from "./src/chapter-schema.ts";
 import contentSecurityPolicy from "./src/csp.ts";
 import checkLinks from "./src/links.ts";
+import devChapters from "./src/dev-chapters.ts";
 import remarkCells from "./src/notebook/remark-cells.ts";
 import remarkChapterRefs from "./src/chapter-refs.ts";
 
@@ -63,5 +64,7 @@ export default defineConfig({
     contentSecurityPolicy(),
     // A link inside the site that leads nowhere fails the build, naming the page (src/links.ts).
     checkLinks(),
+    // `npm run dev` restarts itself when a chapter is added, removed, renamed or reordered.
+    devChapters(contentDir),
   ],
 });
