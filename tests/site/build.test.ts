@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { parseHTML } from "linkedom";
@@ -296,5 +296,37 @@ describe("a small book built at the root path", () => {
     expect(status).not.toBe(0);
     expect(output).toContain("03-broken-chapter.mdx");
     expect(output).toMatch(/order/);
+  }, 120_000);
+
+  test("npm run preview serves what the last build made, under its base path", async () => {
+    const { status, output } = buildBook({ "01-first.mdx": chapter("First", "1", "Text.\n") }, "/nn/");
+    expect(status, output.slice(-3000)).toBe(0);
+    const port = 4900 + Math.floor(Math.random() * 500);
+    // as `npm run preview` runs it: no BASE_PATH, and none of Vitest's variables
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !/^(BASE_PATH|BASE_URL|MODE|DEV|PROD|SSR|TEST|VITEST.*)$/.test(name)),
+    );
+    const astro = resolve("node_modules/astro/bin/astro.mjs");
+    const preview = spawn(process.execPath, [astro, "preview", "--ignore-lock", "--host", "127.0.0.1", "--port", String(port)], {
+      env: { ...env, BOOK_CONTENT_DIR: content, BOOK_CACHE_DIR: join(work, "cache") },
+      detached: true,
+    });
+    let log = "";
+    preview.stdout!.on("data", (chunk) => (log += chunk));
+    preview.stderr!.on("data", (chunk) => (log += chunk));
+    try {
+      await new Promise<void>((ready, fail) => {
+        preview.stdout!.on("data", () => log.includes(`${port}`) && ready());
+        preview.on("exit", () => fail(new Error(`astro preview exited:\n${log}`)));
+      });
+      const page = await fetch(`http://127.0.0.1:${port}/nn/first/`);
+      expect(page.status, log).toBe(200);
+      const html = await page.text();
+      const css = /<link rel="stylesheet" href="([^"]+)"/.exec(html)?.[1];
+      expect(css).toMatch(/^\/nn\//);
+      expect((await fetch(`http://127.0.0.1:${port}${css}`)).status).toBe(200);
+    } finally {
+      process.kill(-preview.pid!);
+    }
   }, 120_000);
 });
