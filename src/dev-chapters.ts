@@ -50,7 +50,7 @@ export default function devChapters(contentDir: string): AstroIntegration {
           if (now === readFileSync(stamp, "utf8")) return;
           logger.info("the chapters changed: restarting with a new sidebar");
           // bring the collection up to date first: the restarted server reads it as it is
-          await refreshContent?.();
+          await refreshContent?.({});
           writeFileSync(stamp, now);
         };
         const check = (file: string) => {
