@@ -1,9 +1,18 @@
-import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { spawn, spawnSync } from "node:child_process";
+import {
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { parseHTML } from "linkedom";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { brokenLinks } from "../../src/links.ts";
 import { chapters, contentDir } from "../support/chapters.ts";
 import { BASE, SITE_DIR, buildSite } from "../support/site.ts";
@@ -329,4 +338,75 @@ describe("a small book built at the root path", () => {
       process.kill(-preview.pid!);
     }
   }, 120_000);
+});
+
+// `npm run dev` follows the chapters (src/dev-chapters.ts): a chapter added, renamed or removed
+// while the server runs makes it restart with a new sidebar. (In this file, not beside it: a build
+// running at the same time rewrites .astro/ under the dev server.)
+describe("npm run dev", () => {
+  const devWork = resolve("test-output/dev-book");
+  const devContent = join(devWork, "content");
+  const devChapter = (title: string, order: number) =>
+    `---\ntitle: ${title}\norder: ${order}\nobjectives:\n  - See the dev server follow.\n---\nText.\n`;
+  let server: ChildProcess | undefined;
+  let devLog = "";
+
+  afterAll(() => {
+    if (server?.pid) process.kill(-server.pid);
+  });
+
+  function viteless(): NodeJS.ProcessEnv {
+    return Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !/^(BASE_URL|MODE|DEV|PROD|SSR|TEST|VITEST.*)$/.test(name)),
+    );
+  }
+
+  /** Asks for `path` until `ok` holds for the answer (the server restarts meanwhile), or 90 s pass. */
+  async function until(url: string, ok: (status: number, html: string) => boolean, what: string) {
+    const deadline = Date.now() + 90_000;
+    let last = "";
+    while (Date.now() < deadline) {
+      try {
+        const response = await fetch(url);
+        const html = await response.text();
+        if (ok(response.status, html)) return html;
+        last = `${response.status}`;
+      } catch (error) {
+        last = String(error);
+      }
+      await new Promise((done) => setTimeout(done, 500)); // polling a server that is restarting
+    }
+    throw new Error(`${what}: not within 90 s (last answer ${last})\n${devLog.slice(-3000)}`);
+  }
+
+
+  test("the dev server restarts for an added, a renamed and a removed chapter, and its pages answer with the new sidebar", async () => {
+    rmSync(devWork, { recursive: true, force: true });
+    mkdirSync(devContent, { recursive: true });
+    symlinkSync(resolve("src"), join(devWork, "src"));
+    writeFileSync(join(devContent, "index.mdx"), "---\ntitle: Home\ntemplate: splash\n---\n");
+    writeFileSync(join(devContent, "01-one.mdx"), devChapter("One", 1));
+    const port = 4400 + Math.floor(Math.random() * 500);
+    server = spawn(process.execPath, [resolve("node_modules/astro/bin/astro.mjs"), "dev", "--host", "127.0.0.1", "--port", String(port)], {
+      // (without Vitest's variables: BASE_URL=/ would become the book's base, VITEST changes Astro's dev server)
+      env: { ...viteless(), NODE_ENV: "development", BOOK_CONTENT_DIR: devContent, BOOK_CACHE_DIR: join(devWork, "cache"), BASE_PATH: "/" },
+      detached: true,
+    });
+    server.stdout!.on("data", (chunk) => (devLog += chunk));
+    server.stderr!.on("data", (chunk) => (devLog += chunk));
+    const page = `http://127.0.0.1:${port}/one/`;
+    await until(page, (status) => status === 200, "the first page");
+
+    writeFileSync(join(devContent, "02-two.mdx"), devChapter("Two", 2));
+    await until(page, (status, html) => status === 200 && html.includes('href="/two/"'), "an added chapter in the sidebar");
+
+    renameSync(join(devContent, "02-two.mdx"), join(devContent, "02-deux.mdx"));
+    const renamed = await until(page, (status, html) => status === 200 && html.includes('href="/deux/"'), "a renamed chapter");
+    expect(renamed).not.toContain('href="/two/"');
+
+    unlinkSync(join(devContent, "02-deux.mdx"));
+    await until(page, (status, html) => status === 200 && !html.includes('href="/deux/"'), "a removed chapter");
+    // each change restarted the server once (a request in the second before it may still see 500)
+    expect(devLog.match(/the chapters changed/g)).toHaveLength(3);
+  }, 300_000);
 });
