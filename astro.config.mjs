@@ -6,14 +6,20 @@ import remarkMath from "remark-math";
 import rehypeKatex from "rehype-katex";
 import { bookSidebar } from "./src/chapter-schema.ts";
 import contentSecurityPolicy from "./src/csp.ts";
+import checkLinks from "./src/links.ts";
+import devChapters from "./src/dev-chapters.ts";
+import recordBuild, { lastBuild, previewing } from "./src/last-build.ts";
 import remarkCells from "./src/notebook/remark-cells.ts";
 import { EMBED_SCRIPT } from "./src/embed.ts";
+import remarkChapterRefs from "./src/chapter-refs.ts";
 
 /**
  * Where the book is served from. `/` by default; set BASE_PATH=/course/nn/ (for example) to host
  * it under a sub-path, and SITE_URL to the origin it is served from.
  */
-const base = process.env.BASE_PATH ?? "/";
+// `npm run preview` serves the last build under the base path it was built with (src/last-build.ts).
+const previewed = previewing() ? lastBuild() : null;
+const base = process.env.BASE_PATH ?? previewed?.base ?? "/";
 
 /** The chapters. BOOK_CONTENT_DIR points the build at another folder (the tests use it). */
 const contentDir = process.env.BOOK_CONTENT_DIR ?? "./content";
@@ -22,6 +28,7 @@ export default defineConfig({
   // Canonical URLs and the sitemap name the host: only when it is known (SITE_URL).
   site: process.env.SITE_URL || undefined,
   base,
+  ...(previewed && !process.argv.includes("--outDir") ? { outDir: previewed.outDir } : {}),
   trailingSlash: "always",
   // A separate cache lets a second build (the tests build a broken book) run beside the first.
   cacheDir: process.env.BOOK_CACHE_DIR ?? "./node_modules/.astro",
@@ -32,7 +39,7 @@ export default defineConfig({
   },
   markdown: {
     processor: unified({
-      remarkPlugins: [remarkMath, remarkCells],
+      remarkPlugins: [remarkMath, remarkCells, remarkChapterRefs],
       // KaTeX renders at build time to HTML + MathML; no math JavaScript reaches the browser.
       rehypePlugins: [[rehypeKatex, { output: "htmlAndMathml", throwOnError: true }]],
     }),
@@ -70,5 +77,11 @@ export default defineConfig({
     }),
     // Every built page carries the book's content security policy as a <meta> (src/csp.ts).
     contentSecurityPolicy(),
+    // A link inside the site that leads nowhere fails the build, naming the page (src/links.ts).
+    checkLinks(),
+    // `npm run dev` restarts itself when a chapter is added, removed, renamed or reordered.
+    devChapters(contentDir),
+    // each build records its base path and folder for `npm run preview`
+    recordBuild(),
   ],
 });

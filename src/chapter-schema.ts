@@ -9,8 +9,13 @@ import { z } from "astro/zod";
  */
 export const chapterFields = z
   .object({
-    /** Position in the book, 0 first. The sidebar and the previous/next links follow it. */
-    order: z.number().int().min(0).max(99).optional(),
+    /**
+     * Where the chapter stands in the book: chapters are read in increasing `order` (any number
+     * from 0, 7.5 included, so a chapter fits between two others without renumbering them); two
+     * chapters may not share one. The number a reader sees ("chapter 7") is the chapter's
+     * position counted from 0, not this field: removing a chapter renumbers those after it.
+     */
+    order: z.number().min(0).optional(),
     /** What the reader will be able to do after the chapter: one sentence each, at least one. */
     objectives: z.array(z.string().min(8)).min(1).optional(),
     /**
@@ -29,7 +34,7 @@ export const chapterFields = z
           path: [field],
           message:
             field === "order"
-              ? "a chapter needs `order:` (its position in the book, a whole number from 0)"
+              ? "a chapter needs `order:` (a number from 0: chapters are read in increasing order)"
               : "a chapter needs `objectives:` (a list of what the reader will be able to do)",
         });
       }
@@ -38,23 +43,55 @@ export const chapterFields = z
 
 /** `03-the-perceptron.mdx` → `the-perceptron`: the number orders the file, not the address. */
 export function chapterId(entry: string): string {
-  return entry.replace(/\.mdx?$/, "").replace(/(^|\/)\d+-/g, "$1");
+  return entry.replace(/\.mdx?$/, "").replace(/(^|\/)\d+(\.\d+)?-/g, "$1");
 }
 
 /**
- * The sidebar: every chapter in `dir`, sorted by the `order:` of its frontmatter (read as a
- * line, since the config loads before the collection; the schema validates it properly).
+ * Whether a file in the content folder is a page of the book: `.md`/`.mdx`, and not starting with
+ * `_` (the underscore rule: `_momentum.mdx` is a draft, left out of the book and its tests).
  */
-export function chapterSidebar(dir: string): { slug: string }[] {
+export function isPage(file: string): boolean {
+  return /^[^_].*\.mdx?$/.test(file);
+}
+
+/** Reading order: by `order`, then (only for chapters without one) by address. */
+export function byOrder(a: { order: number; slug: string }, b: { order: number; slug: string }) {
+  return a.order - b.order || a.slug.localeCompare(b.slug);
+}
+
+/** A chapter file as the config sees it (before the collection validates it). */
+export type ChapterFile = { file: string; slug: string; order: number };
+
+/**
+ * Every chapter file in `dir` (not the landing page, not drafts) in reading order, with its
+ * `order:` (read as a line, since the config loads before the collection; the schema validates
+ * it properly). Two chapters with one order throw, naming both files.
+ */
+export function chapterFiles(dir: string): ChapterFile[] {
   const chapters = readdirSync(dir)
-    .filter((file) => /^[^_].*\.mdx?$/.test(file) && !/^index\.mdx?$/.test(file))
+    .filter((file) => isPage(file) && !/^index\.mdx?$/.test(file))
     .map((file) => {
       const source = readFileSync(join(dir, file), "utf8");
-      const order = /^order:\s*(\d+)\s*$/m.exec(source.split(/^---$/m)[1] ?? "");
-      return { slug: chapterId(file), order: order ? Number(order[1]) : Infinity };
+      const order = /^order:\s*(\d+(?:\.\d+)?)\s*$/m.exec(source.split(/^---$/m)[1] ?? "");
+      return { file, slug: chapterId(file), order: order ? Number(order[1]) : Infinity };
     });
-  chapters.sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug));
-  return chapters.map(({ slug }) => ({ slug }));
+  chapters.sort(byOrder);
+  for (let i = 1; i < chapters.length; i++) {
+    const [a, b] = [chapters[i - 1], chapters[i]];
+    if (a.order === b.order && a.order !== Infinity) {
+      throw new Error(
+        `two chapters have order: ${a.order}: ${join(dir, a.file)} and ${join(dir, b.file)}. ` +
+          "Each chapter needs its own order (chapters are read in increasing order); give one of " +
+          `them another number, such as ${a.order + 0.5} to put it after the other.`,
+      );
+    }
+  }
+  return chapters;
+}
+
+/** The sidebar's chapters: every chapter in `dir` in reading order (see `chapterFiles`). */
+export function chapterSidebar(dir: string): { slug: string }[] {
+  return chapterFiles(dir).map(({ slug }) => ({ slug }));
 }
 
 /** The folder of reference pages inside the content folder (the glossary, the primer). */
@@ -68,7 +105,7 @@ export function bookSidebar(dir: string): { label: string; items: { slug: string
   const folder = join(dir, referenceDir);
   const references = existsSync(folder)
     ? readdirSync(folder)
-        .filter((file) => /^[^_].*\.mdx?$/.test(file))
+        .filter(isPage)
         .sort()
         .map((file) => ({ slug: chapterId(`${referenceDir}/${file}`) }))
     : [];

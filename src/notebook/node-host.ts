@@ -8,7 +8,7 @@ import { basename } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { findCells, type AuthoredCell } from "./cells.ts";
 import {
-  frontmatterOrder,
+  chapterNumber,
   prepareExercises,
   readVerdict,
   validateExercises,
@@ -267,7 +267,7 @@ export async function cellsOfFile(
   const processor = unified().use(remarkParse).use(remarkMath);
   if (/\.mdx$/.test(path)) processor.use(remarkMdx);
   const tree = processor.parse(text);
-  prepareExercises(tree as never, frontmatterOrder(text));
+  prepareExercises(tree as never, chapterNumber(path, text));
   return findCells(tree as never);
 }
 
@@ -276,7 +276,7 @@ export async function exercisesOfFile(path: string, text = readFileSync(path, "u
   const [{ unified }, { default: remarkParse }, { default: remarkMdx }, { default: remarkMath }] =
     await Promise.all([import("unified"), import("remark-parse"), import("remark-mdx"), import("remark-math")]);
   const tree = unified().use(remarkParse).use(remarkMath).use(remarkMdx).parse(text);
-  return prepareExercises(tree as never, frontmatterOrder(text));
+  return prepareExercises(tree as never, chapterNumber(path, text));
 }
 
 /** Reads a chapter file, runs its cells, and reports them (what the tests and the CLI use). */
@@ -363,7 +363,7 @@ export async function checkChapterFile(path: string): Promise<ChapterRun & { exe
   const [{ unified }, { default: remarkParse }, { default: remarkMdx }, { default: remarkMath }] =
     await Promise.all([import("unified"), import("remark-parse"), import("remark-mdx"), import("remark-math")]);
   const tree = unified().use(remarkParse).use(remarkMath).use(remarkMdx).parse(text);
-  const exercises = prepareExercises(tree as never, frontmatterOrder(text));
+  const exercises = prepareExercises(tree as never, chapterNumber(path, text));
   const cells = findCells(tree as never);
   const run = await runCells(basename(path), cells);
   return { ...run, exerciseProblems: await exerciseProblems(basename(path), cells, exercises, run) };

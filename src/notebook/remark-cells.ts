@@ -12,7 +12,7 @@ import { CellOptionError, findCells, type AuthoredCell } from "./cells.ts";
 import { chapterSlug, exerciseProblems, runCells } from "./node-host.ts";
 import {
   ExerciseError,
-  frontmatterOrder,
+  chapterNumber,
   prepareExercises,
   type ExerciseInfo,
 } from "./remark-exercises.ts";
@@ -59,11 +59,12 @@ function uses(node: Tree, name: string): boolean {
 }
 
 
-// The chapter's order: from Astro's parsed frontmatter when it ran first, else from the text.
+// The chapter's number (its position in the book), from its folder and its `order:` (Astro's
+// parsed frontmatter when it ran first: the text it hands on has none).
 function chapterOrder(file: VFile): number | null {
   const front = (file.data as { astro?: { frontmatter?: { order?: unknown } } }).astro?.frontmatter;
-  if (typeof front?.order === "number") return front.order;
-  return frontmatterOrder(String(file.value ?? ""));
+  const text = typeof front?.order === "number" ? `---\norder: ${front.order}\n---\n` : String(file.value ?? "");
+  return chapterNumber(file.path ?? "chapter.mdx", text);
 }
 
 /** The plugin: `remarkPlugins: [remarkCells]` (no options). */

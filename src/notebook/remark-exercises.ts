@@ -19,6 +19,8 @@
  * solution (which must pass), its starter (which must not) and each foreseen mistake (whose
  * verdict must contain the words the author expects): nbgrader's validate, at every build.
  */
+import { basename, dirname } from "node:path";
+import { chapterFiles, chapterId } from "../chapter-schema.ts";
 import type { AuthoredCell } from "./cells.ts";
 
 type Tree = { type: string; name?: string; children?: Tree[] } & Record<string, unknown>;
@@ -111,10 +113,11 @@ export function checkCellSource(exerciseId: string, check: string): string {
 
 /**
  * Finds the chapter's `<Exercise>` elements, checks their parts and rewrites them for the cells
- * plugin (see the file's comment). `order` is the chapter's `order:`; `null` for a page that is
- * not a chapter, where an exercise is an error.
+ * plugin (see the file's comment). `chapter` is the chapter's number (its position in the book,
+ * as the headings count); `null` for a page that is not a chapter, where an exercise is an error.
  */
-export function prepareExercises(tree: Tree, order: number | null): ExerciseInfo[] {
+export function prepareExercises(tree: Tree, chapter: number | null): ExerciseInfo[] {
+  const order = chapter;
   const exercises: ExerciseInfo[] = [];
   const ids = new Map<string, number>();
   for (const { node } of descendants(tree)) {
@@ -200,10 +203,27 @@ export function prepareExercises(tree: Tree, order: number | null): ExerciseInfo
   return exercises;
 }
 
+/**
+ * A chapter's number: its position among the chapters of its folder in reading order (as its
+ * heading and `<ChapterRef>` count), or its `order:` when the folder cannot be read (a chapter
+ * parsed on its own); null for a page that is not a chapter.
+ */
+export function chapterNumber(path: string, text: string): number | null {
+  const order = frontmatterOrder(text);
+  if (order === null) return null;
+  try {
+    const index = chapterFiles(dirname(path)).findIndex((c) => c.slug === chapterId(basename(path)));
+    if (index >= 0) return index;
+  } catch {
+    // no folder, or two chapters with one order (the sidebar reports that)
+  }
+  return order;
+}
+
 /** The chapter's `order:` from its frontmatter, or null for a page that has none. */
 export function frontmatterOrder(text: string): number | null {
   const front = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text)?.[1] ?? "";
-  const order = /^order:\s*(\d+)\s*$/m.exec(front);
+  const order = /^order:\s*(\d+(?:\.\d+)?)\s*$/m.exec(front);
   return order ? Number(order[1]) : null;
 }
 

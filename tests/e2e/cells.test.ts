@@ -2,7 +2,7 @@ import { expect, inject, test } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { compressToEncodedURIComponent } from "lz-string";
 import { cell, dragSlider, output, replaceCode, useBook } from "../support/pages.ts";
-import { describeNeeding } from "../support/suites.ts";
+import { describeChapters } from "../support/suites.ts";
 
 // Cells in the browser, on a real chapter. Chapter 1 has `neuron-output` (declares x, w, z),
 // `neuron-contributions` (reads x and w), `neuron-sliders` (four sliders: x1, x2, w1, w2) and
@@ -74,7 +74,7 @@ async function sumText(page: Page): Promise<string> {
   return (await output(page, SUM).locator(".katex-html").first().textContent()) ?? "";
 }
 
-describeNeeding(["site", "chromium"], "cells in the browser", () => {
+describeChapters([CHAPTER], ["site", "chromium"], "cells in the browser", () => {
   test("editing a cell and pressing Run shows its new output, and re-runs the cells that read it", async () => {
     const { page, workers } = await open();
     // Nothing heavy loads before the reader interacts: no editor, no worker.
@@ -515,7 +515,7 @@ describeNeeding(["site", "chromium"], "cells in the browser", () => {
   });
 });
 
-describeNeeding(["site", "chromium"], "the kernel worker's troubles", () => {
+describeChapters([CHAPTER], ["site", "chromium"], "the kernel worker's troubles", () => {
   test("Stop while the kernel is still starting drops the run", async () => {
     const context = await book.context();
     // The worker's script arrives late: the kernel is still starting when Stop is pressed.

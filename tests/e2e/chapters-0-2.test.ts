@@ -7,7 +7,7 @@ import { datasets } from "../../engine/index.ts";
 import { linearSplit, neuronDiagram } from "../../src/charts/index.ts";
 import { SITE_DIR } from "../support/site.ts";
 import { cell, dragSlider, label, output, press, replaceCode, useBook } from "../support/pages.ts";
-import { describeNeeding } from "../support/suites.ts";
+import { describeChapters } from "../support/suites.ts";
 
 // The experiments of chapters 0 to 2, operated as a reader would, and their default states in
 // the built pages (what a reader sees before any script runs, or with none).
@@ -33,7 +33,7 @@ const window = { x1: [-3, 3] as [number, number], x2: [-3, 3] as [number, number
 
 const open = useBook();
 
-describeNeeding(["site", "chromium"], "chapter 0: your rule, then a network, on the spiral", () => {
+describeChapters(["why-learn-from-data"], ["site", "chromium"], "chapter 0: your rule, then a network, on the spiral", () => {
   test("an edited rule, run with the keyboard, recounts the points and recolours the plane", async () => {
     const page = await open("why-learn-from-data/");
     const score = output(page, "spiral-rule-score");
@@ -90,7 +90,7 @@ describeNeeding(["site", "chromium"], "chapter 0: your rule, then a network, on 
   }, 240_000); // 60 epochs, each redrawn: a minute or more on a busy two-core machine
 });
 
-describeNeeding(["site", "chromium"], "chapter 1: sliders drive the neuron's picture, formula and output", () => {
+describeChapters(["the-neuron"], ["site", "chromium"], "chapter 1: sliders drive the neuron's picture, formula and output", () => {
   test("keys and the pointer move the bias and the weights; all three views follow", async () => {
     const page = await open("the-neuron/");
     const sum = output(page, "neuron-sum");
@@ -139,7 +139,7 @@ describeNeeding(["site", "chromium"], "chapter 1: sliders drive the neuron's pic
   });
 });
 
-describeNeeding(["site", "chromium"], "chapter 2: the line over the reader's points", () => {
+describeChapters(["weights-and-bias"], ["site", "chromium"], "chapter 2: the line over the reader's points", () => {
   const title = (page: Page) =>
     output(page, "line-wrong").locator("svg[aria-label] text").filter({ hasText: /wrong side/ }).textContent();
 
@@ -204,7 +204,7 @@ describeNeeding(["site", "chromium"], "chapter 2: the line over the reader's poi
 });
 
 // The built pages: each experiment's default state is in the HTML, with no script run.
-describeNeeding(["site"], "chapters 0 to 2 as built", () => {
+describeChapters(["why-learn-from-data", "the-neuron", "weights-and-bias"], ["site"], "chapters 0 to 2 as built", () => {
   const built = (slug: string) =>
     parseHTML(readFileSync(join(SITE_DIR, slug, "index.html"), "utf8")).document;
   const prose = (doc: Document) =>

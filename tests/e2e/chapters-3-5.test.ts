@@ -8,7 +8,7 @@ import { fmt } from "../../src/charts/index.ts";
 import { networkDiagram } from "../../src/charts/diagrams/network.ts";
 import { SITE_DIR } from "../support/site.ts";
 import { useBook } from "../support/pages.ts";
-import { describeNeeding } from "../support/suites.ts";
+import { describeChapters } from "../support/suites.ts";
 
 // The experiments of chapters 3 to 5, as a reader operates them:
 // - chapter 3: `slope-controls` (a select and a slider) drive `slope-explorer` (activationSlope);
@@ -43,7 +43,7 @@ function firstLayer(input: number[], j: number): { z: number; a: number } {
   return { z, a: Math.tanh(z) };
 }
 
-describeNeeding(["site"], "chapters 3 to 5 ship each experiment in its default state", () => {
+describeChapters([THREE, FOUR, FIVE], ["site"], "chapters 3 to 5 ship each experiment in its default state", () => {
   test("chapter 3: the activation explorer at sigmoid and z = 1", () => {
     const doc = built(THREE);
     const controls = outputOf(doc, "slope-controls");
@@ -146,7 +146,8 @@ const altText = (page: Page, id: string, selector = "svg[aria-label]") =>
     .first()
     .getAttribute("aria-label");
 
-describeNeeding(
+describeChapters(
+  [THREE, FOUR, FIVE],
   ["site", "chromium"],
   "chapters 3 to 5: the experiments under the reader's hands",
   () => {
@@ -312,7 +313,7 @@ describeNeeding(
   },
 );
 
-describeNeeding(["site", "chromium"], "chapters 3 to 5 on a phone", () => {
+describeChapters([THREE, FOUR, FIVE], ["site", "chromium"], "chapters 3 to 5 on a phone", () => {
   // Each experiment's own figure, at 390 px: every text at least 9 px as rendered.
   const experiments: [string, string[]][] = [
     [THREE, ["slope-explorer", "rule-steps"]],

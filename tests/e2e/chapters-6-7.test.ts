@@ -1,8 +1,8 @@
-import { describe, expect, inject, test } from "vitest";
+import { expect, inject, test } from "vitest";
 import type { Page } from "playwright-core";
 import { parseHTML } from "linkedom";
 import { dragSlider, label, output, replaceCode, useBook } from "../support/pages.ts";
-import { describeNeeding } from "../support/suites.ts";
+import { describeChapters } from "../support/suites.ts";
 
 // The experiments of chapters 6 and 7, operated as a reader would: keys, pointer, typing.
 // Chapter 6: `net-221` (a 2-2-1 network of Values), `backprop-steps` (a slider over the steps of
@@ -52,7 +52,7 @@ function proseOf(document: Document): string {
   return main.textContent!.replace(/\s+/g, " ");
 }
 
-describeNeeding(["site"], "chapters 6 and 7 as built", () => {
+describeChapters([CH6, CH7], ["site"], "chapters 6 and 7 as built", () => {
   /** A built page, parsed: the HTML a reader without JavaScript gets. */
   async function built(chapter: string) {
     const html = await (await fetch(`${inject("siteUrl")}${chapter}`)).text();
@@ -135,7 +135,7 @@ describeNeeding(["site"], "chapters 6 and 7 as built", () => {
   });
 });
 
-describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
+describeChapters([CH6, CH7], ["site", "chromium"], "chapters 6 and 7 in the browser", () => {
   test("chapter 6: the backward step slider walks the graph back, one arrow per key, and drags", async () => {
     const page = await open(CH6);
     const slider = page.getByRole("slider", {
@@ -428,7 +428,7 @@ describeNeeding(["site", "chromium"], "chapters 6 and 7 in the browser", () => {
   }, 240_000);
 });
 
-describe("this file", () => {
+describeChapters([CH6, CH7], [], "this file", () => {
   test("names the cells it operates, which the chapters declare", async () => {
     const { readFileSync } = await import("node:fs");
     const sources: Record<string, string> = {

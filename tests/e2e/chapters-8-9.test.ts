@@ -5,7 +5,7 @@ import { describe, expect, inject, test } from "vitest";
 import { loadDigits } from "../../engine/index.ts";
 import { strokes } from "../support/strokes.ts";
 import { dragSlider, output, useBook } from "../support/pages.ts";
-import { describeNeeding } from "../support/suites.ts";
+import { describeChapters } from "../support/suites.ts";
 
 // The experiments of chapter 8 (train on the digits under the training controls, the test
 // curves, the confusion matrix, the mistakes by row and column, the drawing pad) and chapter 9
@@ -37,7 +37,7 @@ function altOf(document: Document, id: string): string {
   return svgs[svgs.length - 1]?.getAttribute("aria-label") ?? "";
 }
 
-describeNeeding(["site"], "chapters 8 and 9 as built: each experiment in its default state", () => {
+describeChapters([DIGITS, BEYOND], ["site"], "chapters 8 and 9 as built: each experiment in its default state", () => {
   test("the digits page ships the trained network's curves, matrix, mistakes and the empty pad", async () => {
     const document = await built(DIGITS);
     const text = (id: string) => document.querySelector(`nb-cell[data-id="${id}"] .nb-output`)?.textContent ?? "";
@@ -115,7 +115,7 @@ const digits = await loadDigits({ seed: 1 }); // the split the chapter loads
 /** The first test image of a digit. */
 const firstTest = (label: number) => digits.test.x[digits.test.y.indexOf(label)];
 
-describeNeeding(["site", "chromium"], "chapter 8 in Chromium: train, read the mistakes, draw", () => {
+describeChapters([DIGITS], ["site", "chromium"], "chapter 8 in Chromium: train, read the mistakes, draw", () => {
   let page: Page;
 
   test("Play trains the network on all 8,000 digits here, to 95% of the test digits", TRAINING, async () => {
@@ -231,7 +231,7 @@ describeNeeding(["site", "chromium"], "chapter 8 in Chromium: train, read the mi
   });
 });
 
-describeNeeding(["site", "chromium"], "chapter 9 in Chromium: slide a filter, unroll a recurrent cell", () => {
+describeChapters([BEYOND], ["site", "chromium"], "chapter 9 in Chromium: slide a filter, unroll a recurrent cell", () => {
   const formula = (page: Page) =>
     output(page, "conv-sum").locator("annotation").first().textContent();
 
@@ -285,7 +285,7 @@ describeNeeding(["site", "chromium"], "chapter 9 in Chromium: slide a filter, un
   });
 });
 
-describeNeeding(["site", "chromium"], "chapters 8 and 9 at 390 px, and while they load", () => {
+describeChapters([DIGITS, BEYOND], ["site", "chromium"], "chapters 8 and 9 at 390 px, and while they load", () => {
   // Every chart and diagram of these experiments, and the cells that show them.
   const figures: Record<string, string[]> = {
     [DIGITS]: ["digits-curves", "digits-confusion", "digits-mistakes", "digits-read"],

@@ -10,7 +10,7 @@ import { launchBrowser } from "../support/browser.ts";
 import { chapters } from "../support/chapters.ts";
 import { hostileHtml, hostileVectors } from "../support/hostile.ts";
 import { BASE, SITE_DIR, serveSite } from "../support/site.ts";
-import { describeNeeding } from "../support/suites.ts";
+import { describeChapters, describeNeeding } from "../support/suites.ts";
 
 // A reader opens a stranger's share link and presses Run. The output must stay in its box and
 // call no one: no request leaves the site's origin, no dialog opens, nothing outside the output is
@@ -151,7 +151,7 @@ function leftovers(page: Page): Promise<string[]> {
   });
 }
 
-describeNeeding(["site", "chromium"], "a hostile output from a share link", () => {
+describeChapters([CHAPTER, "the-perceptron"], ["site", "chromium"], "a hostile output from a share link", () => {
   const siteUrl = inject("siteUrl");
   let browser: Browser;
   let stranger: Stranger;

@@ -1,9 +1,9 @@
 // A chapter on paper (Chromium's print media, as "Save as PDF" uses): code readable, no controls,
 // figures and outputs kept whole.
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { launchBrowser } from "../support/browser.ts";
-import { describeNeeding } from "../support/suites.ts";
+import { describeChapters } from "../support/suites.ts";
 
 const siteUrl = inject("siteUrl");
 
@@ -20,7 +20,7 @@ function contrast(a: string, b: string): number {
   return (hi + 0.05) / (lo + 0.05);
 }
 
-describeNeeding(["site", "chromium"], "a printed chapter", () => {
+describeChapters(["the-perceptron"], ["site", "chromium"], "a printed chapter", () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchBrowser();

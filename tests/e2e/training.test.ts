@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { expect, test } from "vitest";
 import { useBook } from "../support/pages.ts";
-import { describeNeeding } from "../support/suites.ts";
+import { describeChapters } from "../support/suites.ts";
 
 // Training under controls, on chapter 7: `moons-controls` declares `training`
 // (view(Inputs.training(…))), and `moons-train` trains a 2-16-16-1 network with
@@ -21,7 +21,7 @@ async function where(page: Page): Promise<[number, number] | "finished" | null> 
   return found ? [Number(found[1]), Number(found[2])] : null;
 }
 
-describeNeeding(["site", "chromium"], "training under controls", () => {
+describeChapters([CHAPTER], ["site", "chromium"], "training under controls", () => {
   test("Play trains here; Pause holds it; Step goes one batch, then one epoch; Reset starts again", async () => {
     const page = await open();
     const controls = page.getByRole("group", { name: "Training" });

@@ -1,9 +1,20 @@
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { parseHTML } from "linkedom";
-import { describe, expect, test } from "vitest";
-import { chapters } from "../support/chapters.ts";
+import { afterAll, describe, expect, test } from "vitest";
+import { brokenLinks } from "../../src/links.ts";
+import { chapters, contentDir } from "../support/chapters.ts";
 import { BASE, SITE_DIR, buildSite } from "../support/site.ts";
 import { describeNeeding } from "../support/suites.ts";
 
@@ -19,11 +30,9 @@ function page(slug: string): Document {
 }
 
 describeNeeding(["site"], "the built book", () => {
-  test("has ten chapters, 0 to 9, each a page in the sidebar in order, then the reference", () => {
+  test("each chapter of this edition is a page in the sidebar in reading order, then the reference", () => {
     const list = chapters();
-    expect(list.map(({ file }) => file.slice(0, 2))).toEqual(
-      ["00", "01", "02", "03", "04", "05", "06", "07", "08", "09"],
-    );
+    console.info(`the built book: ${list.length} chapters of ${contentDir()} (${list.map(({ slug }) => slug).join(", ")})`);
     const sidebar = [...page(list[0].slug).querySelectorAll("nav.sidebar a")].map(
       (a) => a.getAttribute("href"),
     );
@@ -32,34 +41,31 @@ describeNeeding(["site"], "the built book", () => {
       `${BASE}reference/reading-a-cell/`,
       `${BASE}reference/glossary/`,
     ]);
+    // each says its number, its position from 0
+    for (const [number, { slug }] of list.entries()) {
+      expect(page(slug).querySelector(".chapter-objectives__number")?.textContent).toBe(`Chapter ${number} · `);
+    }
   });
 
-  test("every link inside a page's text leads to a page and a heading that exist", () => {
-    const broken: string[] = [];
-    const htmlFiles = files(SITE_DIR).filter((file) => file.endsWith("index.html"));
-    const idsOf = new Map(
-      htmlFiles.map((file) => {
-        const { document } = parseHTML(readFileSync(file, "utf8"));
-        return [file, new Set([...document.querySelectorAll("[id]")].map((el) => el.id))];
-      }),
-    );
-    for (const file of htmlFiles) {
-      const { document } = parseHTML(readFileSync(file, "utf8"));
-      for (const a of document.querySelectorAll(".sl-markdown-content a[href], .hero a[href]")) {
-        const href = a.getAttribute("href")!;
-        if (/^[a-z]+:/.test(href)) continue;
-        const [path, fragment] = href.split("#");
-        const target = path === ""
-          ? file
-          : join(path.startsWith("/") ? join(SITE_DIR, path.slice(BASE.length)) : join(file, "..", path), "index.html");
-        const name = relative(SITE_DIR, file);
-        if (!idsOf.has(target)) broken.push(`${name}: ${href} (no such page)`);
-        else if (fragment && !idsOf.get(target)!.has(decodeURIComponent(fragment))) {
-          broken.push(`${name}: ${href} (no such heading)`);
-        }
+  test("every reference to a chapter names it by its number and links it", () => {
+    const numbers = new Map(chapters().map(({ slug }, number) => [`${BASE}${slug}/`, number]));
+    const wrong: string[] = [];
+    let count = 0;
+    for (const slug of [...numbers.keys()].map((path) => path.slice(BASE.length, -1)).concat("reference/glossary")) {
+      for (const a of page(slug).querySelectorAll(".sl-markdown-content a.chapter-ref")) {
+        count++;
+        const number = numbers.get(a.getAttribute("href")!.split("#")[0]);
+        // "chapter 7, …", "Chapter 7" or "7" (in "chapters 6 and 7")
+        const said = /^(?:chapter )?(\d+)\b/i.exec(a.textContent ?? "");
+        if (!said || Number(said[1]) !== number) wrong.push(`${slug}: ${a.outerHTML}`);
       }
     }
-    expect(broken).toEqual([]);
+    expect(wrong).toEqual([]);
+    expect(count).toBeGreaterThan(100);
+  });
+
+  test("every link inside a page leads to a page and a heading that exist", async () => {
+    expect(await brokenLinks(SITE_DIR, BASE)).toEqual([]);
     // the glossary links every term to where it is explained
     const glossary = page("reference/glossary");
     expect(glossary.querySelectorAll(".sl-markdown-content a[href*='#']").length).toBeGreaterThan(50);
@@ -75,7 +81,7 @@ describeNeeding(["site"], "the built book", () => {
   });
 
   test.each(chapters())("$file: formulas are KaTeX markup, figures are SVG", ({ file, slug }) => {
-    const source = readFileSync(join("content", file), "utf8");
+    const source = readFileSync(join(contentDir(), file), "utf8");
     const doc = page(slug);
     const body = doc.querySelector(".sl-markdown-content");
     expect(body, `${slug} has no content`).toBeTruthy();
@@ -188,62 +194,219 @@ test("the KaTeX stylesheet the site ships is the KaTeX that renders the formulas
 
 describe("a small book built at the root path", () => {
   const work = resolve("test-output/bad-book");
+  const content = join(work, "content");
+  const home = "---\ntitle: Home\ntemplate: splash\n---\n";
+  const chapter = (title: string, order: string, body: string) =>
+    `---\ntitle: ${title}\norder: ${order}\nobjectives:\n  - See what the build makes of it.\n---\n${body}`;
 
-  function buildWith(chapter: string) {
+  /** Builds a book of these files (name → source) into work/dist; its status and output. */
+  function buildBook(
+    files: Record<string, string>,
+    base = "/",
+    env: Record<string, string> = {},
+    newChapters: string[][] = [],
+  ) {
     rmSync(work, { recursive: true, force: true });
-    mkdirSync(join(work, "content"), { recursive: true });
-    writeFileSync(join(work, "content", "index.mdx"), "---\ntitle: Home\ntemplate: splash\n---\n");
-    writeFileSync(join(work, "content", "03-broken-chapter.mdx"), chapter);
-    return buildSite(join(work, "dist"), "/", {
-      BOOK_CONTENT_DIR: join(work, "content"),
+    mkdirSync(content, { recursive: true });
+    for (const [name, source] of Object.entries({ "index.mdx": home, ...files })) {
+      writeFileSync(join(content, name), source);
+    }
+    // chapters import components as "../src/components/…", as in the book's own content/
+    symlinkSync(resolve("src"), join(work, "src"));
+    for (const args of newChapters) {
+      const run = spawnSync(process.execPath, ["scripts/new-chapter.ts", ...args, "--dir", content], { encoding: "utf8" });
+      if (run.status !== 0) throw new Error(`new:chapter ${args.join(" ")} failed: ${run.stderr}`);
+    }
+    return buildSite(join(work, "dist"), base, {
+      BOOK_CONTENT_DIR: content,
       BOOK_CACHE_DIR: join(work, "cache"),
+      ...env,
     });
   }
 
-  test("a good chapter builds, with links from /", () => {
-    const { status, output } = buildWith(
-      "---\ntitle: Fine\norder: 3\nobjectives:\n  - See that a good chapter builds.\n---\n" +
-        "The sum $z = \\sum_i w_i x_i$.\n",
+  // One good build of two chapters (orders 3 and 10: chapters 0 and 1), one of which names a
+  // chapter this edition leaves out.
+  test("builds, numbers chapters by position, links them from /, and lists references to a missing chapter once", () => {
+    const { status, output } = buildBook(
+      {
+        "03-first.mdx": chapter(
+          "First",
+          "3",
+          "The sum $z = \\sum_i w_i x_i$.\n\n" +
+            'Next comes <ChapterRef slug="second" />, then <ChapterRef slug="gradient-descent" form="number" />.\n' +
+            "\n## A heading\n",
+        ),
+        "10-second.mdx": chapter(
+          "Second",
+          "10",
+          '<ChapterRef slug="first" form="number" capital /> came first; see\n' +
+            '<ChapterRef slug="first" section="a-heading" capital>its heading</ChapterRef>.\n',
+        ),
+      },
+      "/",
+      { SITE_URL: "https://course.example.edu" },
+      // npm run new:chapter -- "Momentum" --after first: order 4, so chapter 1
+      [["Momentum", "--after", "first"]],
     );
     expect(status, output.slice(-3000)).toBe(0);
-    const html = readFileSync(join(work, "dist", "broken-chapter", "index.html"), "utf8");
-    expect(html).toContain('href="/broken-chapter/"');
-    expect(html).toContain('class="katex"');
-    expect(html).not.toContain("/book/");
+    const first = readFileSync(join(work, "dist", "first", "index.html"), "utf8");
+    const second = readFileSync(join(work, "dist", "second", "index.html"), "utf8");
+    expect(first).toContain('href="/first/"');
+    expect(first).toContain('class="katex"');
+    expect(first).not.toContain("/book/");
+    // references are computed: order 3 is chapter 0, the new chapter (order 4) 1, order 10 2
+    expect(first).toContain('<a href="/second/" class="chapter-ref">chapter 2, Second</a>');
+    expect(second).toContain('<a href="/first/" class="chapter-ref">Chapter 0</a> came first');
+    expect(second).toContain('<a href="/first/#a-heading" class="chapter-ref">Chapter 0, <em>its heading</em></a>');
+    expect(second).toContain("Chapter 2 · ");
+    // the scaffolded chapter builds as it is: a formula, a chart drawn by its cell, a control, a
+    // self-check, its objectives first
+    const momentum = parseHTML(readFileSync(join(work, "dist", "momentum", "index.html"), "utf8")).document;
+    expect(readdirSync(content)).toContain("04-momentum.mdx");
+    expect(momentum.querySelector(".chapter-objectives__number")?.textContent).toBe("Chapter 1 · ");
+    expect(momentum.querySelectorAll(".sl-markdown-content .katex").length).toBeGreaterThan(0);
+    expect(momentum.querySelector(".nb-output svg[aria-label]")).toBeTruthy();
+    expect(momentum.querySelector(".nb-input input[type=range]")).toBeTruthy();
+    expect(momentum.querySelectorAll(".sl-markdown-content details").length).toBeGreaterThanOrEqual(2);
+    expect(momentum.querySelector("a.chapter-ref")?.textContent).toBe("chapter 1");
+    // a chapter the edition leaves out: plain words, and one line naming the place
+    expect(first).toContain('<span class="chapter-ref chapter-ref--missing">gradient descent</span>');
+    expect(output).toContain(
+      "1 reference to a chapter this edition leaves out, rendered as plain words without a link; " +
+        "reword each sentence, or add the chapter back:\n" +
+        '  test-output/bad-book/content/03-first.mdx:9: <ChapterRef slug="gradient-descent">\n',
+    );
+    expect(output.split("03-first.mdx:9").length - 1, "listed once").toBe(1);
+    // with SITE_URL, every page names its canonical URL and the book has a sitemap
+    expect(first).toContain('<link rel="canonical" href="https://course.example.edu/first/"');
+    expect(readdirSync(join(work, "dist"))).toContain("sitemap-index.xml");
   }, 120_000);
 
-  test("a bad frontmatter field fails the build, naming the file and the field (order)", () => {
-    const { status, output } = buildWith(
-      "---\ntitle: Broken\norder: three\nobjectives:\n  - Notice the broken field.\n---\nText.\n",
+  test("a broken link written by hand fails the build, naming the page and the target", () => {
+    const { status, output } = buildBook(
+      {
+        "01-first.mdx": chapter("First", "1", "See [nothing](../nowhere/) and [this](#no-such-heading).\n"),
+      },
+      "/nn/",
     );
+    expect(status).not.toBe(0);
+    expect(output).toContain("2 broken links in the built book:");
+    expect(output).toContain("  /nn/first/: ../nowhere/ (no such page)");
+    expect(output).toContain("  /nn/first/: #no-such-heading (no such heading)");
+  }, 120_000);
+
+  // The schema's messages are tested on the schema (chapter-schema.test.ts); this build shows that
+  // Astro names the file.
+  test("a bad frontmatter field fails the build, naming the file and the field (order)", () => {
+    const { status, output } = buildBook({
+      "03-broken-chapter.mdx":
+        "---\ntitle: Broken\norder: three\nobjectives:\n  - Notice the broken field.\n---\nText.\n",
+    });
     expect(status).not.toBe(0);
     expect(output).toContain("03-broken-chapter.mdx");
     expect(output).toMatch(/order/);
   }, 120_000);
 
-  test("with SITE_URL, every page names its canonical URL and the book has a sitemap", () => {
-    rmSync(work, { recursive: true, force: true });
-    mkdirSync(join(work, "content"), { recursive: true });
-    writeFileSync(join(work, "content", "index.mdx"), "---\ntitle: Home\ntemplate: splash\n---\n");
-    writeFileSync(
-      join(work, "content", "01-fine.mdx"),
-      "---\ntitle: Fine\norder: 1\nobjectives:\n  - See the canonical URL.\n---\nText.\n",
-    );
-    const { status, output } = buildSite(join(work, "dist"), "/nn/", {
-      BOOK_CONTENT_DIR: join(work, "content"),
-      BOOK_CACHE_DIR: join(work, "cache"),
-      SITE_URL: "https://course.example.edu",
-    });
+  test("npm run preview serves what the last build made, under its base path", async () => {
+    const { status, output } = buildBook({ "01-first.mdx": chapter("First", "1", "Text.\n") }, "/nn/");
     expect(status, output.slice(-3000)).toBe(0);
-    const html = readFileSync(join(work, "dist", "fine", "index.html"), "utf8");
-    expect(html).toContain('<link rel="canonical" href="https://course.example.edu/nn/fine/"');
-    expect(readdirSync(join(work, "dist"))).toContain("sitemap-index.xml");
+    const port = 4900 + Math.floor(Math.random() * 500);
+    // as `npm run preview` runs it: no BASE_PATH, and none of Vitest's variables
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !/^(BASE_PATH|BASE_URL|MODE|DEV|PROD|SSR|TEST|VITEST.*)$/.test(name)),
+    );
+    const astro = resolve("node_modules/astro/bin/astro.mjs");
+    const preview = spawn(process.execPath, [astro, "preview", "--ignore-lock", "--host", "127.0.0.1", "--port", String(port)], {
+      env: { ...env, BOOK_CONTENT_DIR: content, BOOK_CACHE_DIR: join(work, "cache") },
+      detached: true,
+    });
+    let log = "";
+    preview.stdout!.on("data", (chunk) => (log += chunk));
+    preview.stderr!.on("data", (chunk) => (log += chunk));
+    try {
+      await new Promise<void>((ready, fail) => {
+        preview.stdout!.on("data", () => log.includes(`${port}`) && ready());
+        preview.on("exit", () => fail(new Error(`astro preview exited:\n${log}`)));
+      });
+      const page = await fetch(`http://127.0.0.1:${port}/nn/first/`);
+      expect(page.status, log).toBe(200);
+      const html = await page.text();
+      const css = /<link rel="stylesheet" href="([^"]+)"/.exec(html)?.[1];
+      expect(css).toMatch(/^\/nn\//);
+      expect((await fetch(`http://127.0.0.1:${port}${css}`)).status).toBe(200);
+    } finally {
+      process.kill(-preview.pid!);
+    }
   }, 120_000);
+});
 
-  test("a missing field fails the build, naming the file and the field (objectives)", () => {
-    const { status, output } = buildWith("---\ntitle: Broken\norder: 3\n---\nText.\n");
-    expect(status).not.toBe(0);
-    expect(output).toContain("03-broken-chapter.mdx");
-    expect(output).toContain("a chapter needs `objectives:`");
-  }, 120_000);
+// `npm run dev` follows the chapters (src/dev-chapters.ts): a chapter added, renamed or removed
+// while the server runs makes it restart with a new sidebar. (In this file, not beside it: a build
+// running at the same time rewrites .astro/ under the dev server.)
+describe("npm run dev", () => {
+  const devWork = resolve("test-output/dev-book");
+  const devContent = join(devWork, "content");
+  const devChapter = (title: string, order: number) =>
+    `---\ntitle: ${title}\norder: ${order}\nobjectives:\n  - See the dev server follow.\n---\nText.\n`;
+  let server: ChildProcess | undefined;
+  let devLog = "";
+
+  afterAll(() => {
+    if (server?.pid) process.kill(-server.pid);
+  });
+
+  function viteless(): NodeJS.ProcessEnv {
+    return Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !/^(BASE_URL|MODE|DEV|PROD|SSR|TEST|VITEST.*)$/.test(name)),
+    );
+  }
+
+  /** Asks for `path` until `ok` holds for the answer (the server restarts meanwhile), or 90 s pass. */
+  async function until(url: string, ok: (status: number, html: string) => boolean, what: string) {
+    const deadline = Date.now() + 90_000;
+    let last = "";
+    while (Date.now() < deadline) {
+      try {
+        const response = await fetch(url);
+        const html = await response.text();
+        if (ok(response.status, html)) return html;
+        last = `${response.status}`;
+      } catch (error) {
+        last = String(error);
+      }
+      await new Promise((done) => setTimeout(done, 500)); // polling a server that is restarting
+    }
+    throw new Error(`${what}: not within 90 s (last answer ${last})\n${devLog.slice(-3000)}`);
+  }
+
+
+  test("the dev server restarts for an added, a renamed and a removed chapter, and its pages answer with the new sidebar", async () => {
+    rmSync(devWork, { recursive: true, force: true });
+    mkdirSync(devContent, { recursive: true });
+    symlinkSync(resolve("src"), join(devWork, "src"));
+    writeFileSync(join(devContent, "index.mdx"), "---\ntitle: Home\ntemplate: splash\n---\n");
+    writeFileSync(join(devContent, "01-one.mdx"), devChapter("One", 1));
+    const port = 4400 + Math.floor(Math.random() * 500);
+    server = spawn(process.execPath, [resolve("node_modules/astro/bin/astro.mjs"), "dev", "--host", "127.0.0.1", "--port", String(port)], {
+      // (without Vitest's variables: BASE_URL=/ would become the book's base, VITEST changes Astro's dev server)
+      env: { ...viteless(), NODE_ENV: "development", BOOK_CONTENT_DIR: devContent, BOOK_CACHE_DIR: join(devWork, "cache"), BASE_PATH: "/" },
+      detached: true,
+    });
+    server.stdout!.on("data", (chunk) => (devLog += chunk));
+    server.stderr!.on("data", (chunk) => (devLog += chunk));
+    const page = `http://127.0.0.1:${port}/one/`;
+    await until(page, (status) => status === 200, "the first page");
+
+    writeFileSync(join(devContent, "02-two.mdx"), devChapter("Two", 2));
+    await until(page, (status, html) => status === 200 && html.includes('href="/two/"'), "an added chapter in the sidebar");
+
+    renameSync(join(devContent, "02-two.mdx"), join(devContent, "02-deux.mdx"));
+    const renamed = await until(page, (status, html) => status === 200 && html.includes('href="/deux/"'), "a renamed chapter");
+    expect(renamed).not.toContain('href="/two/"');
+
+    unlinkSync(join(devContent, "02-deux.mdx"));
+    await until(page, (status, html) => status === 200 && !html.includes('href="/deux/"'), "a removed chapter");
+    // each change restarted the server once (a request in the second before it may still see 500)
+    expect(devLog.match(/the chapters changed/g)).toHaveLength(3);
+  }, 300_000);
 });

@@ -10,9 +10,14 @@ export const SITE_DIR = resolve(process.env.TEST_SITE_DIR ?? "test-output/site")
 /** Runs `astro build` into `outDir` with the given base path; returns its output and status. */
 export function buildSite(outDir: string, base: string, extraEnv: Record<string, string> = {}) {
   const astro = resolve("node_modules/astro/bin/astro.mjs");
+  // A test worker's environment carries Vite's variables (BASE_URL=/ …), which the build would
+  // take for its own: every page would then link to / whatever its base path.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(BASE_URL|MODE|DEV|PROD|SSR)$/.test(name)),
+  );
   const result = spawnSync(process.execPath, [astro, "build", "--outDir", outDir], {
     // Vitest sets NODE_ENV=test, which makes Astro build dev-only fallbacks (no search).
-    env: { ...process.env, NODE_ENV: "production", BASE_PATH: base, ...extraEnv },
+    env: { ...env, NODE_ENV: "production", BASE_PATH: base, ...extraEnv },
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
