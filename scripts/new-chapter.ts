@@ -92,7 +92,53 @@ import { costCurve } from "charts";
 costCurve({ start: -1, lr, steps: 8 })
 \`\`\`
 
-{/* exercise: an <Exercise> block goes here (the exercises feature) */}
+## Exercise
+
+<Exercise id="${id}-sum" title="the weighted sum">
+
+Write \`weightedSum(x, w, b)\`: each input times its weight, added up, plus
+the bias. The check runs your function on chosen and random inputs each time
+you run the cell.
+
+\`\`\`ts cell id=${id}-answer
+function weightedSum(x, w, b) {
+  return 0; // your code
+}
+\`\`\`
+
+\`\`\`ts check
+check.sameFunction(weightedSum, (x, w, b) => x.reduce((z, xi, i) => z + xi * w[i], b), {
+  name: "weightedSum",
+  cases: [[[1, 2], [0.5, -1], 0.25], [[3], [2], 0]],
+  random: { n: 20, seed: 1, args: (r) => [[r.uniform(-2, 2), r.uniform(-2, 2)], [r.uniform(-2, 2), r.uniform(-2, 2)], r.uniform(-1, 1)] },
+  mistakes: [{ reference: (x, w) => x.reduce((z, xi, i) => z + xi * w[i], 0), message: "the bias b is missing." }],
+});
+check.pass("Your weighted sum adds every input times its weight, then the bias.");
+\`\`\`
+
+<Hint>Go through the inputs with a loop, or with \`reduce\`.</Hint>
+
+<Hint>Start the sum at \`b\` and add \`x[i] * w[i]\` for each \`i\`.</Hint>
+
+\`\`\`ts solution
+function weightedSum(x, w, b) {
+  let z = b;
+  for (let i = 0; i < x.length; i++) z += x[i] * w[i];
+  return z;
+}
+\`\`\`
+
+\`\`\`ts wrong expect="bias b is missing"
+function weightedSum(x, w, b) {
+  let z = 0;
+  for (let i = 0; i < x.length; i++) z += x[i] * w[i];
+  return z;
+}
+\`\`\`
+
+<ForInstructors>About 5 minutes. Ask what the sum is when every weight is 0.</ForInstructors>
+
+</Exercise>
 
 ## Check yourself
 

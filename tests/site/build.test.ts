@@ -269,6 +269,9 @@ describe("a small book built at the root path", () => {
     expect(momentum.querySelector(".nb-input input[type=range]")).toBeTruthy();
     expect(momentum.querySelectorAll(".sl-markdown-content details").length).toBeGreaterThanOrEqual(2);
     expect(momentum.querySelector("a.chapter-ref")?.textContent).toBe("chapter 1");
+    // and an exercise, numbered by the chapter, whose starter gets its "Not yet"
+    expect(momentum.querySelector(".nn-exercise__title")?.textContent).toBe("Exercise 1.1: the weighted sum");
+    expect(momentum.querySelector(".nb-cell--check .nb-verdict")?.getAttribute("data-verdict")).toBe("fail");
     // a chapter the edition leaves out: plain words, and one line naming the place
     expect(first).toContain('<span class="chapter-ref chapter-ref--missing">gradient descent</span>');
     expect(output).toContain(
