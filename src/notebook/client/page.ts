@@ -188,7 +188,7 @@ async function restore(): Promise<void> {
 
 /** Makes a link carrying the chapter's changes, and offers it to copy. */
 async function shareChapter(): Promise<void> {
-  const { shareUrl } = await import("./share.ts");
+  const { shareUrl, MAX_PACKED } = await import("./share.ts");
   const cellsCode: Record<string, string> = {};
   for (const cell of cells.values()) if (cell.code() !== cell.author) cellsCode[cell.cellId] = cell.code();
   const inputs: Record<string, unknown> = {};
@@ -203,6 +203,14 @@ async function shareChapter(): Promise<void> {
     return;
   }
   const url = shareUrl(location.href, { cells: cellsCode, inputs, at: null });
+  const packed = new URL(url).hash.length - "#nb=".length;
+  if (packed > MAX_PACKED) {
+    announce(
+      `Your changes are too big for a link (${packed} characters packed, at most ${MAX_PACKED}, so that ` +
+        "opening a link can never freeze a reader's page). Share fewer cells: Reset the ones you do not need.",
+    );
+    return;
+  }
   let copied = false;
   try {
     await navigator.clipboard.writeText(url);
@@ -239,13 +247,29 @@ async function openSharedLink(): Promise<void> {
   const { experiment } = shared;
   const unknown = Object.keys(experiment.cells).filter((id) => !cells.has(id));
   for (const id of unknown) delete experiment.cells[id];
+  // A cell the reader may not edit (read-only, hidden) keeps the author's code: a link's code
+  // would run under code the reader sees as the book's.
+  const locked = Object.keys(experiment.cells).filter((id) => !editable(cells.get(id)!));
+  for (const id of locked) delete experiment.cells[id];
+  if (locked.length) {
+    const names = locked.map((id) => `"${id}"`).join(", ");
+    for (const id of locked) {
+      cells.get(id)!.notice("link-refused", "A shared link carried code for this cell, which readers may not edit: it was not loaded. The cell keeps the book's code.", "warn");
+    }
+    if (Object.keys(experiment.cells).length === 0 && Object.keys(experiment.inputs).length === 0) {
+      announce(`This link's experiment was not opened: it only changes cells readers may not edit (${names}).`, [], "link");
+      return;
+    }
+  }
   const ids = Object.keys(experiment.cells).map((id) => `"${id}"`);
   const settings = Object.keys(experiment.inputs).length;
   const what = [
     ids.length ? `code for cell${ids.length === 1 ? "" : "s"} ${ids.join(", ")}` : "",
     settings ? `${settings} setting${settings === 1 ? "" : "s"}` : "",
   ].filter(Boolean).join(" and ");
-  const skipped = unknown.length ? ` (It also names cells this chapter does not have: ${unknown.map((id) => `"${id}"`).join(", ")}.)` : "";
+  const skipped =
+    (unknown.length ? ` (It also names cells this chapter does not have: ${unknown.map((id) => `"${id}"`).join(", ")}.)` : "") +
+    (locked.length ? ` (Its code for ${locked.map((id) => `"${id}"`).join(", ")}, which readers may not edit, was not loaded.)` : "");
   const mine: ChapterState = { cells: { ...state.cells }, inputs: { ...state.inputs } };
   const open = async () => {
     if (!isEmpty(mine)) save(base, slug, mine, "before-link");
@@ -270,6 +294,16 @@ async function openSharedLink(): Promise<void> {
     ],
     "link",
   );
+}
+
+// The cell options the page was built with: read-only and hidden cells are the author's alone.
+function editable(cell: HTMLElement): boolean {
+  try {
+    const options = JSON.parse(cell.dataset.options ?? "{}") as { readonly?: unknown; hidden?: unknown };
+    return !options.readonly && !options.hidden;
+  } catch {
+    return false;
+  }
 }
 
 async function goBack(mine: ChapterState): Promise<void> {
