@@ -85,8 +85,32 @@ function cancel(key: string): void {
 
 const chart = progressChart(document, "nbw");
 
+/** The most outputs, and characters of markup, one run shows (a `display()` loop, a huge table). */
+const MAX_OUTPUTS = 500;
+const MAX_OUTPUT_CHARS = 1_000_000;
+
+// A run's outputs within the caps, with a note saying what was left out.
+function cappedParts(outputs: readonly Output[]): ReturnType<typeof outputParts> {
+  const parts = outputParts(outputs.slice(0, MAX_OUTPUTS));
+  let chars = 0;
+  let cut = outputs.length > MAX_OUTPUTS;
+  const kept = parts.filter((part) => {
+    if (part.kind !== "html") return true;
+    chars += part.html.length;
+    if (chars > MAX_OUTPUT_CHARS) cut = true;
+    return chars <= MAX_OUTPUT_CHARS;
+  });
+  if (cut) {
+    const note =
+      `This run showed more than fits (${outputs.length} outputs; at most ${MAX_OUTPUTS}, and ` +
+      `${MAX_OUTPUT_CHARS / 1e6} M characters of markup): only the first are shown.`;
+    kept.push({ kind: "html", html: `<p class="nb-text nb-stderr">${note}</p>` });
+  }
+  return kept;
+}
+
 async function sendCell(event: Extract<KernelEvent, { type: "cell" }>): Promise<void> {
-  const parts = outputParts(event.outputs);
+  const parts = cappedParts(event.outputs);
   for (const part of parts) if (part.kind === "html") part.html = await encodeCanvases(part.html);
   const error = event.outputs.find((o): o is Extract<Output, { kind: "error" }> => o.kind === "error");
   post({
