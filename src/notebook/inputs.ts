@@ -327,11 +327,35 @@ const PointerInputs = {
  * The controls a cell can declare; each returns a declaration for `view()`. The signatures follow
  * Observable Inputs (`Inputs.range([min, max], { label, value, step })`).
  */
-export const Inputs = { ...FormInputs, ...PointerInputs };
+export const Inputs = Object.freeze(tagged({ ...FormInputs, ...PointerInputs }));
+
+// What Inputs.* made: a cell cannot add to this set, nor change a spec once made (frozen, with its
+// lists and records; a value list of points or a drawing stays the cell's own).
+const made = new WeakSet<object>();
+
+function tagged<T extends Record<string, (...args: never[]) => InputDeclaration>>(factories: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, factory] of Object.entries(factories)) {
+    out[name] = (...args: never[]) => {
+      const declaration = factory(...args);
+      const { spec } = declaration;
+      for (const field of ["options", "classes", "x", "y"] as const) {
+        const list = (spec as unknown as Record<string, unknown>)[field];
+        if (Array.isArray(list)) Object.freeze(list);
+      }
+      if (spec.type === "training") Object.freeze(spec.value);
+      Object.freeze(spec);
+      Object.freeze(declaration);
+      made.add(declaration);
+      return declaration;
+    };
+  }
+  return out as T;
+}
+
+/** True for what `Inputs.*` returned, and for nothing else (a look-alike object is refused). */
 export function isInputDeclaration(value: unknown): value is InputDeclaration {
-  if (typeof value !== "object" || value === null) return false;
-  const spec = (value as { spec?: { type?: unknown; label?: unknown } }).spec;
-  return typeof spec?.type === "string" && typeof spec.label === "string";
+  return typeof value === "object" && value !== null && made.has(value);
 }
 
 /**
@@ -433,24 +457,59 @@ export const PLOT_SIZE = 300;
 
 /**
  * A point editor's marks, as the book's charts draw classes: class 0 as orange squares, class 1 as
- * blue circles (shape and colour both tell).
+ * blue circles (shape and colour both tell). As data (tag and attributes, in order), for the
+ * markup below and for the page's DOM calls alike.
  */
-export function pointMarks(spec: { x: [number, number]; y: [number, number] }, points: Point[]): string {
+export function pointMarkData(
+  spec: { x: [number, number]; y: [number, number] },
+  points: Point[],
+): ["circle" | "rect", [string, string][]][] {
   const px = (x: number) => ((x - spec.x[0]) / (spec.x[1] - spec.x[0])) * PLOT_SIZE;
   const py = (y: number) => PLOT_SIZE - ((y - spec.y[0]) / (spec.y[1] - spec.y[0])) * PLOT_SIZE;
-  return points
-    .map((p, i) => {
-      const [cx, cy] = [px(p.x).toFixed(1), py(p.y).toFixed(1)];
-      return p.label === 1
-        ? `<circle class="nb-pt nb-pt1" data-i="${i}" cx="${cx}" cy="${cy}" r="6"></circle>`
-        : `<rect class="nb-pt nb-pt0" data-i="${i}" x="${(+cx - 5.5).toFixed(1)}" y="${(+cy - 5.5).toFixed(1)}" width="11" height="11"></rect>`;
-    })
+  return points.map((p, i) => {
+    const [cx, cy] = [px(p.x).toFixed(1), py(p.y).toFixed(1)];
+    return p.label === 1
+      ? ["circle", [["class", "nb-pt nb-pt1"], ["data-i", String(i)], ["cx", cx], ["cy", cy], ["r", "6"]]]
+      : ["rect", [["class", "nb-pt nb-pt0"], ["data-i", String(i)], ["x", (+cx - 5.5).toFixed(1)], ["y", (+cy - 5.5).toFixed(1)], ["width", "11"], ["height", "11"]]];
+  });
+}
+
+/** The marks as markup. */
+export function pointMarks(spec: { x: [number, number]; y: [number, number] }, points: Point[]): string {
+  return pointMarkData(spec, points)
+    .map(([tag, attributes]) => `<${tag}${attributes.map(([n, v]) => ` ${n}="${attr(v)}"`).join("")}></${tag}>`)
     .join("");
 }
 
-// Ids in a page: from the input's key (cell id and position), which is unique in a chapter.
-function idOf(key: string): string {
+/** A control's id in a page: from its key (cell id and position), which is unique in a chapter. */
+export function idOf(key: string): string {
   return `nb-in-${key.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+}
+
+/** Tells the page whether a re-run declared the same control (then it keeps the element). */
+export function inputSignature(spec: InputSpec): string {
+  return hashText(JSON.stringify(spec));
+}
+
+/** The point editor's help line. */
+export function pointsHelp(spec: { x: [number, number]; y: [number, number] }): string {
+  const [x0, x1] = spec.x;
+  const [y0, y1] = spec.y;
+  return (
+    `x from ${x0} to ${x1}, y from ${y0} to ${y1}. ` +
+    "Click to add a point, drag one to move it, click one to remove it. Keys: arrows move " +
+    "the cross, Enter adds a point, Delete removes the nearest, 0 and 1 choose the class."
+  );
+}
+
+/** The drawing pad's help line. */
+export const DRAW_HELP =
+  "Draw with the mouse, a finger or a pen. Keys: arrows move the square, Space inks it, Shift " +
+  "with the arrows inks as it moves, Delete clears the square.";
+
+// Every value written into an attribute or text is escaped, numbers too: a spec is data.
+function attr(value: unknown): string {
+  return escapeHtml(String(value));
 }
 
 /**
@@ -463,27 +522,27 @@ export function renderInput(key: string, spec: InputSpec, value: InputValue = sp
   // `data-sig` tells the page whether a re-run declared the same control (then it keeps the
   // element, with the reader's focus and pointer on it); `data-default` is the cell's own value.
   const data =
-    ` data-key="${escapeHtml(key)}" data-sig="${hashText(JSON.stringify(spec))}"` +
+    ` data-key="${escapeHtml(key)}" data-sig="${inputSignature(spec)}"` +
     ` data-default="${escapeHtml(JSON.stringify(spec.value))}"`;
   const open = (extra = "") => `<div class="nb-input nb-input--${spec.type}"${data}${extra}>`;
   switch (spec.type) {
     case "range": {
       const shown = escapeHtml(formatValue(spec, value));
-      const bounds = `min="${spec.min}" max="${spec.max}" step="${spec.step}"`;
+      const bounds = `min="${attr(spec.min)}" max="${attr(spec.max)}" step="${attr(spec.step)}"`;
       return (
         `${open()}<label for="${id}">${text}</label>` +
-        `<input type="range" id="${id}" ${bounds} value="${value}" data-role="value">` +
+        `<input type="range" id="${id}" ${bounds} value="${attr(value)}" data-role="value">` +
         `<input type="number" class="nb-input-number" ${bounds} value="${shown}" ` +
         `aria-label="${text} (exact value)" data-role="value"></div>`
       );
     }
     case "number": {
-      const bound = (name: string, v: number | null) => (v === null ? "" : ` ${name}="${v}"`);
+      const bound = (name: string, v: number | null) => (v === null ? "" : ` ${name}="${attr(v)}"`);
       const attributes =
         bound("min", spec.min) + bound("max", spec.max) + (spec.step === null ? ' step="any"' : bound("step", spec.step));
       return (
         `${open()}<label for="${id}">${text}</label>` +
-        `<input type="number" id="${id}"${attributes} value="${value}" data-role="value"></div>`
+        `<input type="number" id="${id}"${attributes} value="${attr(value)}" data-role="value"></div>`
       );
     }
     case "select": {
@@ -515,7 +574,7 @@ export function renderInput(key: string, spec: InputSpec, value: InputValue = sp
       const clicks = escapeHtml(formatValue(spec, value));
       const labelled = spec.label === spec.text ? "" : `<span class="nb-input-label">${text}</span>`;
       return (
-        `${open(` data-value="${value}"`)}${labelled}<button type="button" id="${id}" data-role="value">` +
+        `${open(` data-value="${attr(value)}"`)}${labelled}<button type="button" id="${id}" data-role="value">` +
         `${escapeHtml(spec.text)}</button><span class="nb-input-note" data-role="note" aria-live="polite">` +
         `${clicks}</span></div>`
       );
@@ -535,8 +594,8 @@ export function renderInput(key: string, spec: InputSpec, value: InputValue = sp
       const ax = x0 < 0 && x1 > 0 ? ((0 - x0) / (x1 - x0)) * PLOT_SIZE : null;
       const ay = y0 < 0 && y1 > 0 ? PLOT_SIZE - ((0 - y0) / (y1 - y0)) * PLOT_SIZE : null;
       const axes =
-        (ax === null ? "" : `<line class="nb-points-axis" x1="${ax}" y1="0" x2="${ax}" y2="${PLOT_SIZE}"></line>`) +
-        (ay === null ? "" : `<line class="nb-points-axis" x1="0" y1="${ay}" x2="${PLOT_SIZE}" y2="${ay}"></line>`);
+        (ax === null ? "" : `<line class="nb-points-axis" x1="${attr(ax)}" y1="0" x2="${attr(ax)}" y2="${PLOT_SIZE}"></line>`) +
+        (ay === null ? "" : `<line class="nb-points-axis" x1="0" y1="${attr(ay)}" x2="${PLOT_SIZE}" y2="${attr(ay)}"></line>`);
       const classes = spec.classes
         .map(
           (name, i) =>
@@ -545,7 +604,7 @@ export function renderInput(key: string, spec: InputSpec, value: InputValue = sp
         )
         .join("");
       return (
-        `${open(` data-value="${escapeHtml(JSON.stringify(points))}" data-x="${x0} ${x1}" data-y="${y0} ${y1}"`)}` +
+        `${open(` data-value="${escapeHtml(JSON.stringify(points))}" data-x="${attr(`${x0} ${x1}`)}" data-y="${attr(`${y0} ${y1}`)}"`)}` +
         `<div class="nb-points-head"><span class="nb-input-label" id="${id}-label">${text}</span>` +
         `<fieldset><legend>New points:</legend>${classes}</fieldset>` +
         `<button type="button" data-command="clear">Clear</button></div>` +
@@ -556,35 +615,32 @@ export function renderInput(key: string, spec: InputSpec, value: InputValue = sp
         `<path class="nb-points-cursor" d="M-8 0H8M0 -8V8" visibility="hidden"></path></svg>` +
         `<p class="nb-input-note" id="${id}-state" data-role="note" aria-live="polite">` +
         `${escapeHtml(formatValue(spec, points))}</p>` +
-        `<p class="nb-input-help" id="${id}-help">x from ${x0} to ${x1}, y from ${y0} to ${y1}. ` +
-        "Click to add a point, drag one to move it, click one to remove it. Keys: arrows move " +
-        "the cross, Enter adds a point, Delete removes the nearest, 0 and 1 choose the class.</p></div>"
+        `<p class="nb-input-help" id="${id}-help">${escapeHtml(pointsHelp(spec))}` +
+        "</p></div>"
       );
     }
     case "draw": {
       const size = spec.width * 10;
       return (
-        `${open(` data-width="${spec.width}" data-height="${spec.height}"`)}` +
+        `${open(` data-width="${attr(spec.width)}" data-height="${attr(spec.height)}"`)}` +
         `<span class="nb-input-label" id="${id}-label">${text}</span>` +
-        `<canvas class="nb-draw-pad" width="${size}" height="${spec.height * 10}" tabindex="0" ` +
+        `<canvas class="nb-draw-pad" width="${attr(size)}" height="${attr(spec.height * 10)}" tabindex="0" ` +
         `role="application" aria-roledescription="drawing pad" aria-labelledby="${id}-label" ` +
         `aria-describedby="${id}-state ${id}-help"></canvas>` +
         `<div class="nb-draw-tools"><button type="button" data-command="clear">Clear</button>` +
         `<span class="nb-input-note" id="${id}-state" data-role="note" aria-live="polite">` +
         `${escapeHtml(formatValue(spec, value))}</span></div>` +
-        `<p class="nb-input-help" id="${id}-help">Draw with the mouse, a finger or a pen. Keys: ` +
-        "arrows move the square, Space inks it, Shift with the arrows inks as it moves, Delete " +
-        "clears the square.</p></div>"
+        `<p class="nb-input-help" id="${id}-help">${escapeHtml(DRAW_HELP)}</p></div>`
       );
     }
     case "training": {
       const state = value as TrainingState;
       const speeds = (Object.keys(SPEED_MS) as TrainingSpeed[])
-        .map((s) => `<option value="${s}"${s === state.speed ? " selected" : ""}>${s}</option>`)
+        .map((s) => `<option value="${attr(s)}"${s === state.speed ? " selected" : ""}>${escapeHtml(s)}</option>`)
         .join("");
       return (
         // data-playing is what the button shows (nothing plays until the reader acts).
-        `${open(` data-playing="false" data-resets="${state.resets}"`)}` +
+        `${open(` data-playing="false" data-resets="${attr(state.resets)}"`)}` +
         `<div role="group" aria-label="${text}" class="nb-training-controls">` +
         `<span class="nb-input-label">${text}</span>` +
         `<button type="button" data-command="toggle">Play</button>` +

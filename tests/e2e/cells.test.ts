@@ -386,9 +386,66 @@ describeChapters([CHAPTER], ["site", "chromium"], "cells in the browser", () => 
     await corrupt.reload();
     await expect
       .poll(() => corrupt.locator(".nb-chapterbar .nb-live").textContent(), SLOW)
-      .toContain("could not be read");
+      .toContain("were damaged");
     expect(await corrupt.locator(".cm-editor").count()).toBe(0);
     expect(await corrupt.evaluate((k) => localStorage.getItem(k), key)).toBeNull();
+    // Set aside, not deleted, and offered for download.
+    expect(await corrupt.evaluate((k) => localStorage.getItem(`${k}:damaged`), key)).toBe("{not json");
+    const download = corrupt.waitForEvent("download");
+    await corrupt.getByRole("button", { name: "Download the damaged record" }).click();
+    expect((await download).suggestedFilename()).toBe("the-neuron-damaged-changes.json");
+
+    // A record damaged in part: its valid cells come back.
+    const partly = JSON.stringify({ cells: { [FIRST]: { code: "40 + 2", base: "old" }, other: { code: 5 } }, inputs: [] });
+    await corrupt.evaluate(([k, v]) => localStorage.setItem(k, v), [key, partly]);
+    await corrupt.reload();
+    await expect.poll(() => corrupt.locator(".nb-chapterbar .nb-live").textContent(), SLOW).toContain("1 edited cell is back");
+    expect(await editorText(corrupt, FIRST)).toBe("40 + 2");
+    expect(await corrupt.evaluate((k) => localStorage.getItem(`${k}:damaged`), key)).toBe(partly);
+  });
+
+  test("after any number of links and reloads, Back to my version gives the reader's own", async () => {
+    const context = await book.context();
+    const { page } = await open("", { context });
+    await replaceCode(page, FIRST, "const mine = 'my own';\nmine");
+    const linkTo = (text: string) =>
+      `#nb=${compressToEncodedURIComponent(JSON.stringify({ v: 1, cells: { [FIRST]: `"${text}"` }, inputs: {}, at: null }))}`;
+    const live = page.locator(".nb-chapterbar .nb-link");
+    for (const text of ["first link", "second link"]) {
+      await page.goto(`${inject("siteUrl")}${CHAPTER}${linkTo(text)}`);
+      await page.reload();
+      await live.getByRole("button", { name: "Open the link's version" }).click();
+      await expect.poll(() => editorText(page, FIRST), SLOW).toBe(`"${text}"`);
+      await page.reload();
+      await expect.poll(() => editorText(page, FIRST), SLOW).toBe(`"${text}"`);
+    }
+    await live.getByRole("button", { name: "Back to my version" }).click();
+    await expect.poll(() => editorText(page, FIRST), SLOW).toBe("const mine = 'my own';\nmine");
+  });
+
+  test("two tabs editing two cells: both edits are kept, and each tab sees the other's", async () => {
+    const context = await book.context();
+    const { page: one } = await open("", { context });
+    const { page: two } = await open("", { context });
+    await replaceCode(one, FIRST, "'from tab one'");
+    await replaceCode(two, SECOND, "'from tab two'");
+    // Each tab shows the other's edit (the storage event), and neither overwrote the other.
+    await expect.poll(() => editorText(one, SECOND), SLOW).toBe("'from tab two'");
+    await expect.poll(() => editorText(two, FIRST), SLOW).toBe("'from tab one'");
+    await one.reload();
+    await expect.poll(() => editorText(one, FIRST), SLOW).toBe("'from tab one'");
+    await expect.poll(() => editorText(one, SECOND), SLOW).toBe("'from tab two'");
+  });
+
+  test("a slider moved right before a reload keeps its value", async () => {
+    const { page } = await open();
+    const slider = page.getByRole("slider", { name: "weight w₁" });
+    await slider.focus();
+    await page.keyboard.press("ArrowRight");
+    const moved = await slider.inputValue();
+    expect(moved).not.toBe("0.5");
+    await page.reload();
+    await expect.poll(() => page.getByRole("slider", { name: "weight w₁" }).inputValue(), SLOW).toBe(moved);
   });
 
   test("a shared link carries edits and slider values, runs nothing, and keeps the reader's own work", async () => {

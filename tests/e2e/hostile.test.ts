@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { HEADER_POLICY, inlineScriptHashes, pagePolicy, withPolicy } from "../../src/csp.ts";
 import { launchBrowser } from "../support/browser.ts";
 import { chapters } from "../support/chapters.ts";
-import { hostileHtml, hostileVectors } from "../support/hostile.ts";
+import { hostileHtml, hostileVectors, linkBomb } from "../support/hostile.ts";
+import { MAX_PACKED } from "../../src/notebook/client/share.ts";
 import { BASE, SITE_DIR, serveSite } from "../support/site.ts";
 import { describeChapters, describeNeeding } from "../support/suites.ts";
 
@@ -321,6 +322,230 @@ describeChapters([CHAPTER, "the-perceptron"], ["site", "chromium"], "a hostile o
       await run(page);
       await expect.poll(() => output(page).textContent(), SLOW).toMatch(/blocked|reached/);
       expect(stranger.hits).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
+
+/** Opens the chapter with a share link carrying these cells' code. */
+async function openSharedCells(page: Page, siteUrl: string, cells: Record<string, string>): Promise<void> {
+  const data = { v: 1, cells, inputs: {}, at: Object.keys(cells)[0] };
+  await page.goto(`${siteUrl}${CHAPTER}#nb=${compressToEncodedURIComponent(JSON.stringify(data))}`);
+}
+
+async function ran(page: Page, cellId = CELL): Promise<string> {
+  const status = page.locator(`nb-cell[data-id="${cellId}"] .nb-status`);
+  await expect.poll(() => status.textContent(), SLOW).toMatch(/Ran in|Failed/);
+  return (await status.textContent()) ?? "";
+}
+
+describeNeeding(["site", "chromium"], "what a cell sends the page, and what a link carries", () => {
+  const siteUrl = inject("siteUrl");
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test("a hand-made control spec, for each kind and each field, is refused: nothing is inserted, the tab stays", async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const evil = `1"><meta http-equiv="refresh" content="0;url=data:text/html,gone"><style>*{display:none}</style>`;
+      const fields: Record<string, string[]> = {
+        range: ["min", "max", "step", "value"],
+        number: ["min", "max", "step", "value"],
+        select: ["options", "value"],
+        radio: ["options", "value"],
+        checkbox: ["options", "value"],
+        toggle: ["value"],
+        button: ["text", "value"],
+        text: ["placeholder", "value"],
+        training: ["speed", "value"],
+        points: ["x", "y", "classes", "value"],
+        draw: ["width", "height", "value"],
+      };
+      const code = [
+        // In a function: the cell declares no names (which another cell of the chapter could hold).
+        `await (async () => {`,
+        `const evil = ${JSON.stringify(evil)};`,
+        `const fields = ${JSON.stringify(fields)};`,
+        // Look-alikes of every field, and a genuine control whose spec is changed after it was made.
+        `let refused = 0, tried = 0;`,
+        `for (const [type, names] of Object.entries(fields)) for (const name of names) {`,
+        `  tried++;`,
+        `  try { view({ spec: { type, label: "x", min: null, max: null, step: null, [name]: evil } }); } catch { refused++; }`,
+        `}`,
+        `const made = Inputs.number([0, 9], { label: "n" });`,
+        `try { made.spec.value = evil; } catch { refused++; }`,
+        `tried++;`,
+        `return \`refused \${refused} of \${tried}\`;`,
+        `})()`,
+      ].join("\n");
+      await openSharedCells(page, siteUrl, { [CELL]: code });
+      await page.locator(".nb-chapterbar .nb-link", { hasText: "Opened the link's experiment" }).waitFor(SLOW);
+      await run(page);
+      await ran(page);
+      const total = Object.values(fields).flat().length + 1;
+      await expect.poll(() => output(page).textContent(), SLOW).toContain(`refused ${total} of ${total}`);
+      expect(await page.locator("meta[http-equiv=refresh], nb-cell style, .nb-output style").count()).toBe(0);
+      expect(page.url()).toContain(CHAPTER);
+      expect(await output(page).locator(".nb-input").count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  test("cell code posing as the kernel (cell, progress, training, stray, a second port) reaches nothing that acts", async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const debug: string[] = [];
+      page.on("console", (message) => {
+        if (message.type() === "debug") debug.push(message.text());
+      });
+      const forged = [
+        `{ type: "cell", id: "neuron-contributions", run: 9999, status: "done", durationMs: 1, parts: [{ kind: "html", html: "<p class='forged'>owned</p>" }] }`,
+        `{ type: "cell", id: "neuron-output", run: 9999, status: "done", durationMs: 1, parts: [{ kind: "html", html: "<p class='forged'>owned</p>" }] }`,
+        `{ type: "progress", id: "neuron-output", run: 9999, progress: { text: "forged progress", html: "<div class='forged'>x</div>" } }`,
+        `{ type: "training", key: "neuron-sliders:0", status: { state: "playing", epoch: 1, batch: 1, batches: 1 } }`,
+        `{ type: "stray", message: "forged stray" }`,
+        `{ type: "ready" }`,
+      ];
+      const code = [
+        `await (async () => {`,
+        `const g = globalThis;`,
+        `const forged = [${forged.join(", ")}];`,
+        `for (const message of forged) { g.postMessage(message); g.self.postMessage(message); }`,
+        // Posing as the page: a second "connect" with a port of its own, and listening in.
+        `const mine = new g.MessageChannel();`,
+        `g.dispatchEvent(new g.MessageEvent("message", { data: { type: "connect" }, ports: [mine.port2] }));`,
+        `let heard = 0; mine.port1.onmessage = () => heard++; g.onmessage = () => heard++;`,
+        `let workers = "blocked"; try { new g.Worker(g.location.href); workers = "started"; } catch {}`,
+        `await new Promise((done) => setTimeout(done, 300));`,
+        `return \`sent; heard \${heard}; second worker \${typeof g.Worker === "function" ? "available" : workers}\`;`,
+        `})()`,
+      ].join("\n");
+      await openSharedCells(page, siteUrl, { [CELL]: code });
+      await page.locator(".nb-chapterbar .nb-link", { hasText: "Opened the link's experiment" }).waitFor(SLOW);
+      await run(page);
+      expect(await ran(page)).toMatch(/Ran in/);
+      await expect.poll(() => output(page).textContent(), SLOW).toContain("sent; heard 0; second worker blocked");
+      expect(await page.locator(".forged").count()).toBe(0);
+      // Nothing it sent shows: no output, status, notice or progress (its own code does hold the words).
+      const shown = await page.locator(".nb-output, .nb-status, .nb-notice, .nb-progress, .nb-chapterbar").allTextContents();
+      expect(shown.join("\n")).not.toMatch(/forged|owned/);
+      expect(debug.some((text) => text.includes("outside the kernel's channel"))).toBe(true);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  test("the progress box is confined: a positioned block in it covers nothing outside it", async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${siteUrl}${CHAPTER}`);
+      await page.waitForFunction(() => customElements.get("nb-cell") !== undefined);
+      // What a kernel could send as a progress chart after sanitizing: an absolutely positioned block.
+      const covered = await page.evaluate(async (cellId) => {
+        const cell = document.querySelector(`nb-cell[data-id="${cellId}"]`) as HTMLElement & {
+          showProgress(progress: { text: string; fraction?: number }, chart: DocumentFragment | null): void;
+        };
+        const block = document.createElement("div");
+        block.className = "hostile-cover";
+        block.setAttribute("style", "position:absolute;top:-2000px;left:-2000px;width:6000px;height:6000px;background:red;z-index:2147483647");
+        const chart = document.createDocumentFragment();
+        chart.append(block);
+        cell.showProgress({ text: "<b>status</b> as text", fraction: 0.5 }, chart);
+        const box = cell.querySelector(".nb-progress")!;
+        box.scrollIntoView({ block: "center" });
+        await new Promise(requestAnimationFrame);
+        const r = box.getBoundingClientRect();
+        const hits: string[] = [];
+        for (let x = 2; x < innerWidth; x += 24) {
+          for (let y = 2; y < innerHeight; y += 24) {
+            if (x >= r.left - 1 && x <= r.right + 1 && y >= r.top - 1 && y <= r.bottom + 1) continue;
+            const hit = document.elementFromPoint(x, y);
+            if (hit && box.contains(hit)) hits.push(`(${x}, ${y})`);
+          }
+        }
+        return { hits: hits.length, text: box.querySelector("span")!.innerHTML };
+      }, CELL);
+      expect(covered.hits, "points outside the progress box that it covers").toBe(0);
+      expect(covered.text).toBe("&lt;b&gt;status&lt;/b&gt; as text");
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  test.each([
+    ["69 K characters that expand to 443 M", 69_000],
+    ["the longest link it opens, at its worst", MAX_PACKED],
+  ])("a link bomb (%s) is refused without blocking the page for more than 200 ms", async (_, length) => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.addInitScript(() => {
+        const tasks: number[] = [];
+        (window as unknown as { longTasks: number[] }).longTasks = tasks;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) tasks.push(entry.duration);
+        }).observe({ type: "longtask", buffered: true });
+      });
+      // Measured here: the 69 K bomb leaves no long task; the worst link under the bound, one of
+      // about 100 ms (its decompression).
+      const { packed } = linkBomb(length);
+      await page.goto(`${siteUrl}${CHAPTER}#nb=${packed}`);
+      await page.locator(".nb-chapterbar .nb-link", { hasText: "could not be opened" }).waitFor(SLOW);
+      const longest = await page.evaluate(() => Math.max(0, ...(window as unknown as { longTasks: number[] }).longTasks));
+      expect(longest, "the longest task on the page's main thread (ms)").toBeLessThanOrEqual(200);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  test("a display() flood is capped in count, with a note saying so", async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await openSharedCells(page, siteUrl, { [CELL]: `for (let i = 0; i < 3000; i++) display(i);\n"done"` });
+      await page.locator(".nb-chapterbar .nb-link", { hasText: "Opened the link's experiment" }).waitFor(SLOW);
+      await run(page);
+      expect(await ran(page)).toMatch(/Ran in/);
+      await expect.poll(() => output(page).textContent(), SLOW).toContain("only the first are shown");
+      expect(await output(page).locator(":scope > *").count()).toBeLessThanOrEqual(502);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  test("a link's code for a read-only cell is refused with a notice; the cell keeps the author's code", async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      // The chapter as a book with a read-only cell would ship it.
+      await page.route(`**/${CHAPTER}`, async (route) => {
+        const response = await route.fetch();
+        const html = (await response.text()).replace(
+          /(<nb-cell [^>]*data-id="neuron-output"[^>]*data-options=")[^"]*"/,
+          `$1{&quot;hidden&quot;:false,&quot;readonly&quot;:true,&quot;norun&quot;:false,&quot;throws&quot;:false}"`,
+        );
+        await route.fulfill({ response, body: html });
+      });
+      await page.goto(`${siteUrl}${CHAPTER}`);
+      const author = await page.locator(`nb-cell[data-id="${CELL}"] template.nb-source`).evaluate((t) => (t as HTMLTemplateElement).content.textContent);
+      await openSharedCells(page, siteUrl, { [CELL]: `"the link's code"`, "neuron-contributions": `"also the link's"` });
+      await page.reload();
+      const cell = page.locator(`nb-cell[data-id="${CELL}"]`);
+      await cell.locator(".nb-notice", { hasText: "readers may not edit" }).waitFor(SLOW);
+      await expect.poll(() => page.locator(".nb-chapterbar .nb-link").textContent(), SLOW).toContain(`which readers may not edit, was not loaded`);
+      expect(await cell.evaluate((el) => (el as HTMLElement & { code(): string }).code())).toBe(author);
+      // The other cell's code from the link is there.
+      expect(await page.locator(`nb-cell[data-id="neuron-contributions"]`).evaluate((el) => (el as HTMLElement & { code(): string }).code())).toBe(`"also the link's"`);
     } finally {
       await context.close();
     }

@@ -53,3 +53,44 @@ export function hostileVectors(stranger: string): Record<string, string> {
 export function hostileHtml(stranger: string): string {
   return Object.values(hostileVectors(stranger)).join("\n");
 }
+
+const URI_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$";
+
+/**
+ * A share link's packed data (lz-string, URI-safe) of `length` characters that decompresses to the
+ * most it can: one character, then codes that each stand for a run one longer than the last, so
+ * n codes give about n²/2 characters. Written bit by bit, as lz-string reads it (compressing the
+ * run itself would take minutes).
+ */
+export function linkBomb(length: number): { packed: string; expands: number } {
+  const out: string[] = [];
+  let value = 0;
+  let filled = 0;
+  const write = (code: number, bits: number) => {
+    for (let i = 0; i < bits; i++) {
+      value = (value << 1) | ((code >> i) & 1);
+      if (++filled === 6) {
+        out.push(URI_SAFE[value]);
+        value = 0;
+        filled = 0;
+      }
+    }
+  };
+  write(0, 2); // an 8-bit character follows
+  write("a".charCodeAt(0), 8);
+  let [dictSize, numBits, enlargeIn, expands, run] = [4, 3, 4, 1, 1];
+  // Stop with room for the end code and the last partial character.
+  while ((out.length * 6 + filled + 2 * numBits) / 6 < length - 1) {
+    write(dictSize, numBits); // "the last run plus its first character": one longer
+    run += 1;
+    expands += run;
+    dictSize += 1;
+    if (--enlargeIn === 0) {
+      enlargeIn = 2 ** numBits;
+      numBits += 1;
+    }
+  }
+  write(2, numBits); // the end
+  if (filled > 0) write(0, 6 - filled);
+  return { packed: out.join(""), expands };
+}

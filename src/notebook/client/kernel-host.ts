@@ -5,7 +5,7 @@
  * is stuck in code that never yields) is terminated, and the next message starts a new one. After
  * Stop the bound is shorter: a worker that still answers is given time to finish its step.
  */
-import type { FromWorker, ToWorker } from "./protocol.ts";
+import type { ToWorker } from "./protocol.ts";
 import workerUrl from "./worker.ts?worker&url";
 
 /** How long a worker may stay silent after Stop before it is terminated (ms). */
@@ -22,17 +22,29 @@ export type LostReason = "runaway" | "crashed" | "start-failed";
 
 /** What the page hears from its kernel. */
 export interface HostListener {
-  message(message: FromWorker): void;
+  /** A message from the kernel's private channel, still unchecked (see validate.ts). */
+  message(message: unknown): void;
   /** The worker is gone: its variables too. `start-failed`: it could not start at all. */
   lost(reason: LostReason, detail: string): void;
 }
 
 interface Started {
   worker: Worker;
+  /** The page's end of the kernel's private channel (null until the worker said it is ready). */
+  port: MessagePort | null;
   ready: Promise<void>;
   isReady: boolean;
   /** Messages sent before the worker was ready, in order. */
   queue: ToWorker[];
+}
+
+// What reached the page by the worker's global postMessage after the kernel connected: cell code
+// calling postMessage(). Never acted on; counted, and said once on the console.
+let stray = 0;
+function dropGlobal(data: unknown): void {
+  if (stray++ === 0) {
+    console.debug("A cell posted a message to the page outside the kernel's channel; it is ignored.", data);
+  }
 }
 
 /** The page's kernel worker. */
@@ -63,19 +75,30 @@ export class KernelHost {
     const worker = new Worker(blob, { type: "module", name: "cell kernel" });
     const started: Started = {
       worker,
+      port: null,
       isReady: false,
       queue: [],
       ready: new Promise<void>((resolve, reject) => {
-        worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
+        // The worker says "ready" once, on its global channel, before any cell code can run; the
+        // page then hands it one end of a MessageChannel, and talks over that alone from then on.
+        // Whatever else comes on the global channel is cell code's, and is dropped.
+        worker.addEventListener("message", (event: MessageEvent<unknown>) => {
           if (this.#current !== started) return;
-          const message = event.data;
-          if (message.type === "ready") {
-            started.isReady = true;
-            for (const queued of started.queue.splice(0)) worker.postMessage(queued);
-            resolve();
-          } else if (message.type === "pong") {
-            this.#lastPong = performance.now();
-          } else this.#listener.message(message);
+          const data = event.data as { type?: unknown } | null;
+          if (started.port || data?.type !== "ready") return dropGlobal(data);
+          const channel = new MessageChannel();
+          started.port = channel.port1;
+          channel.port1.addEventListener("message", (message: MessageEvent<unknown>) => {
+            if (this.#current !== started) return;
+            const kind = (message.data as { type?: unknown } | null)?.type;
+            if (kind === "pong") this.#lastPong = performance.now();
+            else this.#listener.message(message.data);
+          });
+          channel.port1.start();
+          worker.postMessage({ type: "connect" }, [channel.port2]);
+          started.isReady = true;
+          for (const queued of started.queue.splice(0)) channel.port1.postMessage(queued);
+          resolve();
         });
         worker.addEventListener("error", (event) => {
           if (this.#current !== started) return;
@@ -107,7 +130,7 @@ export class KernelHost {
   send(message: ToWorker): void {
     this.#current ??= this.#spawn();
     this.#current.ready.catch(() => undefined);
-    if (this.#current.isReady) this.#current.worker.postMessage(message);
+    if (this.#current.port) this.#current.port.postMessage(message);
     else this.#current.queue.push(message);
   }
 
@@ -126,7 +149,7 @@ export class KernelHost {
       );
       return true;
     }
-    current.worker.postMessage({ type: "stop", id } satisfies ToWorker);
+    current.port?.postMessage({ type: "stop", id } satisfies ToWorker);
     this.#watchStop(id);
     return false;
   }
@@ -147,7 +170,7 @@ export class KernelHost {
         this.#lose("crashed", `it did not answer for ${SILENT_MS / 1000} s`);
         return;
       }
-      current.worker.postMessage({ type: "ping", n: ++this.#pings } satisfies ToWorker);
+      current.port?.postMessage({ type: "ping", n: ++this.#pings } satisfies ToWorker);
     }, 1000);
   }
 
@@ -172,7 +195,7 @@ export class KernelHost {
         return;
       }
       const current = this.#current;
-      if (current) current.worker.postMessage({ type: "ping", n: ++this.#pings } satisfies ToWorker);
+      current?.port?.postMessage({ type: "ping", n: ++this.#pings } satisfies ToWorker);
       this.#watch = { id, timer: setTimeout(check, 250), since };
     };
     this.#watch = { id, timer: setTimeout(check, 250), since };
@@ -180,6 +203,7 @@ export class KernelHost {
 
   #lose(reason: LostReason, detail: string): void {
     this.#current?.worker.terminate();
+    this.#current?.port?.close();
     this.#current = null;
     if (this.#watch) clearTimeout(this.#watch.timer);
     this.#watch = null;

@@ -5,14 +5,14 @@
  * back as it is ready. Moving a control sends its value (the newest per animation frame).
  * Loaded on the first Run or the first move of a control, with the sanitizer.
  */
-import { renderInput, type InputSpec, type InputValue } from "../inputs.ts";
-import type { OutputPart } from "../render.ts";
 import type { TrainingCommand } from "../types.ts";
+import { buildControl, refusedControl } from "./control-dom.ts";
 import { controlsIn, showTraining } from "./controls.ts";
 import { KernelHost, type LostReason } from "./kernel-host.ts";
 import { announce, chapterCells, currentInputs } from "./page.ts";
-import type { FromWorker, ProgressReport } from "./protocol.ts";
+import type { ProgressReport } from "./protocol.ts";
 import { sanitizeHtml } from "./sanitize.ts";
+import { checkMessage, type CheckedPart, type PageKnows } from "./validate.ts";
 
 /** Where a cell is in its run. */
 export type RunState = "idle" | "running";
@@ -40,6 +40,8 @@ const ran = new Set<string>();
 const running = new Map<string, number>();
 /** Cells asked to run whose run has not started in the worker yet. */
 const requested = new Set<string>();
+/** The newest run seen start, per cell, in the current kernel. */
+const newestRun = new Map<string, number>();
 
 function views(): CellView[] {
   return chapterCells() as unknown as CellView[];
@@ -120,9 +122,10 @@ export function stop(cell: CellView): void {
   requested.clear();
 }
 
-// Puts a run's output in the cell: markup sanitized, controls made here from their data. A
-// control the reader is using (same key, same kind) is kept as it is, focus and pointer too.
-function showParts(cell: CellView, parts: OutputPart[]): void {
+// Puts a run's output in the cell: markup sanitized, controls made here with DOM calls from their
+// checked data (a refused one says why). A control the reader is using (same key, same kind) is
+// kept as it is, focus and pointer too.
+function showParts(cell: CellView, parts: CheckedPart[]): void {
   const output = cell.output;
   const existing = new Map(controlsIn(output).map((c) => [c.dataset.key!, c]));
   const nodes: Node[] = [];
@@ -131,10 +134,11 @@ function showParts(cell: CellView, parts: OutputPart[]): void {
       nodes.push(...sanitizeHtml(part.html).childNodes);
       continue;
     }
-    const html = renderInput(part.key, part.spec as InputSpec, part.value as InputValue);
-    const template = document.createElement("template");
-    template.innerHTML = html;
-    const fresh = template.content.firstElementChild as HTMLElement;
+    if (part.kind === "refused") {
+      nodes.push(refusedControl(document, part.key, part.reason));
+      continue;
+    }
+    const fresh = buildControl(document, part.key, part.spec, part.value);
     const old = existing.get(part.key);
     nodes.push(old && old.dataset.sig === fresh.dataset.sig ? old : fresh);
   }
@@ -207,8 +211,25 @@ function seconds(ms: number): string {
   return (ms / 1000).toFixed(2);
 }
 
-function receive(message: FromWorker): void {
+// Messages the page dropped at the door: counted, and said once on the console.
+let dropped = 0;
+function drop(reason: string): void {
+  if (dropped++ === 0) console.debug(`The page dropped a message from the kernel: ${reason}.`);
+}
+
+const knows: PageKnows = {
+  cells: {
+    has: (id: string) => view(id) !== undefined,
+  } as ReadonlySet<string>,
+  runs: newestRun,
+  trainings: (key) => views().some((cell) => controlsIn(cell.output).some((c) => c.dataset.key === key && c.classList.contains("nb-input--training"))),
+};
+
+function receive(raw: unknown): void {
+  const message = checkMessage(raw, knows, drop);
+  if (!message) return;
   if (message.type === "cell") {
+    newestRun.set(message.id, Math.max(newestRun.get(message.id) ?? 0, message.run));
     const cell = view(message.id);
     if (!cell) return;
     const { status, parts, reason, durationMs } = message;
@@ -268,6 +289,7 @@ function receive(message: FromWorker): void {
 // new one with every cell's code.
 function lost(reason: LostReason, detail: string): void {
   defined = new Map();
+  newestRun.clear();
   const wasRunning = [...new Set([...running.keys(), ...requested])];
   running.clear();
   requested.clear();

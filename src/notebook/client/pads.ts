@@ -3,7 +3,7 @@
  * (`Inputs.draw`). Pointer (mouse, finger, pen) and keyboard both work. Loaded when the reader
  * first touches or focuses one, or when a saved value must be shown in one.
  */
-import { PLOT_SIZE, formatValue, pointMarks, type InputSpec, type Point } from "../inputs.ts";
+import { PLOT_SIZE, formatValue, pointMarkData, type InputSpec, type Point } from "../inputs.ts";
 
 type PointsSpec = Extract<InputSpec, { type: "points" }>;
 type DrawSpec = Extract<InputSpec, { type: "draw" }>;
@@ -64,7 +64,13 @@ function showPoints(control: HTMLElement, points: Point[]): void {
   const spec = pointsSpec(control);
   control.dataset.value = JSON.stringify(points);
   const marks = control.querySelector(".nb-points-marks");
-  if (marks) marks.innerHTML = pointMarks(spec, points);
+  marks?.replaceChildren(
+    ...pointMarkData(spec, points).map(([tag, attributes]) => {
+      const mark = document.createElementNS("http://www.w3.org/2000/svg", tag);
+      for (const [name, value] of attributes) mark.setAttribute(name, value);
+      return mark;
+    }),
+  );
   note(control, formatValue(spec, points));
 }
 

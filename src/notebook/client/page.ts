@@ -12,6 +12,7 @@ import {
   load,
   migrateV1,
   save,
+  stateKey,
   type ChapterState,
   type SaveResult,
 } from "./storage.ts";
@@ -71,8 +72,52 @@ export function announce(text: string, actions: [string, () => void][] = [], slo
   }
 }
 
+// What this tab changed since it last saved: only these are written over the stored record, so
+// another tab's edits to other cells (or controls) are kept, not overwritten.
+const dirtyCells = new Set<string>();
+const dirtyInputs = new Set<string>();
+
 function persist(): void {
-  warnStorage(save(base, slug, state));
+  const stored = load(base, slug);
+  const merged: ChapterState =
+    stored.kind === "state" ? { cells: { ...stored.state.cells }, inputs: { ...stored.state.inputs } } : emptyState();
+  for (const id of dirtyCells) {
+    if (state.cells[id]) merged.cells[id] = state.cells[id];
+    else delete merged.cells[id];
+  }
+  for (const key of dirtyInputs) {
+    if (key in state.inputs) merged.inputs[key] = state.inputs[key];
+    else delete merged.inputs[key];
+  }
+  dirtyCells.clear();
+  dirtyInputs.clear();
+  state = merged;
+  warnStorage(save(base, slug, merged));
+}
+
+// Another tab saved this chapter: its edits to cells and controls this tab has not changed since
+// come in here too (per cell, per control).
+function mergeFromOtherTab(event: StorageEvent): void {
+  if (event.key !== stateKey(base, slug) || event.storageArea !== localStorage) return;
+  const found = load(base, slug);
+  if (found.kind !== "state") return;
+  const theirs = found.state;
+  for (const cell of cells.values()) {
+    const id = cell.cellId;
+    if (dirtyCells.has(id) || theirs.cells[id]?.code === state.cells[id]?.code) continue;
+    if (theirs.cells[id]) state.cells[id] = theirs.cells[id];
+    else delete state.cells[id];
+    void cell.setCode(theirs.cells[id]?.code ?? cell.author, "restored");
+  }
+  for (const cell of cells.values()) {
+    for (const control of controlsIn(cell)) {
+      const key = control.dataset.key!;
+      if (dirtyInputs.has(key) || JSON.stringify(theirs.inputs[key]) === JSON.stringify(state.inputs[key])) continue;
+      if (key in theirs.inputs) state.inputs[key] = theirs.inputs[key];
+      else delete state.inputs[key];
+      writeControl(control, key in theirs.inputs ? theirs.inputs[key] : defaultOf(control));
+    }
+  }
 }
 
 function warnStorage(result: SaveResult): void {
@@ -89,24 +134,41 @@ function warnStorage(result: SaveResult): void {
 export function saveCode(cell: ChapterCell, code: string, hash: string): void {
   if (code === cell.author) delete state.cells[cell.cellId];
   else state.cells[cell.cellId] = { code, base: hash };
+  dirtyCells.add(cell.cellId);
   persist();
 }
 
 let inputTimer: ReturnType<typeof setTimeout> | null = null;
+
+// A value waiting for its moment is saved at once when the reader leaves or hides the page (a
+// reload right after a slider move keeps it).
+function flushInputs(): void {
+  if (!inputTimer) return;
+  clearTimeout(inputTimer);
+  inputTimer = null;
+  persist();
+}
+
 /** A control's value changed (saved a moment later: a slider streams values). */
 export function saveInput(key: string, value: unknown): void {
   state.inputs[key] = value;
+  dirtyInputs.add(key);
   if (inputTimer) clearTimeout(inputTimer);
-  inputTimer = setTimeout(persist, 300);
+  inputTimer = setTimeout(() => {
+    inputTimer = null;
+    persist();
+  }, 300);
 }
 
 /** Forgets a cell's edit and its controls' values (Reset), and puts its controls back; returns those that moved. */
 export function resetCell(cell: ChapterCell): [key: string, value: unknown][] {
   delete state.cells[cell.cellId];
+  dirtyCells.add(cell.cellId);
   const moved: [string, unknown][] = [];
   for (const control of controlsIn(cell)) {
     const key = control.dataset.key!;
     delete state.inputs[key];
+    dirtyInputs.add(key);
     const before = JSON.stringify(readControl(control));
     const value = defaultOf(control);
     writeControl(control, value);
@@ -132,6 +194,9 @@ export function savedCode(cellId: string) {
 
 // Puts a whole state in the page: code in each cell, values in each control.
 async function apply(next: ChapterState, why: "restored" | "link"): Promise<void> {
+  // A whole version (restored, a link's, the reader's own again) replaces every cell and control.
+  for (const id of [...Object.keys(state.cells), ...Object.keys(next.cells)]) dirtyCells.add(id);
+  for (const key of [...Object.keys(state.inputs), ...Object.keys(next.inputs)]) dirtyInputs.add(key);
   state = { cells: { ...next.cells }, inputs: { ...next.inputs } };
   await Promise.all(
     [...cells.values()].map((cell) =>
@@ -160,6 +225,11 @@ export function register(cell: ChapterCell, chapter: string): void {
     if (action === "run-all") void notebook().then((nb) => nb.runAll());
     else if (action === "share-all") void shareChapter();
   });
+  addEventListener("pagehide", flushInputs);
+  addEventListener("storage", mergeFromOtherTab);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") flushInputs();
+  });
   // Module scripts run after the document is parsed: every cell is upgraded by the next task.
   setTimeout(() => void restore(), 0);
 }
@@ -168,8 +238,16 @@ async function restore(): Promise<void> {
   migrateV1(base, slug);
   const found = load(base, slug);
   if (found.kind === "corrupt") {
-    clear(base, slug);
-    announce("Your saved changes to this chapter could not be read, so they were set aside.");
+    // The whole record is set aside as it was (nothing is deleted); what is still valid comes back.
+    save(base, slug, emptyState());
+    setAside(found.raw);
+    if (!isEmpty(found.salvaged)) await apply(found.salvaged, "restored");
+    const kept = Object.keys(found.salvaged.cells).length;
+    announce(
+      `Your saved changes to this chapter were damaged. ${kept ? `${kept} edited cell${kept === 1 ? " is" : "s are"} back; ` : ""}` +
+        "the damaged record is set aside.",
+      [["Download the damaged record", () => download(found.raw)]],
+    );
   } else if (found.kind === "state" && !isEmpty(found.state)) {
     await apply(found.state, "restored");
     const edited = Object.keys(found.state.cells).length;
@@ -183,12 +261,42 @@ async function restore(): Promise<void> {
       [["Run all", () => void notebook().then((nb) => nb.runAll())]],
     );
   }
+  offerOwnVersion();
   await openSharedLink();
+}
+
+// A damaged record, kept under its own key (the newest one only) and offered for download.
+function setAside(raw: string): void {
+  try {
+    localStorage.setItem(stateKey(base, slug, "damaged"), raw);
+  } catch {
+    // No room: the download still has it while the page is open.
+  }
+}
+
+function download(raw: string): void {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([raw], { type: "application/json" }));
+  link.download = `${slug}-damaged-changes.json`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+// After a link's version was opened, the reader's own stays aside until they go back to it.
+function ownAside(): [string, () => void][] {
+  const aside = load(base, slug, "before-link");
+  if (aside.kind !== "state" || isEmpty(aside.state)) return [];
+  return [["Back to my version", () => void goBack(aside.state)]];
+}
+
+function offerOwnVersion(): void {
+  const back = ownAside();
+  if (back.length) announce("You opened a shared link's version of this chapter; your own version is kept aside.", back, "link");
 }
 
 /** Makes a link carrying the chapter's changes, and offers it to copy. */
 async function shareChapter(): Promise<void> {
-  const { shareUrl } = await import("./share.ts");
+  const { shareUrl, MAX_PACKED } = await import("./share.ts");
   const cellsCode: Record<string, string> = {};
   for (const cell of cells.values()) if (cell.code() !== cell.author) cellsCode[cell.cellId] = cell.code();
   const inputs: Record<string, unknown> = {};
@@ -203,6 +311,14 @@ async function shareChapter(): Promise<void> {
     return;
   }
   const url = shareUrl(location.href, { cells: cellsCode, inputs, at: null });
+  const packed = new URL(url).hash.length - "#nb=".length;
+  if (packed > MAX_PACKED) {
+    announce(
+      `Your changes are too big for a link (${packed} characters packed, at most ${MAX_PACKED}, so that ` +
+        "opening a link can never freeze a reader's page). Share fewer cells: Reset the ones you do not need.",
+    );
+    return;
+  }
   let copied = false;
   try {
     await navigator.clipboard.writeText(url);
@@ -239,21 +355,41 @@ async function openSharedLink(): Promise<void> {
   const { experiment } = shared;
   const unknown = Object.keys(experiment.cells).filter((id) => !cells.has(id));
   for (const id of unknown) delete experiment.cells[id];
+  // A cell the reader may not edit (read-only, hidden) keeps the author's code: a link's code
+  // would run under code the reader sees as the book's.
+  const locked = Object.keys(experiment.cells).filter((id) => !editable(cells.get(id)!));
+  for (const id of locked) delete experiment.cells[id];
+  if (locked.length) {
+    const names = locked.map((id) => `"${id}"`).join(", ");
+    for (const id of locked) {
+      cells.get(id)!.notice("link-refused", "A shared link carried code for this cell, which readers may not edit: it was not loaded. The cell keeps the book's code.", "warn");
+    }
+    if (Object.keys(experiment.cells).length === 0 && Object.keys(experiment.inputs).length === 0) {
+      announce(`This link's experiment was not opened: it only changes cells readers may not edit (${names}).`, [], "link");
+      return;
+    }
+  }
   const ids = Object.keys(experiment.cells).map((id) => `"${id}"`);
   const settings = Object.keys(experiment.inputs).length;
   const what = [
     ids.length ? `code for cell${ids.length === 1 ? "" : "s"} ${ids.join(", ")}` : "",
     settings ? `${settings} setting${settings === 1 ? "" : "s"}` : "",
   ].filter(Boolean).join(" and ");
-  const skipped = unknown.length ? ` (It also names cells this chapter does not have: ${unknown.map((id) => `"${id}"`).join(", ")}.)` : "";
+  const skipped =
+    (unknown.length ? ` (It also names cells this chapter does not have: ${unknown.map((id) => `"${id}"`).join(", ")}.)` : "") +
+    (locked.length ? ` (Its code for ${locked.map((id) => `"${id}"`).join(", ")}, which readers may not edit, was not loaded.)` : "");
   const mine: ChapterState = { cells: { ...state.cells }, inputs: { ...state.inputs } };
   const open = async () => {
-    if (!isEmpty(mine)) save(base, slug, mine, "before-link");
+    // The reader's own version is kept aside once: a second link, or this one after a reload,
+    // never replaces it (the copy aside is the version from before the first link).
+    if (!isEmpty(mine) && load(base, slug, "before-link").kind === "none") save(base, slug, mine, "before-link");
     await apply({ cells: Object.fromEntries(Object.entries(experiment.cells).map(([id, code]) => [id, { code, base: cells.get(id)!.dataset.hash ?? "" }])), inputs: experiment.inputs }, "link");
-    const back = isEmpty(mine) ? "Back to the book's version" : "Back to my version";
+    const aside = load(base, slug, "before-link");
+    const own = aside.kind === "state" ? aside.state : mine;
+    const back = isEmpty(own) ? "Back to the book's version" : "Back to my version";
     announce(`Opened the link's experiment: ${what}. Nothing has run: press Run all to see it.${skipped}`, [
       ["Run all", () => void notebook().then((nb) => nb.runAll())],
-      [back, () => void goBack(mine)],
+      [back, () => void goBack(own)],
     ], "link");
     cells.get(experiment.at ?? "")?.scrollIntoView({ block: "start" });
   };
@@ -267,9 +403,21 @@ async function openSharedLink(): Promise<void> {
     [
       ["Open the link's version", () => void open()],
       ["Keep my version", () => announce("Kept your version. The link's experiment was not opened.", [], "link")],
+      // The page may show a link's version opened before (a reload): the reader's own is aside.
+      ...ownAside(),
     ],
     "link",
   );
+}
+
+// The cell options the page was built with: read-only and hidden cells are the author's alone.
+function editable(cell: HTMLElement): boolean {
+  try {
+    const options = JSON.parse(cell.dataset.options ?? "{}") as { readonly?: unknown; hidden?: unknown };
+    return !options.readonly && !options.hidden;
+  } catch {
+    return false;
+  }
 }
 
 async function goBack(mine: ChapterState): Promise<void> {

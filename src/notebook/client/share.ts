@@ -24,6 +24,14 @@ export type SharedLink =
 
 /** The most a link may carry, decompressed (characters). */
 const MAX_LENGTH = 500_000;
+/**
+ * The most a link's packed data may hold (characters), checked before anything is decompressed.
+ * lz-string cannot stop midway, and each code of its dictionary can stand for a run one longer
+ * than the last, so n codes expand to about n²/2 characters: a 69 K-character link comes to 443 M
+ * (8 s in Node here). At this bound the worst link (tests/support/hostile.ts `linkBomb`) expands
+ * to 9.3 M characters, 60–75 ms in Node; a chapter's edits pack into a few thousand.
+ */
+export const MAX_PACKED = 8_000;
 const ID = /^[A-Za-z][\w-]*$/;
 const KEY = /^[A-Za-z][\w-]*:\d+$/;
 
@@ -36,6 +44,7 @@ export function shareUrl(pageUrl: string, experiment: SharedExperiment): string 
 }
 
 function decompress(packed: string): string | null {
+  if (packed.length > MAX_PACKED) return null;
   try {
     const text = decompressFromEncodedURIComponent(packed);
     return text && text.length <= MAX_LENGTH ? text : null;
@@ -98,6 +107,10 @@ export function parseShareFragment(hash: string): SharedLink {
     if (at > 0) fields.set(part.slice(0, at), part.slice(at + 1));
   }
   const packed = fields.get("nb");
+  const long = [...fields.values()].find((value) => value.length > MAX_PACKED);
+  if (long !== undefined) {
+    return { kind: "malformed", reason: `it is too long to open safely (${long.length} characters, at most ${MAX_PACKED})` };
+  }
   if (packed !== undefined) {
     const text = decompress(packed);
     if (text === null) return { kind: "malformed", reason: "its data is damaged or too long" };

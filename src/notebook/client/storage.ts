@@ -24,7 +24,8 @@ export interface ChapterState {
 export type LoadResult =
   | { kind: "state"; state: ChapterState }
   | { kind: "none" }
-  | { kind: "corrupt" };
+  /** Unreadable in part or whole: what it held as text, and the cells and values still valid. */
+  | { kind: "corrupt"; raw: string; salvaged: ChapterState };
 
 /** What {@link save} managed: kept, or why not. */
 export type SaveResult = "saved" | "unavailable" | "full";
@@ -69,7 +70,22 @@ function storage(): Storage | null {
   }
 }
 
-/** A chapter's saved state, or "none", or "corrupt" (unreadable: the caller drops it). */
+const isCell = (c: unknown): c is SavedCell =>
+  typeof c === "object" && c !== null && typeof (c as SavedCell).code === "string" && typeof (c as SavedCell).base === "string";
+
+// What can still be read from a damaged record: each valid cell and each input value.
+function salvage(parsed: unknown): ChapterState {
+  const state = emptyState();
+  if (typeof parsed !== "object" || parsed === null) return state;
+  const { cells, inputs } = parsed as Record<string, unknown>;
+  if (typeof cells === "object" && cells !== null) {
+    for (const [id, cell] of Object.entries(cells)) if (isCell(cell)) state.cells[id] = { code: cell.code, base: cell.base };
+  }
+  if (typeof inputs === "object" && inputs !== null && !Array.isArray(inputs)) state.inputs = { ...inputs };
+  return state;
+}
+
+/** A chapter's saved state, or "none", or "corrupt" (with what is still valid in it). */
 export function load(base: string, chapter: string, slot = ""): LoadResult {
   let raw: string | null = null;
   try {
@@ -80,9 +96,9 @@ export function load(base: string, chapter: string, slot = ""): LoadResult {
   if (raw === null) return { kind: "none" };
   try {
     const parsed: unknown = JSON.parse(raw);
-    return isState(parsed) ? { kind: "state", state: parsed } : { kind: "corrupt" };
+    return isState(parsed) ? { kind: "state", state: parsed } : { kind: "corrupt", raw, salvaged: salvage(parsed) };
   } catch {
-    return { kind: "corrupt" };
+    return { kind: "corrupt", raw, salvaged: emptyState() };
   }
 }
 

@@ -16,10 +16,34 @@ import { outputParts, progressText } from "../render.ts";
 import type { KernelEvent, Output } from "../types.ts";
 import type { FromWorker, ToWorker } from "./protocol.ts";
 
-const scope = self as unknown as {
-  postMessage(message: FromWorker): void;
-  addEventListener(type: "message", listener: (event: MessageEvent<ToWorker>) => void): void;
-};
+// The kernel's private channel to the page: a MessagePort the page hands over once, before any
+// cell runs. Cell code shares this global scope, so what the kernel uses is captured here first,
+// and nothing that reaches the port is left where a cell can find it: a cell's postMessage() goes
+// to the worker's global channel, which the page ignores, and `onmessage` hears nothing.
+const bind = Function.prototype.bind;
+const apply = Reflect.apply;
+const dataOf = Object.getOwnPropertyDescriptor(MessageEvent.prototype, "data")!.get!;
+const portsOf = Object.getOwnPropertyDescriptor(MessageEvent.prototype, "ports")!.get!;
+let send: ((message: FromWorker) => void) | null = null;
+/** Messages the kernel sent before the page connected (none in practice: it connects at once). */
+const early: FromWorker[] = [];
+let onMessage: (message: ToWorker) => void = () => undefined;
+
+function connect(event: MessageEvent): void {
+  const [port] = apply(portsOf, event, []) as readonly MessagePort[];
+  if (send || !port || (apply(dataOf, event, []) as { type?: unknown } | null)?.type !== "connect") return;
+  self.removeEventListener("message", connect);
+  send = apply(bind, MessagePort.prototype.postMessage, [port]) as (message: FromWorker) => void;
+  port.onmessage = (message: MessageEvent) => onMessage(apply(dataOf, message, []) as ToWorker);
+  for (const message of early.splice(0)) send(message);
+}
+self.addEventListener("message", connect);
+
+// A cell may not start workers of its own (from the site's kernel script, say): they would run
+// outside the page's watch. The constructors are gone from this scope before any cell runs.
+for (const name of ["Worker", "SharedWorker"]) {
+  Object.defineProperty(self, name, { value: undefined, writable: false, configurable: false });
+}
 
 /** How often, at most, a running cell's interim outputs and progress are sent (ms). */
 const OUTPUTS_EVERY_MS = 50;
@@ -29,7 +53,8 @@ const PROGRESS_EVERY_MS = 100;
 engine.setDigitsUrl(new URL(`${import.meta.env.BASE_URL}data/digits-v1.bin`, self.location.origin));
 
 function post(message: FromWorker): void {
-  scope.postMessage(message);
+  if (send) send(message);
+  else early.push(message);
 }
 
 // Leading edge at once, then at most one message per interval per key, and always the last one.
@@ -61,8 +86,32 @@ function cancel(key: string): void {
 
 const chart = progressChart(document, "nbw");
 
+/** The most outputs, and characters of markup, one run shows (a `display()` loop, a huge table). */
+const MAX_OUTPUTS = 500;
+const MAX_OUTPUT_CHARS = 1_000_000;
+
+// A run's outputs within the caps, with a note saying what was left out.
+function cappedParts(outputs: readonly Output[]): ReturnType<typeof outputParts> {
+  const parts = outputParts(outputs.slice(0, MAX_OUTPUTS));
+  let chars = 0;
+  let cut = outputs.length > MAX_OUTPUTS;
+  const kept = parts.filter((part) => {
+    if (part.kind !== "html") return true;
+    chars += part.html.length;
+    if (chars > MAX_OUTPUT_CHARS) cut = true;
+    return chars <= MAX_OUTPUT_CHARS;
+  });
+  if (cut) {
+    const note =
+      `This run showed more than fits (${outputs.length} outputs; at most ${MAX_OUTPUTS}, and ` +
+      `${MAX_OUTPUT_CHARS / 1e6} M characters of markup): only the first are shown.`;
+    kept.push({ kind: "html", html: `<p class="nb-text nb-stderr">${note}</p>` });
+  }
+  return kept;
+}
+
 async function sendCell(event: Extract<KernelEvent, { type: "cell" }>): Promise<void> {
-  const parts = outputParts(event.outputs);
+  const parts = cappedParts(event.outputs);
   for (const part of parts) if (part.kind === "html") part.html = await encodeCanvases(part.html);
   const error = event.outputs.find((o): o is Extract<Output, { kind: "error" }> => o.kind === "error");
   post({
@@ -117,8 +166,7 @@ const kernel = createKernel({
   progressChart: chart,
 });
 
-scope.addEventListener("message", (event) => {
-  const message = event.data;
+onMessage = (message) => {
   switch (message.type) {
     case "define": {
       const cells = kernel.define(
@@ -151,7 +199,7 @@ scope.addEventListener("message", (event) => {
       post({ type: "pong", n: message.n });
       break;
   }
-});
+};
 
 // Code a cell left behind (a timer, an unawaited promise) that throws: said, and the kernel lives.
 self.addEventListener("error", (event) => {
@@ -164,4 +212,5 @@ self.addEventListener("unhandledrejection", (event) => {
   post({ type: "stray", message: String(reason?.message ?? reason) });
 });
 
-post({ type: "ready" });
+// Said on the global channel, once: the page answers with the private port.
+self.postMessage({ type: "ready" } satisfies FromWorker);
