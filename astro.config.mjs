@@ -46,10 +46,11 @@ export default defineConfig({
       },
     },
     // `npm run dev`: the packages the page, the editor and the cells' worker import in the
-    // browser, bundled when the server starts. Vite finds only the page's own on its first scan;
-    // the worker's (started by the first Run) and the editor's (the first edit) it would find
-    // late, bundle then, and reload the page under the reader. A browser-side import of a new
-    // package belongs here (the dev server's "optimized dependencies changed. reloading" says so).
+    // browser, bundled when the server starts. Vite's first scan follows the components' scripts
+    // (the page's and the editor's packages) but not the worker, which the first Run starts:
+    // without this list Vite found the worker's packages then, bundled them, and reloaded the
+    // page under the reader. A new browser-side package import belongs here (the dev server's
+    // "optimized dependencies changed. reloading" names it).
     optimizeDeps: {
       include: [
         // the worker (src/notebook/client/worker.ts and what it imports)
