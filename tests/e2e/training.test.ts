@@ -30,6 +30,13 @@ describeChapters([CHAPTER], ["site", "chromium"], "training under controls", () 
     // The build's trained network is on the page; nothing runs until the reader acts.
     expect(await status.textContent()).toBe("");
     expect(await controls.getByRole("combobox", { name: "Speed" }).inputValue()).toBe("fast");
+    // four speeds, slowest first: "quick" sits between medium and fast
+    expect(await controls.getByRole("combobox", { name: "Speed" }).locator("option").allTextContents()).toEqual([
+      "slow",
+      "medium",
+      "quick",
+      "fast",
+    ]);
     await controls.getByRole("combobox", { name: "Speed" }).selectOption("medium");
     await controls.getByRole("button", { name: "Play" }).click();
     await expect.poll(() => status.textContent(), SLOW).toMatch(/^Training at epoch \d+/);

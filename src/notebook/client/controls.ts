@@ -14,7 +14,7 @@ export type ControlChange =
   | { key: string; kind: "value"; value: unknown; final: boolean }
   | { key: string; kind: "command"; command: TrainingCommand };
 
-const SPEEDS = ["slow", "medium", "fast"];
+const SPEEDS = ["slow", "medium", "quick", "fast"];
 
 /** The controls inside an element. */
 export function controlsIn(root: ParentNode): ControlElement[] {
@@ -186,7 +186,7 @@ export function listenToControls(root: HTMLElement, onChange: (change: ControlCh
     const control = controlOf(event.target);
     const target = event.target as HTMLElement;
     if (control && typeOf(control) === "training" && target.dataset.command === "speed") {
-      const speed = (target as HTMLSelectElement).value as "slow" | "medium" | "fast";
+      const speed = (target as HTMLSelectElement).value as "slow" | "medium" | "quick" | "fast";
       onChange({ key: control.dataset.key!, kind: "command", command: { speed } });
       return;
     }

@@ -126,7 +126,7 @@ export function parseInputSpec(raw: unknown): Result<InputSpec> {
       return ok({ type, label, placeholder: raw.placeholder, value: raw.value });
     case "training": {
       const { speed, value } = raw;
-      if (typeof speed !== "string" || !Object.hasOwn(SPEED_MS, speed)) return field("speed", '"slow", "medium" or "fast"');
+      if (typeof speed !== "string" || !Object.hasOwn(SPEED_MS, speed)) return field("speed", '"slow", "medium", "quick" or "fast"');
       const state = value as Record<string, unknown>;
       if (
         !isRecord(state) ||
