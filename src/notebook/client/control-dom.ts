@@ -52,6 +52,7 @@ export function buildControl(doc: Document, key: string, spec: InputSpec, value:
       ...children,
     ) as HTMLElement;
   const label = () => h("label", [["for", id]], spec.label);
+  const kit: Kit = { h, open, id };
   switch (spec.type) {
     case "range": {
       const bounds: Attributes = [["min", spec.min], ["max", spec.max], ["step", spec.step]];
@@ -137,107 +138,126 @@ export function buildControl(doc: Document, key: string, spec: InputSpec, value:
           ["data-role", "value"],
         ]),
       );
-    case "points": {
-      const points = value as Point[];
-      const [x0, x1] = spec.x;
-      const [y0, y1] = spec.y;
-      const ax = x0 < 0 && x1 > 0 ? ((0 - x0) / (x1 - x0)) * PLOT_SIZE : null;
-      const ay = y0 < 0 && y1 > 0 ? PLOT_SIZE - ((0 - y0) / (y1 - y0)) * PLOT_SIZE : null;
-      const axes = [
-        ...(ax === null ? [] : [h("line", [["class", "nb-points-axis"], ["x1", ax], ["y1", 0], ["x2", ax], ["y2", PLOT_SIZE]])]),
-        ...(ay === null ? [] : [h("line", [["class", "nb-points-axis"], ["x1", 0], ["y1", ay], ["x2", PLOT_SIZE], ["y2", ay]])]),
-      ];
-      const classes = spec.classes.map((name, i) =>
-        h(
-          "label",
-          [],
-          h("input", [["type", "radio"], ["name", `${id}-class`], ["value", i], ["checked", i === 0 && ""], ["data-role", "class"]]),
-          h("span", [["class", `nb-pt-key nb-pt-key${i}`], ["aria-hidden", "true"]]),
-          name,
-        ),
-      );
-      const marks = pointMarkData(spec, points).map(([tag, attributes]) => h(tag, attributes));
-      return open(
-        [["data-value", JSON.stringify(points)], ["data-x", `${x0} ${x1}`], ["data-y", `${y0} ${y1}`]],
-        h(
-          "div",
-          [["class", "nb-points-head"]],
-          h("span", [["class", "nb-input-label"], ["id", `${id}-label`]], spec.label),
-          h("fieldset", [], h("legend", [], "New points:"), ...classes),
-          h("button", [["type", "button"], ["data-command", "clear"]], "Clear"),
-        ),
-        h(
-          "svg",
-          [
-            ["class", "nb-points-plot"],
-            ["viewBox", `0 0 ${PLOT_SIZE} ${PLOT_SIZE}`],
-            ["tabindex", "0"],
-            ["role", "application"],
-            ["aria-roledescription", "point editor"],
-            ["aria-labelledby", `${id}-label`],
-            ["aria-describedby", `${id}-state ${id}-help`],
-          ],
-          h("rect", [["class", "nb-points-area"], ["width", PLOT_SIZE], ["height", PLOT_SIZE]]),
-          ...axes,
-          h("g", [["class", "nb-points-marks"]], ...marks),
-          h("path", [["class", "nb-points-cursor"], ["d", "M-8 0H8M0 -8V8"], ["visibility", "hidden"]]),
-        ),
-        h(
-          "p",
-          [["class", "nb-input-note"], ["id", `${id}-state`], ["data-role", "note"], ["aria-live", "polite"]],
-          formatValue(spec, points),
-        ),
-        h("p", [["class", "nb-input-help"], ["id", `${id}-help`]], pointsHelp(spec)),
-      );
-    }
+    case "points":
+      return pointEditor(kit, spec, value as Point[]);
     case "draw":
-      return open(
-        [["data-width", spec.width], ["data-height", spec.height]],
-        h("span", [["class", "nb-input-label"], ["id", `${id}-label`]], spec.label),
-        h("canvas", [
-          ["class", "nb-draw-pad"],
-          ["width", spec.width * 10],
-          ["height", spec.height * 10],
-          ["tabindex", "0"],
-          ["role", "application"],
-          ["aria-roledescription", "drawing pad"],
-          ["aria-labelledby", `${id}-label`],
-          ["aria-describedby", `${id}-state ${id}-help`],
-        ]),
-        h(
-          "div",
-          [["class", "nb-draw-tools"]],
-          h("button", [["type", "button"], ["data-command", "clear"]], "Clear"),
-          h(
-            "span",
-            [["class", "nb-input-note"], ["id", `${id}-state`], ["data-role", "note"], ["aria-live", "polite"]],
-            formatValue(spec, value),
-          ),
-        ),
-        h("p", [["class", "nb-input-help"], ["id", `${id}-help`]], DRAW_HELP),
-      );
-    case "training": {
-      const state = value as TrainingState;
-      const speeds = (Object.keys(SPEED_MS) as TrainingSpeed[]).map((s) =>
-        h("option", [["value", s], ["selected", s === state.speed && ""]], s),
-      );
-      const button = (command: string, text: string) => h("button", [["type", "button"], ["data-command", command]], text);
-      return open(
-        [["data-playing", "false"], ["data-resets", state.resets]],
-        h(
-          "div",
-          [["role", "group"], ["aria-label", spec.label], ["class", "nb-training-controls"]],
-          h("span", [["class", "nb-input-label"]], spec.label),
-          button("toggle", "Play"),
-          button("step-batch", "Step a batch"),
-          button("step-epoch", "Step an epoch"),
-          button("reset", "Reset"),
-          h("label", [], "Speed ", h("select", [["data-command", "speed"]], ...speeds)),
-          h("span", [["class", "nb-input-note"], ["role", "status"], ["data-role", "status"]]),
-        ),
-      );
-    }
+      return drawingPad(kit, spec, value);
+    case "training":
+      return trainingControls(kit, spec, value as TrainingState);
+
   }
+}
+
+/** What the builders of the larger controls share: the element maker, the control's box, its id. */
+interface Kit {
+  h: (tag: string, attributes: Attributes, ...children: (Node | string)[]) => Element;
+  open: (extra: Attributes, ...children: (Node | string)[]) => HTMLElement;
+  id: string;
+}
+
+/** The point editor: its head (label, class to add, Clear), the plot, the state and the help. */
+function pointEditor({ h, open, id }: Kit, spec: Extract<InputSpec, { type: "points" }>, points: Point[]): HTMLElement {
+  const [x0, x1] = spec.x;
+  const [y0, y1] = spec.y;
+  const ax = x0 < 0 && x1 > 0 ? ((0 - x0) / (x1 - x0)) * PLOT_SIZE : null;
+  const ay = y0 < 0 && y1 > 0 ? PLOT_SIZE - ((0 - y0) / (y1 - y0)) * PLOT_SIZE : null;
+  const axes = [
+    ...(ax === null ? [] : [h("line", [["class", "nb-points-axis"], ["x1", ax], ["y1", 0], ["x2", ax], ["y2", PLOT_SIZE]])]),
+    ...(ay === null ? [] : [h("line", [["class", "nb-points-axis"], ["x1", 0], ["y1", ay], ["x2", PLOT_SIZE], ["y2", ay]])]),
+  ];
+  const classes = spec.classes.map((name, i) =>
+    h(
+      "label",
+      [],
+      h("input", [["type", "radio"], ["name", `${id}-class`], ["value", i], ["checked", i === 0 && ""], ["data-role", "class"]]),
+      h("span", [["class", `nb-pt-key nb-pt-key${i}`], ["aria-hidden", "true"]]),
+      name,
+    ),
+  );
+  const marks = pointMarkData(spec, points).map(([tag, attributes]) => h(tag, attributes));
+  return open(
+    [["data-value", JSON.stringify(points)], ["data-x", `${x0} ${x1}`], ["data-y", `${y0} ${y1}`]],
+    h(
+      "div",
+      [["class", "nb-points-head"]],
+      h("span", [["class", "nb-input-label"], ["id", `${id}-label`]], spec.label),
+      h("fieldset", [], h("legend", [], "New points:"), ...classes),
+      h("button", [["type", "button"], ["data-command", "clear"]], "Clear"),
+    ),
+    h(
+      "svg",
+      [
+        ["class", "nb-points-plot"],
+        ["viewBox", `0 0 ${PLOT_SIZE} ${PLOT_SIZE}`],
+        ["tabindex", "0"],
+        ["role", "application"],
+        ["aria-roledescription", "point editor"],
+        ["aria-labelledby", `${id}-label`],
+        ["aria-describedby", `${id}-state ${id}-help`],
+      ],
+      h("rect", [["class", "nb-points-area"], ["width", PLOT_SIZE], ["height", PLOT_SIZE]]),
+      ...axes,
+      h("g", [["class", "nb-points-marks"]], ...marks),
+      h("path", [["class", "nb-points-cursor"], ["d", "M-8 0H8M0 -8V8"], ["visibility", "hidden"]]),
+    ),
+    h(
+      "p",
+      [["class", "nb-input-note"], ["id", `${id}-state`], ["data-role", "note"], ["aria-live", "polite"]],
+      formatValue(spec, points),
+    ),
+    h("p", [["class", "nb-input-help"], ["id", `${id}-help`]], pointsHelp(spec)),
+  );
+}
+
+/** The drawing pad: its label, the canvas, Clear with the state, and the help. */
+function drawingPad({ h, open, id }: Kit, spec: Extract<InputSpec, { type: "draw" }>, value: InputValue): HTMLElement {
+  return open(
+    [["data-width", spec.width], ["data-height", spec.height]],
+    h("span", [["class", "nb-input-label"], ["id", `${id}-label`]], spec.label),
+    h("canvas", [
+      ["class", "nb-draw-pad"],
+      ["width", spec.width * 10],
+      ["height", spec.height * 10],
+      ["tabindex", "0"],
+      ["role", "application"],
+      ["aria-roledescription", "drawing pad"],
+      ["aria-labelledby", `${id}-label`],
+      ["aria-describedby", `${id}-state ${id}-help`],
+    ]),
+    h(
+      "div",
+      [["class", "nb-draw-tools"]],
+      h("button", [["type", "button"], ["data-command", "clear"]], "Clear"),
+      h(
+        "span",
+        [["class", "nb-input-note"], ["id", `${id}-state`], ["data-role", "note"], ["aria-live", "polite"]],
+        formatValue(spec, value),
+      ),
+    ),
+    h("p", [["class", "nb-input-help"], ["id", `${id}-help`]], DRAW_HELP),
+  );
+}
+
+/** The training controls: Play, Step a batch, Step an epoch, Reset, Speed and a status line. */
+function trainingControls({ h, open }: Kit, spec: Extract<InputSpec, { type: "training" }>, state: TrainingState): HTMLElement {
+  const speeds = (Object.keys(SPEED_MS) as TrainingSpeed[]).map((s) =>
+    h("option", [["value", s], ["selected", s === state.speed && ""]], s),
+  );
+  const button = (command: string, text: string) => h("button", [["type", "button"], ["data-command", command]], text);
+  return open(
+    [["data-playing", "false"], ["data-resets", state.resets]],
+    h(
+      "div",
+      [["role", "group"], ["aria-label", spec.label], ["class", "nb-training-controls"]],
+      h("span", [["class", "nb-input-label"]], spec.label),
+      button("toggle", "Play"),
+      button("step-batch", "Step a batch"),
+      button("step-epoch", "Step an epoch"),
+      button("reset", "Reset"),
+      h("label", [], "Speed ", h("select", [["data-command", "speed"]], ...speeds)),
+      h("span", [["class", "nb-input-note"], ["role", "status"], ["data-role", "status"]]),
+    ),
+  );
 }
 
 /** In a cell's output where a control was refused: what was wrong with it, as text. */
