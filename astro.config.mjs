@@ -11,6 +11,7 @@ import devChapters from "./src/dev-chapters.ts";
 import recordBuild, { lastBuild, previewing } from "./src/last-build.ts";
 import remarkCells from "./src/notebook/remark-cells.ts";
 import { EMBED_SCRIPT } from "./src/embed.ts";
+import book from "./book.config.mjs";
 import remarkChapterRefs from "./src/chapter-refs.ts";
 
 /**
@@ -90,9 +91,10 @@ export default defineConfig({
   },
   integrations: [
     starlight({
-      title: "Neural Networks, Cell by Cell",
-      description:
-        "A runnable textbook of deep learning's foundations: the neuron, the perceptron, the multi-layer perceptron, backpropagation and gradient descent, with code you can edit and run in the page.",
+      // the book's title, description and logo: book.config.mjs
+      title: book.title,
+      description: book.description,
+      ...(book.logo ? { logo: book.logo } : {}),
       markdown: { processedDirs: [contentDir] },
       components: {
         MarkdownContent: "./src/components/overrides/MarkdownContent.astro",

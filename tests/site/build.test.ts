@@ -49,6 +49,13 @@ describeNeeding(["site"], "the built book", () => {
     }
   });
 
+  test("the title comes from book.config.mjs, the fork's one place for it", async () => {
+    const { default: book } = await import("../../book.config.mjs");
+    const doc = page(chapters()[0].slug);
+    expect(doc.querySelector("title")?.textContent).toContain(book.title);
+    expect(doc.querySelector('meta[property="og:site_name"]')?.getAttribute("content")).toBe(book.title);
+  });
+
   test("every reference to a chapter names it by its number and links it", () => {
     const numbers = new Map(chapters().map(({ slug }, number) => [`${BASE}${slug}/`, number]));
     const wrong: string[] = [];
