@@ -11,7 +11,7 @@ import devChapters from "./src/dev-chapters.ts";
 import recordBuild, { lastBuild, previewing } from "./src/last-build.ts";
 import remarkCells from "./src/notebook/remark-cells.ts";
 import { EMBED_SCRIPT } from "./src/embed.ts";
-import book from "./book.config.mjs";
+import book from "./book.config.ts";
 import remarkChapterRefs from "./src/chapter-refs.ts";
 
 /**
@@ -91,7 +91,7 @@ export default defineConfig({
   },
   integrations: [
     starlight({
-      // the book's title, description and logo: book.config.mjs
+      // the book's title, description and logo: book.config.ts
       title: book.title,
       description: book.description,
       ...(book.logo ? { logo: book.logo } : {}),

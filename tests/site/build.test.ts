@@ -49,8 +49,8 @@ describeNeeding(["site"], "the built book", () => {
     }
   });
 
-  test("the title comes from book.config.mjs, the fork's one place for it", async () => {
-    const { default: book } = await import("../../book.config.mjs");
+  test("the title comes from book.config.ts, the fork's one place for it", async () => {
+    const { default: book } = await import("../../book.config.ts");
     const doc = page(chapters()[0].slug);
     expect(doc.querySelector("title")?.textContent).toContain(book.title);
     expect(doc.querySelector('meta[property="og:site_name"]')?.getAttribute("content")).toBe(book.title);
