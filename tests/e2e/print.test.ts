@@ -56,7 +56,9 @@ describeChapters(["the-perceptron"], ["site", "chromium"], "a printed chapter", 
               .filter((el) => (el as HTMLElement).offsetParent !== null)
               .map((el) => `${selector}: ${el.outerHTML.slice(0, 80)}`),
           );
-          const whole = [...document.querySelectorAll("figure.nn-figure, .nb-output")].map(
+          // figures, and the charts and paragraphs of an output, are never cut in two (an output
+          // as a whole may continue on the next page: handouts.css)
+          const whole = [...document.querySelectorAll("figure.nn-figure, .nb-output > svg, .nb-output > p")].map(
             (el) => getComputedStyle(el).breakInside,
           );
           return {

@@ -10,7 +10,12 @@ const siteUrl = inject("siteUrl");
 const SHOTS = "test-output/screenshots";
 
 /** The reference pages after the chapters in the sidebar (content/reference/). */
-const referencePages = ["reference/reading-a-cell/", "reference/glossary/"];
+const referencePages = [
+  "reference/reading-a-cell/",
+  "reference/glossary/",
+  "reference/your-progress/",
+  "reference/for-instructors/",
+];
 /** Every page: the landing page, the chapters, the reference pages. */
 const allPages = () => [...pages(), ...referencePages];
 
