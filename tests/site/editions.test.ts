@@ -81,7 +81,9 @@ describeNeeding(["site"], "the student's edition", () => {
     const html = await (await fetch(`${inject("siteUrl")}error-and-backpropagation/`)).text();
     const { document } = parseHTML(html);
     expect(document.querySelector(".nn-instructors")).toBeNull();
-    expect(html).not.toContain("For instructors");
+    // (the sidebar links the page "For instructors"; the chapter itself has no such note)
+    expect(document.querySelector(".sl-markdown-content")!.textContent).not.toContain("For instructors");
+    expect(document.querySelector(".sl-markdown-content")!.textContent).not.toContain("Ask in class");
     expect(document.querySelector(".nn-exercise__answer-key")).toBeNull();
     expect(document.querySelector("details.nn-exercise__solution summary")!.textContent).toBe("Show the solution");
     expect(document.querySelector(".nb-cell--check .nb-hidden-code")).toBeNull();
