@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { chapterId } from "../chapter-schema.ts";
 import { findCells, type AuthoredCell } from "./cells.ts";
 import {
   chapterNumber,
@@ -249,7 +250,8 @@ export function outputHtml(outputs: Output[], cellId: string): string {
 
 /** A chapter's slug from its file name: `content/01-the-neuron.mdx` → `the-neuron`. */
 export function chapterSlug(path: string): string {
-  return basename(path).replace(/\.mdx?$/, "").replace(/^\d+-/, "");
+  // the page's own rule (chapter-schema.ts): `07.5-momentum.mdx` is /momentum/ too
+  return chapterId(basename(path));
 }
 
 /** Parses an MDX chapter the way the build does (remark + MDX + math) and finds its cells. */

@@ -12,9 +12,9 @@ const FRONT = ["---", "title: A chapter", "order: 4", "---", ""];
 
 type Node = { type: string; name?: string; children?: Node[]; attributes?: { name: string; value: unknown }[]; value?: string };
 
-async function transform(lines: string[]): Promise<Node> {
+async function transform(lines: string[], path = PATH): Promise<Node> {
   const processor = unified().use(remarkParse).use(remarkMdx).use(remarkMath).use(remarkCells);
-  const file = new VFile({ value: [...FRONT, ...lines].join("\n"), path: PATH });
+  const file = new VFile({ value: [...FRONT, ...lines].join("\n"), path });
   return (await processor.run(processor.parse(file), file)) as unknown as Node;
 }
 
@@ -78,6 +78,11 @@ describe("exercises (remarkCells)", () => {
     const imports = tree.children!.filter((n) => n.type === "mdxjsEsm").map((n) => n.value);
     expect(imports.some((v) => /import Exercise from/.test(String(v)))).toBe(true);
     expect(imports.some((v) => /import Hint from/.test(String(v)))).toBe(true);
+  });
+
+  it("a chapter at a fractional order (07.5-momentum.mdx) keys its cells, and so its solved marks, by its address", async () => {
+    const tree = await transform(exercise(), "/book/content/07.5-momentum.mdx");
+    expect(elements(tree, "Cell").map((c) => c.chapter)).toEqual(["momentum", "momentum"]);
   });
 
   it("fails the build when the solution does not pass its own check", async () => {
