@@ -1,13 +1,13 @@
 import { expect, inject, test } from "vitest";
 import { useBook } from "../support/pages.ts";
-import { describeNeeding } from "../support/suites.ts";
+import { describeChapters } from "../support/suites.ts";
 
 // A chapter embedded in a course platform: `?embed` drops the book's chrome, `&section=` keeps one
 // section, and the cells run inside the iframe as they do on the page.
 const open = useBook();
 const SLOW = { timeout: 30_000 };
 
-describeNeeding(["site", "chromium"], "embedding a chapter", () => {
+describeChapters(["the-neuron"], ["site", "chromium"], "embedding a chapter", () => {
   test("a chapter in an iframe with ?embed shows no chrome, and its cells run there", async () => {
     const page = await (await open.context({ viewport: { width: 1000, height: 800 } })).newPage();
     const src = `${inject("siteUrl")}the-neuron/?embed`;

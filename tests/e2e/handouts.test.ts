@@ -2,11 +2,11 @@
 // on paper needs and drops what only works on screen (src/styles/handouts.css).
 import { expect, test } from "vitest";
 import { useBook } from "../support/pages.ts";
-import { describeNeeding } from "../support/suites.ts";
+import { describeChapters } from "../support/suites.ts";
 
 const open = useBook();
 
-describeNeeding(["site", "chromium"], "handouts", () => {
+describeChapters(["the-neuron"], ["site", "chromium"], "handouts", () => {
   test("a printed chapter: names with their code, no 'Show the code', values of controls, an exercise's task and starter without its screen parts", async () => {
     const page = await open("the-neuron/");
     await page.emulateMedia({ media: "print" });

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { parseHTML } from "linkedom";
 import { describe, expect, inject, test } from "vitest";
 import { buildSite } from "../support/site.ts";
-import { describeNeeding } from "../support/suites.ts";
+import { describeChapters } from "../support/suites.ts";
 
 // The student's edition (the default build) and the teacher's (BOOK_EDITION=teacher): what each
 // shows of an exercise, and the instructors' notes only the teacher's has.
@@ -76,7 +76,7 @@ describe("the teacher's edition", () => {
   }, 180_000);
 });
 
-describeNeeding(["site"], "the student's edition", () => {
+describeChapters(["error-and-backpropagation"], ["site"], "the student's edition", () => {
   test("the book's default build keeps solutions behind their button and has no instructors' notes or check code", async () => {
     const html = await (await fetch(`${inject("siteUrl")}error-and-backpropagation/`)).text();
     const { document } = parseHTML(html);
