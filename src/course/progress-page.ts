@@ -50,7 +50,7 @@ class ProgressPage extends HTMLElement {
       solved += entry ? 1 : 0;
       item.dataset.solved = String(Boolean(entry));
       item.querySelector(".nn-progress__solved")!.textContent = entry
-        ? `✓ solved on ${new Date(entry.solved).toLocaleDateString()}`
+        ? `✓ solved on ${new Date(entry.solved).toLocaleDateString(undefined, { dateStyle: "long" })}`
         : "not solved yet";
     }
     const summary = this.querySelector(".nn-progress__summary")!;

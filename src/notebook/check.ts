@@ -312,7 +312,9 @@ function makeCheck(onPass: (message: string) => void): Check {
         const message =
           got === undefined
             ? `${call} returned nothing (undefined). Does your function end with a \`return\`?`
-            : `${call} returned ${show(got)}${part ? `, whose item${part} is ${show(found.got)}` : ""}, but it should return ${show(found.path.length ? found.expected : expected)}${part ? ` there` : ""}.`;
+            : found.path.length
+              ? `${call} returned ${show(got)}: its item ${where("", found.path)} is ${show(found.got)}, but it should be ${show(found.expected)}.`
+              : `${call} returned ${show(got)}, but it should return ${show(expected)}.`;
         fail(message, { hint: options.hint });
       }
     },
@@ -394,7 +396,9 @@ export async function runCheck(exercise: string, body: (check: Check) => unknown
     return new Verdict({ exercise, status: "pass", message: passed });
   } catch (error) {
     if (error instanceof CheckFailure) {
-      return new Verdict({ exercise, status: "fail", message: error.message, detail: error.detail, hint: error.hint });
+      // a sentence starts with a capital ("The loss went …"), not a name such as `weightedSum(…)`
+      const message = error.message.replace(/^(the|your) /, (word) => word[0].toUpperCase() + word.slice(1));
+      return new Verdict({ exercise, status: "fail", message, detail: error.detail, hint: error.hint });
     }
     const e = error as Error;
     if (e?.name === "ReferenceError") {

@@ -43,6 +43,7 @@ describe("runCheck", () => {
 describe("check guards", () => {
   it("close() names the first element that differs, with both values and the tolerance", async () => {
     const v = await verdict((c) => c.close([[1, 2], [3, 4.5]], [[1, 2], [3, 4]], { name: "out" }));
+    expect((await verdict((c) => c.close(2, 3))).message).toBe("Your value is 2, but it should be 3.");
     expect(v).toMatchObject({ status: "fail", message: "out[1][1] is 4.5, but it should be 4." });
     expect(v.detail).toMatch(/Within 0\.000001/);
     expect((await verdict((c) => c.close(Tensor.from([[1, 2]]), [[1, 2]]))).status).toBe("pass");
@@ -66,6 +67,8 @@ describe("check guards", () => {
       c.sameFunction((x: number, w: number) => x + w, (x: number, w: number) => x * w, { name: "neuron", cases: [[0, 0], [2, 0.5]] }),
     );
     expect(v.message).toBe("neuron(2, 0.5) returned 2.5, but it should return 1.");
+    const item = await verdict((c) => c.sameFunction((w: number) => [w, 0], (w: number) => [w, 1], { name: "step", cases: [[3]] }));
+    expect(item.message).toBe("step(3) returned [3, 0]: its item [1] is 0, but it should be 1.");
     const none = await verdict((c) => c.sameFunction(() => undefined, () => 1, { name: "f", cases: [[]] }));
     expect(none.message).toBe("f() returned nothing (undefined). Does your function end with a `return`?");
     const random = await verdict((c) =>
@@ -107,9 +110,9 @@ describe("check guards", () => {
 
   it("lossFell(), accuracyAtLeast() and probability() say what was measured against what was asked", async () => {
     expect((await verdict((c) => c.lossFell([{ loss: 1 }, { loss: 0.8 }], { by: 0.5 }))).message).toBe(
-      "the loss went from 1 to 0.8 (down 20%), but it should fall by at least 50%.",
+      "The loss went from 1 to 0.8 (down 20%), but it should fall by at least 50%.",
     );
-    expect((await verdict((c) => c.lossFell([1, NaN]))).message).toBe("the loss ended at NaN: the training diverged.");
+    expect((await verdict((c) => c.lossFell([1, NaN]))).message).toBe("The loss ended at NaN: the training diverged.");
     expect((await verdict((c) => c.lossFell([1, 0.3]))).status).toBe("pass");
     expect((await verdict((c) => c.accuracyAtLeast(0.912, 0.95, { name: "test accuracy" }))).message).toBe(
       "test accuracy is 91.2%, but it should be at least 95.0%.",

@@ -47,7 +47,8 @@ class ExerciseElement extends HTMLElement {
     const hasSavedAnswer = saved.kind === "state" && Boolean(saved.state.cells[this.dataset.cell ?? ""]);
     const solvedBefore = Boolean(loadProgress(storage(), base).exercises[`${this.chapter}/${this.exerciseId}`]);
     if (hasSavedAnswer && solvedBefore) {
-      this.#show("checking", "You solved this before. Checking your saved answer…");
+      // said as it is: the check runs when the exercise comes into view, not before
+      this.#show("unchecked", "You solved this before: your saved answer is checked again when you reach it.");
       this.#whenInView(() => void this.#runAnswer());
     } else if (hasSavedAnswer) {
       this.#show("unchecked", "Your saved answer has not been checked yet: run it to check it.");
@@ -79,7 +80,7 @@ class ExerciseElement extends HTMLElement {
 
   async #runAnswer(): Promise<void> {
     await customElements.whenDefined("nb-cell");
-    this.#show("checking", "Checking…");
+    this.#show("checking", "Checking your answer…");
     await this.#cell?.run?.();
   }
 
