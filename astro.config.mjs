@@ -12,6 +12,7 @@ import recordBuild, { lastBuild, previewing } from "./src/last-build.ts";
 import remarkCells from "./src/notebook/remark-cells.ts";
 import { EMBED_SCRIPT } from "./src/embed.ts";
 import book from "./book.config.ts";
+import { forgetStaleContent } from "./src/content-cache.ts";
 import remarkChapterRefs from "./src/chapter-refs.ts";
 
 /**
@@ -25,6 +26,11 @@ const base = process.env.BASE_PATH ?? previewed?.base ?? "/";
 /** The chapters. BOOK_CONTENT_DIR points the build at another folder (the tests use it). */
 const contentDir = process.env.BOOK_CONTENT_DIR ?? "./content";
 
+/** Astro's caches (a separate one lets the tests build a second book beside the first). */
+const cacheDir = process.env.BOOK_CACHE_DIR ?? "./node_modules/.astro";
+// a chapter file renamed since the last build: the content cache would still import the old one
+if (process.argv.includes("build")) forgetStaleContent(contentDir, cacheDir);
+
 export default defineConfig({
   // Canonical URLs and the sitemap name the host: only when it is known (SITE_URL).
   site: process.env.SITE_URL || undefined,
@@ -32,7 +38,7 @@ export default defineConfig({
   ...(previewed && !process.argv.includes("--outDir") ? { outDir: previewed.outDir } : {}),
   trailingSlash: "always",
   // A separate cache lets a second build (the tests build a broken book) run beside the first.
-  cacheDir: process.env.BOOK_CACHE_DIR ?? "./node_modules/.astro",
+  cacheDir,
   vite: {
     build: {
       // Fonts stay files (Vite would inline KaTeX's smallest as a data: URL), so the content

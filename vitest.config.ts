@@ -13,6 +13,7 @@ const UNIT = [
   "tests/charts/**/*.test.ts",
   "tests/course/**/*.test.ts",
   "tests/site/hand-typed-references.test.ts",
+  "tests/site/content-cache.test.ts",
   "tests/**/schema*.test.ts",
 ];
 /** Files under UNIT's folders that drive Chromium (in part), so belong to "book". */
