@@ -497,12 +497,21 @@ describeNeeding(["site", "chromium"], "what a cell sends the page, and what a li
         }).observe({ type: "longtask", buffered: true });
       });
       // Measured here: the 69 K bomb leaves no long task; the worst link under the bound, one of
-      // about 100 ms (its decompression).
+      // about 100 ms (its decompression). Loading the chapter itself can take a task of over
+      // 200 ms on a busy two-core machine, link or not: the bound is 200 ms, or the same page's
+      // own longest task without a link (loaded first, in this run) plus 100 ms if that is more.
+      const longestTask = () => page.evaluate(() => Math.max(0, ...(window as unknown as { longTasks: number[] }).longTasks));
+      await page.goto(`${siteUrl}${CHAPTER}`);
+      await page.waitForLoadState("load");
+      const baseline = await longestTask();
       const { packed } = linkBomb(length);
       await page.goto(`${siteUrl}${CHAPTER}#nb=${packed}`);
+      await page.reload(); // a fragment alone would not load the page again
       await page.locator(".nb-chapterbar .nb-link", { hasText: "could not be opened" }).waitFor(SLOW);
-      const longest = await page.evaluate(() => Math.max(0, ...(window as unknown as { longTasks: number[] }).longTasks));
-      expect(longest, "the longest task on the page's main thread (ms)").toBeLessThanOrEqual(200);
+      const longest = await longestTask();
+      expect(longest, `the longest task on the page's main thread (ms; without the link: ${baseline})`).toBeLessThanOrEqual(
+        Math.max(200, baseline + 100),
+      );
     } finally {
       await context.close();
     }
