@@ -217,3 +217,42 @@ describe("cellFrames", () => {
     expect(cellFrames(stack, [b]).map((f) => [f.cell.id, f.place.line])).toEqual([["b", 5]]);
   });
 });
+
+describe("build errors name the declaring cell and the calling cell, with the file's lines", () => {
+  it("runCells() reports a call into another cell's function that throws at the declaring cell's line", async () => {
+    const { cellsOfFile, runCells } = await import("../../src/notebook/node-host.ts");
+    const chapter = [
+      "# A chapter", // 1
+      "",
+      "```ts cell id=spiral-rule", // 3: the cell's line n is the file's line 3 + n
+      "// Your rule",
+      "function rule(x1: number, x2: number): number {",
+      "  return Math.hypt(x1, x2) < 0.5 ? 1 : 0;", // 6
+      "}",
+      "```",
+      "",
+      "Some prose.",
+      "",
+      "```ts cell id=score", // 12
+      "const points = [{ x1: 1, x2: 2 }];",
+      "const right = points.filter(",
+      "  (p) => rule(p.x1, p.x2) === 1,", // 15
+      ").length;",
+      "```",
+    ].join("\n");
+    const cells = await cellsOfFile("00-errors.mdx", chapter);
+    const run = await runCells("00-errors.mdx", cells);
+    expect(run.problems).toEqual([
+      {
+        cellId: "score",
+        line: 6,
+        column: 15,
+        message:
+          '00-errors.mdx: cell "score" threw: TypeError: Math.hypt is not a function, in rule, declared in ' +
+          'cell "spiral-rule" at line 6 (line 3 of that cell), called from cell "score" at line 15 (line 3 ' +
+          'of that cell). Fix cell "spiral-rule" (or the call), or mark cell "score" "throws" if the error ' +
+          "is the point",
+      },
+    ]);
+  });
+});
