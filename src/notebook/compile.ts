@@ -562,6 +562,10 @@ export function compileCell(source: string, options: { sourceURL?: string } = {}
   const params = [...reads.keys(), ...KERNEL_GLOBALS.filter((name) => kernel.has(name))];
   const header =
     `(async function (${[...params, NB].join(", ")}) { "use strict"; ${bindings.join(" ")}`;
+  // No `//# sourceMappingURL` (so nothing to encode): with source maps on, Node rewrites the
+  // stack frames of such code to the map's source (measured, Node 24 --enable-source-maps:
+  // "at eval (/tmp/cell.ts:2:1)" instead of "nb-cell-a-1.js:2:6"), and the kernel could no longer
+  // tell which cell a frame is in. `position` maps frames back instead.
   const sourceURL = options.sourceURL ?? "cell.js";
   const code =
     `${header}\n${body}\nreturn { ${declares.join(", ")} };\n})\n//# sourceURL=${sourceURL}`;
