@@ -444,21 +444,8 @@ function functionRanges(program: Node, at: (offset: number) => Place): FunctionR
 
 const before = (a: Place, b: Place) => a.line < b.line || (a.line === b.line && a.column <= b.column);
 
-/** Compiles a cell. Throws a CellSyntaxError (line and column in the cell) when it cannot. */
-export function compileCell(source: string, options: { sourceURL?: string } = {}): CompiledCell {
-  if (source.startsWith("#!")) {
-    throw new CellSyntaxError("A cell cannot start with #! (a hashbang line): remove that line", {
-      line: 1,
-      column: 1,
-    });
-  }
-  const { js, toSource } = stripTypes(source);
-  const program = parseModule(js, toSource);
-  const scopes = declareScopes(program);
-  const top = scopes.get(program)!;
-  const at = (offset: number) => toSource(lineColumn(js, offset));
-
-  // Imports: local to the cell, bound on the function's first line.
+// A cell's imports (local to it), and the names they bind; an `export` is refused.
+function cellImports(program: Node, at: (offset: number) => Place): { imports: CellImport[]; local: Set<string> } {
   const imports: CellImport[] = [];
   const local = new Set<string>();
   for (const node of program.body as Node[]) {
@@ -487,6 +474,25 @@ export function compileCell(source: string, options: { sourceURL?: string } = {}
       );
     }
   }
+  return { imports, local };
+}
+
+/** Compiles a cell. Throws a CellSyntaxError (line and column in the cell) when it cannot. */
+export function compileCell(source: string, options: { sourceURL?: string } = {}): CompiledCell {
+  if (source.startsWith("#!")) {
+    throw new CellSyntaxError("A cell cannot start with #! (a hashbang line): remove that line", {
+      line: 1,
+      column: 1,
+    });
+  }
+  const { js, toSource } = stripTypes(source);
+  const program = parseModule(js, toSource);
+  const scopes = declareScopes(program);
+  const top = scopes.get(program)!;
+  const at = (offset: number) => toSource(lineColumn(js, offset));
+
+  // Imports: local to the cell, bound on the function's first line.
+  const { imports, local } = cellImports(program, at);
   const refusedNode = refused(program);
   if (refusedNode) throw new CellSyntaxError(refusedNode.message, at(refusedNode.node.start));
 
