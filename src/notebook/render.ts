@@ -95,26 +95,24 @@ function snippet(gutter: string, excerpt: string | null, column: number | null):
 }
 
 /**
- * Where an error arose in another cell, said as a reader follows it: "in `rule`, declared in
+ * Where an error arose in another cell, said as a reader follows it: "in rule, declared in
  * cell spiral-rule, line 3 (called from this cell, line 5)". Plain text; the page adds the link.
  */
 export function originText(output: Extract<Output, { kind: "error" }>): string {
   const origin = output.origin;
   if (!origin) return "";
-  const fn = (name: string | null) => (name ? `\`${name}\`` : "a function");
   const calls = origin.via.map((v) => `cell ${v.cell}, line ${v.line}`);
   if (output.line !== null) calls.push(`this cell, line ${output.line}`);
   const called = calls.length ? ` (called from ${calls.join(", from ")})` : "";
-  return `in ${fn(origin.name)}, declared in cell ${origin.cell}, line ${origin.line}${called}`;
+  return `in ${origin.name ?? "a function"}, declared in cell ${origin.cell}, line ${origin.line}${called}`;
 }
 
 function renderError(output: Extract<Output, { kind: "error" }>): string {
   const { origin, line, column } = output;
   if (origin) {
-    const code = (text: string) => escapeHtml(text).replace(/`([^`]*)`/g, "<code>$1</code>");
     return (
       `<div class="nb-error" data-phase="${output.phase}">` +
-      `<p><strong>${escapeHtml(output.name)}</strong> ${code(originText(output))}: ` +
+      `<p><strong>${escapeHtml(output.name)}</strong> ${escapeHtml(originText(output))}: ` +
       `${escapeHtml(output.message)}</p>` +
       snippet(`${origin.cell}:${origin.line} | `, origin.excerpt, origin.column) +
       (line !== null ? snippet(`${line} | `, output.excerpt, column) : "") +

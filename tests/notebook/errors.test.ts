@@ -130,7 +130,7 @@ describe("errors in a kernel, mapped to the cell where the mistake is", () => {
     });
     const html = renderOutput(errors.score!);
     expect(html).toContain(
-      "<strong>TypeError</strong> in <code>rule</code>, declared in cell spiral-rule, line 3 " +
+      "<strong>TypeError</strong> in rule, declared in cell spiral-rule, line 3 " +
         "(called from this cell, line 3): Math.hypt is not a function",
     );
     expect(html).toContain("<pre>spiral-rule:3 |   return Math.hypt(x1, x2) &lt; 0.5 ? 1 : 0;\n");
@@ -155,7 +155,7 @@ describe("errors in a kernel, mapped to the cell where the mistake is", () => {
       },
     });
     expect(renderOutput(errors.outer!)).toContain(
-      "in <code>scale</code>, declared in cell inner, line 2 (called from cell middle, line 3, from this cell, line 2)",
+      "in scale, declared in cell inner, line 2 (called from cell middle, line 3, from this cell, line 2)",
     );
   });
 
@@ -192,7 +192,7 @@ describe("errors in a kernel, mapped to the cell where the mistake is", () => {
       origin: { cell: "frames", line: 3, column: 9, name: "ticks", via: [] },
     });
     expect(renderOutput(errors.animation!)).toContain(
-      "<strong>RangeError</strong> in <code>ticks</code>, declared in cell frames, line 3: out of ticks",
+      "<strong>RangeError</strong> in ticks, declared in cell frames, line 3: out of ticks",
     );
   });
 
