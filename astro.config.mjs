@@ -71,6 +71,8 @@ export default defineConfig({
         "@observablehq/plot",
         "@observablehq/runtime",
         "acorn",
+        "acorn-walk",
+        "@jridgewell/sourcemap-codec",
         "katex",
         "linkedom/worker",
         "sucrase",

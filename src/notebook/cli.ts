@@ -4,7 +4,7 @@
  * would fail the build.
  */
 import { checkChapterFile, type CellRun } from "./node-host.ts";
-import { formatNumber, progressText } from "./render.ts";
+import { formatNumber, originText, progressText } from "./render.ts";
 import { readVerdict } from "./remark-exercises.ts";
 import { formatValue } from "./inputs.ts";
 import type { Inspected, Output } from "./types.ts";
@@ -56,6 +56,12 @@ export function outputText(output: Output): string {
     case "error": {
       const where = output.line ? ` (cell line ${output.line}, column ${output.column})` : "";
       const excerpt = output.excerpt ? `\n  ${output.excerpt}` : "";
+      // An error inside another cell's function: said as the page says it, with that cell's line.
+      if (output.origin) {
+        const there = output.origin.excerpt ? `\n  ${output.origin.cell}:${output.origin.line} | ${output.origin.excerpt}` : "";
+        const here = output.excerpt ? `\n  ${output.line} | ${output.excerpt}` : "";
+        return `${output.name} ${originText(output)}: ${output.message}${there}${here}`;
+      }
       return `${output.name}: ${output.message}${where}${excerpt}`;
     }
     case "progress":

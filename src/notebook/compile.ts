@@ -9,6 +9,8 @@
  */
 import { transform } from "sucrase";
 import { parse } from "acorn";
+import * as walk from "acorn-walk";
+import { decode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
 
 /** The kernel's globals: a cell reads them as plain names; each run gets its own. */
 export const KERNEL_GLOBALS = [
@@ -97,6 +99,11 @@ export interface CompiledCell {
   hasValue: boolean;
   /** Maps a line and column of `code` back to the cell's source (both from 1). */
   position(line: number, column: number): Place;
+  /**
+   * The innermost function of the cell around a place in its source: `{ name }` (null for an
+   * anonymous function), or null at the cell's top level.
+   */
+  functionAt(place: Place): { name: string | null } | null;
 }
 
 // A lexical scope: its names; `top` for the cell's own top level.
@@ -143,51 +150,21 @@ export function stripTypes(source: string): { js: string; toSource: (at: Place) 
     const pos = (error as { pos?: number }).pos;
     throw new CellSyntaxError(syntaxMessage(error), lineColumn(source, pos ?? 0));
   }
-  const segments = decodeMappings(result.sourceMap?.mappings ?? "");
+  // Per generated line, segments [generatedColumn, source, sourceLine, sourceColumn] (from 0).
+  const segments = decode(result.sourceMap?.mappings ?? "");
   const toSource = ({ line, column }: Place): Place => {
     // The last segment at or before the column, on the same line (sucrase keeps lines).
     const row = segments[line - 1] ?? [];
-    let best: number[] | null = null;
+    let best: SourceMapSegment | null = null;
     for (const segment of row) {
+      if (segment.length < 4) continue;
       if (segment[0] <= column - 1) best = segment;
       else break;
     }
     if (!best || best[2] !== line - 1) return { line, column };
-    return { line, column: best[3] + (column - 1 - best[0]) + 1 };
+    return { line, column: best[3]! + (column - 1 - best[0]) + 1 };
   };
   return { js: result.code, toSource };
-}
-
-// Source map "mappings" → per generated line, [generatedColumn, source, sourceLine, sourceColumn].
-function decodeMappings(mappings: string): number[][][] {
-  const lines: number[][][] = [];
-  const state = [0, 0, 0, 0];
-  for (const text of mappings.split(";")) {
-    const row: number[][] = [];
-    state[0] = 0;
-    for (const segment of text.split(",")) {
-      if (!segment) continue;
-      const values: number[] = [];
-      let value = 0;
-      let shift = 0;
-      for (const char of segment) {
-        const digit = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(
-          char,
-        );
-        value += (digit & 31) << shift;
-        if (digit & 32) shift += 5;
-        else {
-          values.push(value & 1 ? -(value >>> 1) : value >>> 1);
-          value = 0;
-          shift = 0;
-        }
-      }
-      for (let i = 0; i < values.length && i < 4; i++) state[i] += values[i];
-      if (values.length >= 4) row.push([...state]);
-    }
-    lines.push(row);
-  }
-  return lines;
 }
 
 function parseModule(js: string, toSource: (at: Place) => Place): Node {
@@ -206,7 +183,7 @@ function patternNames(pattern: Node, out: Node[] = []): Node[] {
       out.push(pattern);
       break;
     case "ObjectPattern":
-      for (const p of pattern.properties) patternNames(p.type === "RestElement" ? p : p.value, out);
+      for (const p of pattern.properties) patternNames(p.type === "RestElement" ? p.argument : p.value, out);
       break;
     case "ArrayPattern":
       for (const element of pattern.elements) if (element) patternNames(element, out);
@@ -221,37 +198,26 @@ function patternNames(pattern: Node, out: Node[] = []): Node[] {
   return out;
 }
 
-function isFunction(node: Node): boolean {
-  return (
-    node.type === "FunctionDeclaration" ||
-    node.type === "FunctionExpression" ||
-    node.type === "ArrowFunctionExpression"
-  );
+// acorn-walk's walkers, typed for this file's loose nodes. A walker's `c(node, state, category)`
+// visits a child; the category ("Statement", "Expression", "Pattern", "Function" …) picks its
+// walker before the node's own type does.
+type Visit<S> = (node: Node, state: S, category?: string) => void;
+type Walkers<S> = Record<string, (node: Node, state: S, c: Visit<S>) => void>;
+const base = walk.base as unknown as Walkers<any>;
+function recurse<S>(node: Node, state: S, walkers: Walkers<S>): void {
+  walk.recursive(node as never, state, walkers as never);
 }
 
-// The child nodes of a node, in source order.
-function children(node: Node): Node[] {
-  const out: Node[] = [];
-  for (const key in node) {
-    if (key === "type" || key === "start" || key === "end" || key === "loc" || key === "range") {
-      continue;
-    }
-    const value = node[key];
-    if (Array.isArray(value)) {
-      for (const item of value) if (item && typeof item.type === "string") out.push(item);
-    } else if (value && typeof value.type === "string") out.push(value);
-  }
-  return out;
-}
-
-const BLOCK_SCOPES = new Set([
+// Nodes that open a block scope (a function's body is one too, the one its `var`s belong to).
+const BLOCK_SCOPES = [
+  "BlockStatement",
+  "StaticBlock",
   "ForStatement",
   "ForInStatement",
   "ForOfStatement",
   "SwitchStatement",
   "CatchClause",
-  "StaticBlock",
-]);
+];
 
 // Pass 1: make the scopes and put every declared name in the scope it belongs to.
 function declareScopes(program: Node): Map<Node, Scope> {
@@ -270,10 +236,9 @@ function declareScopes(program: Node): Map<Node, Scope> {
     functionScope,
     top: false,
   });
-  const visit = (node: Node, current: Scope) => {
-    let inner = current;
-    if (isFunction(node)) {
-      inner = scope(current, true);
+  const walkers: Walkers<Scope> = {
+    Function(node, current, c) {
+      const inner = scope(current, true);
       scopes.set(node, inner);
       if (node.body.type === "BlockStatement") bodies.add(node.body);
       if (node.type === "FunctionDeclaration" && node.id) current.names.add(node.id.name);
@@ -282,30 +247,41 @@ function declareScopes(program: Node): Map<Node, Scope> {
       if (node.type !== "ArrowFunctionExpression") inner.names.add("arguments");
       for (const param of node.params) {
         for (const id of patternNames(param)) inner.names.add(id.name);
+        c(param, inner, "Pattern");
       }
-    } else if (node.type === "ClassDeclaration" || node.type === "ClassExpression") {
-      inner = scope(current, false);
+      c(node.body, inner, node.expression ? "Expression" : "Statement");
+    },
+    Class(node, current, c) {
+      const inner = scope(current, false);
       scopes.set(node, inner);
       if (node.id) (node.type === "ClassDeclaration" ? current : inner).names.add(node.id.name);
-    } else if (node.type === "BlockStatement" || BLOCK_SCOPES.has(node.type)) {
-      // A function's body is a scope of its own, inside its parameters' (whose defaults do not
-      // see the body's declarations), and the one its `var`s belong to.
-      inner = scope(current, bodies.has(node) || node.type === "StaticBlock");
-      scopes.set(node, inner);
-      if (node.type === "CatchClause" && node.param) {
-        for (const id of patternNames(node.param)) inner.names.add(id.name);
-      }
-    } else if (node.type === "VariableDeclaration") {
+      if (node.superClass) c(node.superClass, inner, "Expression");
+      c(node.body, inner);
+    },
+    VariableDeclaration(node, current, c) {
       const target = node.kind === "var" ? functionOf(current) : current;
       for (const d of node.declarations) {
         for (const id of patternNames(d.id)) target.names.add(id.name);
       }
-    } else if (node.type === "ImportDeclaration") {
+      base.VariableDeclaration(node, current, c);
+    },
+    ImportDeclaration(node, current) {
       for (const s of node.specifiers) current.names.add(s.local.name);
-    }
-    for (const child of children(node)) visit(child, inner);
+    },
   };
-  for (const statement of program.body) visit(statement, top);
+  for (const type of BLOCK_SCOPES) {
+    walkers[type] = (node, current, c) => {
+      // A function's body is a scope of its own, inside its parameters' (whose defaults do not
+      // see the body's declarations), and the one its `var`s belong to.
+      const inner = scope(current, bodies.has(node) || node.type === "StaticBlock");
+      scopes.set(node, inner);
+      if (node.type === "CatchClause" && node.param) {
+        for (const id of patternNames(node.param)) inner.names.add(id.name);
+      }
+      base[type](node, inner, c);
+    };
+  }
+  recurse(program, top, walkers);
   return scopes;
 }
 
@@ -315,164 +291,161 @@ function findUses(
   scopes: Map<Node, Scope>,
   use: (id: Node, scope: Scope, write: boolean, typeofOnly?: boolean) => void,
 ): void {
-  const walkPattern = (pattern: Node, scope: Scope, write: boolean) => {
+  const walkPattern = (pattern: Node, scope: Scope, write: boolean, c: Visit<Scope>): void => {
     switch (pattern.type) {
       case "Identifier":
         use(pattern, scope, write);
         break;
       case "ObjectPattern":
         for (const p of pattern.properties) {
-          if (p.type === "RestElement") walkPattern(p.argument, scope, write);
+          if (p.type === "RestElement") walkPattern(p.argument, scope, write, c);
           else {
-            if (p.computed) walk(p.key, scope);
-            walkPattern(p.value, scope, write);
+            if (p.computed) c(p.key, scope, "Expression");
+            walkPattern(p.value, scope, write, c);
           }
         }
         break;
       case "ArrayPattern":
-        for (const element of pattern.elements) if (element) walkPattern(element, scope, write);
+        for (const element of pattern.elements) if (element) walkPattern(element, scope, write, c);
         break;
       case "RestElement":
-        walkPattern(pattern.argument, scope, write);
+        walkPattern(pattern.argument, scope, write, c);
         break;
       case "AssignmentPattern":
-        walkPattern(pattern.left, scope, write);
-        walk(pattern.right, scope);
+        walkPattern(pattern.left, scope, write, c);
+        c(pattern.right, scope, "Expression");
         break;
       default:
-        walk(pattern, scope); // a member expression as an assignment target
+        c(pattern, scope, "Expression"); // a member expression as an assignment target
     }
   };
-  const walk = (node: Node, scope: Scope): void => {
-    const inner = scopes.get(node) ?? scope;
-    switch (node.type) {
-      case "Identifier":
-        use(node, scope, false);
-        return;
-      case "VariableDeclarator":
-        walkPattern(node.id, scope, false);
-        if (node.init) walk(node.init, scope);
-        return;
-      case "FunctionDeclaration":
-      case "FunctionExpression":
-      case "ArrowFunctionExpression":
-        for (const param of node.params) walkPattern(param, inner, false);
-        if (node.body.type === "BlockStatement") {
-          const body = scopes.get(node.body)!;
-          for (const s of node.body.body) walk(s, body);
-        } else walk(node.body, inner);
-        return;
-      case "SwitchStatement":
-        // The discriminant is outside the scope of the switch's cases.
-        walk(node.discriminant, scope);
-        for (const c of node.cases) walk(c, inner);
-        return;
-      case "ClassDeclaration":
-      case "ClassExpression":
-        if (node.superClass) walk(node.superClass, inner);
-        walk(node.body, inner);
-        return;
-      case "CatchClause":
-        if (node.param) walkPattern(node.param, inner, false);
-        walk(node.body, inner);
-        return;
-      case "AssignmentExpression":
-        walkPattern(node.left, scope, true);
-        walk(node.right, scope);
-        return;
-      case "UpdateExpression":
-        if (node.argument.type === "Identifier") use(node.argument, scope, true);
-        else walk(node.argument, scope);
-        return;
-      case "UnaryExpression":
-        if (node.operator === "typeof" && node.argument.type === "Identifier") {
-          use(node.argument, scope, false, true);
-        } else walk(node.argument, scope);
-        return;
-      case "ForInStatement":
-      case "ForOfStatement":
-        if (node.left.type === "VariableDeclaration") walk(node.left, inner);
-        else walkPattern(node.left, inner, true);
-        walk(node.right, inner);
-        walk(node.body, inner);
-        return;
-      case "MemberExpression":
-        walk(node.object, scope);
-        if (node.computed) walk(node.property, scope);
-        return;
-      case "Property":
-      case "MethodDefinition":
-      case "PropertyDefinition":
-        if (node.computed) walk(node.key, scope);
-        if (node.value) walk(node.value, scope);
-        return;
-      case "LabeledStatement":
-        walk(node.body, scope);
-        return;
-      case "ImportDeclaration":
-      case "BreakStatement":
-      case "ContinueStatement":
-      case "MetaProperty":
-      case "Literal":
-      case "ThisExpression":
-      case "Super":
-      case "PrivateIdentifier":
-      case "TemplateElement":
-        return;
-      default:
-        for (const child of children(node)) walk(child, inner);
-    }
+  const walkers: Walkers<Scope> = {
+    Identifier: (node, scope) => use(node, scope, false),
+    Pattern: (node, scope, c) => walkPattern(node, scope, false, c),
+    VariableDeclarator(node, scope, c) {
+      walkPattern(node.id, scope, false, c);
+      if (node.init) c(node.init, scope, "Expression");
+    },
+    Function(node, scope, c) {
+      const inner = scopes.get(node)!;
+      for (const param of node.params) walkPattern(param, inner, false, c);
+      if (node.body.type === "BlockStatement") {
+        const body = scopes.get(node.body)!;
+        for (const s of node.body.body) c(s, body, "Statement");
+      } else c(node.body, inner, "Expression");
+    },
+    SwitchStatement(node, scope, c) {
+      // The discriminant is outside the scope of the switch's cases.
+      c(node.discriminant, scope, "Expression");
+      for (const switchCase of node.cases) c(switchCase, scopes.get(node)!);
+    },
+    Class(node, scope, c) {
+      const inner = scopes.get(node)!;
+      if (node.superClass) c(node.superClass, inner, "Expression");
+      c(node.body, inner);
+    },
+    CatchClause(node, scope, c) {
+      const inner = scopes.get(node)!;
+      if (node.param) walkPattern(node.param, inner, false, c);
+      c(node.body, inner, "Statement");
+    },
+    AssignmentExpression(node, scope, c) {
+      walkPattern(node.left, scope, true, c);
+      c(node.right, scope, "Expression");
+    },
+    UpdateExpression(node, scope, c) {
+      if (node.argument.type === "Identifier") use(node.argument, scope, true);
+      else c(node.argument, scope, "Expression");
+    },
+    UnaryExpression(node, scope, c) {
+      if (node.operator === "typeof" && node.argument.type === "Identifier") {
+        use(node.argument, scope, false, true);
+      } else c(node.argument, scope, "Expression");
+    },
+    ImportDeclaration() {},
   };
-  for (const statement of program.body) walk(statement, scopes.get(program)!);
+  for (const type of ["ForInStatement", "ForOfStatement"]) {
+    walkers[type] = (node, _scope, c) => {
+      const inner = scopes.get(node)!;
+      if (node.left.type === "VariableDeclaration") c(node.left, inner);
+      else walkPattern(node.left, inner, true, c);
+      c(node.right, inner, "Expression");
+      c(node.body, inner, "Statement");
+    };
+  }
+  for (const type of ["BlockStatement", "StaticBlock", "ForStatement"]) {
+    walkers[type] = (node, scope, c) => base[type](node, scopes.get(node) ?? scope, c);
+  }
+  recurse(program, scopes.get(program)!, walkers);
 }
 
-// What acorn accepts in a module but a cell's function cannot hold (or must not reach): the first
-// such node, and why.
-function refused(node: Node): { node: Node; message: string } | null {
+// Why a node cannot be in a cell's function (or must not reach it), or null.
+function refusal(node: Node): string | null {
   if (node.type === "ImportExpression") {
-    return {
-      node,
-      message:
-        'A cell cannot import() a module at run time; import it at the top: import { … } from "engine"',
-    };
+    return 'A cell cannot import() a module at run time; import it at the top: import { … } from "engine"';
   }
   if (node.type === "MetaProperty" && node.meta.name === "import") {
-    return {
-      node,
-      message: "import.meta is not available in a cell (a cell is not a module file); remove it",
-    };
+    return "import.meta is not available in a cell (a cell is not a module file); remove it";
   }
-  if (node.type === "Identifier" && node.name === NB) {
-    return { node, message: `${NB} is the kernel's own name in a compiled cell; choose another name` };
+  // (acorn-walk visits no property's name: `o.__nb` and `{ __nb: 1 }` are fine.)
+  const named =
+    (node.type === "Identifier" && node.name === NB) ||
+    (node.type === "ImportDeclaration" && node.specifiers.some((s: Node) => s.local.name === NB));
+  return named ? `${NB} is the kernel's own name in a compiled cell; choose another name` : null;
+}
+
+// What acorn accepts in a module but a cell's function cannot hold: the first such node, and why.
+function refused(program: Node): { node: Node; message: string } | null {
+  let found: { node: Node; message: string } | null = null;
+  walk.full(program as never, (node) => {
+    const message = refusal(node as unknown as Node);
+    if (message && (!found || node.start < found.node.start)) {
+      found = { node: node as unknown as Node, message };
+    }
+  });
+  return found;
+}
+
+/** A function of a cell: where it is in the cell's source, and its name (null: anonymous). */
+interface FunctionRange {
+  name: string | null;
+  start: Place;
+  end: Place;
+}
+
+// A function's name as a reader would say it: its own, or the name it is given (`const f = () =>
+// …`, `f = function () …`, `{ f() {} }`, `class { f() {} }`).
+function functionName(node: Node, parent: Node | undefined): string | null {
+  if (node.id?.name) return node.id.name;
+  const key = (n: Node | undefined) =>
+    n?.type === "Identifier" ? n.name : n?.type === "PrivateIdentifier" ? `#${n.name}` : null;
+  if (!parent) return null;
+  if (parent.type === "VariableDeclarator" && parent.init === node) return key(parent.id);
+  if (parent.type === "AssignmentExpression" && parent.right === node) {
+    return key(parent.left.type === "MemberExpression" ? parent.left.property : parent.left);
   }
-  for (const child of children(node)) {
-    // A property's name is not a name in scope (`o.__nb`, `{ __nb: 1 }`).
-    const isKey =
-      !node.computed &&
-      ((node.type === "MemberExpression" && child === node.property) ||
-        (["Property", "MethodDefinition", "PropertyDefinition"].includes(node.type) &&
-          child === node.key));
-    const found = isKey ? null : refused(child);
-    if (found) return found;
+  if (["Property", "MethodDefinition", "PropertyDefinition"].includes(parent.type) && !parent.computed) {
+    return key(parent.key);
   }
   return null;
 }
 
-/** Compiles a cell. Throws a CellSyntaxError (line and column in the cell) when it cannot. */
-export function compileCell(source: string, options: { sourceURL?: string } = {}): CompiledCell {
-  if (source.startsWith("#!")) {
-    throw new CellSyntaxError("A cell cannot start with #! (a hashbang line): remove that line", {
-      line: 1,
-      column: 1,
-    });
-  }
-  const { js, toSource } = stripTypes(source);
-  const program = parseModule(js, toSource);
-  const scopes = declareScopes(program);
-  const top = scopes.get(program)!;
-  const at = (offset: number) => toSource(lineColumn(js, offset));
+// The cell's functions, with their names and where they are in the source.
+function functionRanges(program: Node, at: (offset: number) => Place): FunctionRange[] {
+  const ranges: FunctionRange[] = [];
+  walk.fullAncestor(program as never, (raw, _state, ancestors) => {
+    const node = raw as unknown as Node;
+    if (!/^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/.test(node.type)) return;
+    const parent = ancestors.at(-2) as unknown as Node | undefined;
+    ranges.push({ name: functionName(node, parent), start: at(node.start), end: at(node.end) });
+  });
+  return ranges;
+}
 
-  // Imports: local to the cell, bound on the function's first line.
+const before = (a: Place, b: Place) => a.line < b.line || (a.line === b.line && a.column <= b.column);
+
+// A cell's imports (local to it), and the names they bind; an `export` is refused.
+function cellImports(program: Node, at: (offset: number) => Place): { imports: CellImport[]; local: Set<string> } {
   const imports: CellImport[] = [];
   const local = new Set<string>();
   for (const node of program.body as Node[]) {
@@ -501,8 +474,27 @@ export function compileCell(source: string, options: { sourceURL?: string } = {}
       );
     }
   }
-  const refusal = refused(program);
-  if (refusal) throw new CellSyntaxError(refusal.message, at(refusal.node.start));
+  return { imports, local };
+}
+
+/** Compiles a cell. Throws a CellSyntaxError (line and column in the cell) when it cannot. */
+export function compileCell(source: string, options: { sourceURL?: string } = {}): CompiledCell {
+  if (source.startsWith("#!")) {
+    throw new CellSyntaxError("A cell cannot start with #! (a hashbang line): remove that line", {
+      line: 1,
+      column: 1,
+    });
+  }
+  const { js, toSource } = stripTypes(source);
+  const program = parseModule(js, toSource);
+  const scopes = declareScopes(program);
+  const top = scopes.get(program)!;
+  const at = (offset: number) => toSource(lineColumn(js, offset));
+
+  // Imports: local to the cell, bound on the function's first line.
+  const { imports, local } = cellImports(program, at);
+  const refusedNode = refused(program);
+  if (refusedNode) throw new CellSyntaxError(refusedNode.message, at(refusedNode.node.start));
 
   // Free names: read (inputs) and written (errors); globals and the kernel's are not inputs.
   const reads = new Map<string, Place>();
@@ -529,6 +521,7 @@ export function compileCell(source: string, options: { sourceURL?: string } = {}
     }
   });
   const declares = [...top.names].filter((name) => !local.has(name));
+  const functions = functionRanges(program, at);
   const declaresAt: Record<string, Place> = {};
   for (const node of program.body as Node[]) {
     const ids =
@@ -575,6 +568,10 @@ export function compileCell(source: string, options: { sourceURL?: string } = {}
   const params = [...reads.keys(), ...KERNEL_GLOBALS.filter((name) => kernel.has(name))];
   const header =
     `(async function (${[...params, NB].join(", ")}) { "use strict"; ${bindings.join(" ")}`;
+  // No `//# sourceMappingURL` (so nothing to encode): with source maps on, Node rewrites the
+  // stack frames of such code to the map's source (measured, Node 24 --enable-source-maps:
+  // "at eval (/tmp/cell.ts:2:1)" instead of "nb-cell-a-1.js:2:6"), and the kernel could no longer
+  // tell which cell a frame is in. `position` maps frames back instead.
   const sourceURL = options.sourceURL ?? "cell.js";
   const code =
     `${header}\n${body}\nreturn { ${declares.join(", ")} };\n})\n//# sourceURL=${sourceURL}`;
@@ -602,5 +599,14 @@ export function compileCell(source: string, options: { sourceURL?: string } = {}
     imports,
     hasValue,
     position,
+    functionAt(place) {
+      let inner: FunctionRange | null = null;
+      for (const f of functions) {
+        if (before(f.start, place) && before(place, f.end) && (!inner || before(inner.start, f.start))) {
+          inner = f;
+        }
+      }
+      return inner ? { name: inner.name } : null;
+    },
   };
 }

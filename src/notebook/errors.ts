@@ -3,8 +3,11 @@
  * does not compile, imports what no module exports, reads a name nobody declares, throws while
  * it runs) becomes one `error` output with the cell's line and column and the line itself, so
  * the page can put a caret under it. Every error a cell shows is made here: `errorOutput` for
- * one whose place is known, `runtimeError` for a thrown value (its place read from the stack
- * frame in the cell's sourceURL).
+ * one whose place is known, `runtimeError` for a thrown value. A thrown value's place comes from
+ * its stack: each cell's code runs from a URL of its own (`//# sourceURL=`), so every frame in a
+ * cell's code is mapped back to that cell and its line, in V8's and Firefox's stack formats. An
+ * error in a function another cell declared is shown where the mistake is, that cell's line,
+ * and where this cell called it.
  */
 import {
   CellSyntaxError,
@@ -36,23 +39,96 @@ export function errorOutput(
   return { kind: "error", phase, name, message, line, column, excerpt: excerpt(source, line) };
 }
 
-/** A thrown value, placed at the first stack frame in the cell's sourceURL (`url`). */
-export function runtimeError(
-  error: unknown,
-  compiled: CompiledCell,
-  url: string,
-  source: string,
-): ErrorOutput {
+/** One line of a stack trace: the function's name as the engine says it, and where. */
+export interface StackFrame {
+  name: string | null;
+  url: string;
+  line: number;
+  column: number;
+}
+
+// V8 (Chromium, Node): "    at rule (nb-cell-a-1.js:3:15)", "    at async eval (url:2:1)",
+// "    at url:2:19". SpiderMonkey (Firefox) and JavaScriptCore: "rule@url:3:15", "@url:2:19",
+// "async*later@url:5:50", "pts<@url:3:14".
+const V8_FRAME = /^\s*at (?:async )?(?:(.*?) \()?(.*?):(\d+):(\d+)\)?\s*$/;
+const GECKO_FRAME = /^\s*(?:async\*)?(.*?)@(.*?):(\d+):(\d+)\s*$/;
+
+/** The frames of an `Error.stack`, in either format, innermost first (lines without a place are left out). */
+export function parseStack(stack: string): StackFrame[] {
+  const lines = stack.split("\n");
+  const v8 = lines.some((line) => /^\s*at /.test(line));
+  const frames: StackFrame[] = [];
+  for (const line of lines) {
+    if (v8 && !/^\s*at /.test(line)) continue;
+    const match = (v8 ? V8_FRAME : GECKO_FRAME).exec(line);
+    if (!match) continue;
+    const [, name, url, row, column] = match;
+    frames.push({ name: name || null, url, line: Number(row), column: Number(column) });
+  }
+  return frames;
+}
+
+/** What the error mapping needs of a cell: its id, code, and the URL its compiled code runs from. */
+export interface CellCode {
+  id: string;
+  source: string;
+  url: string;
+  compiled: CompiledCell | null;
+}
+
+/** A stack frame in a cell's code, at its place in the cell's source. */
+export interface CellFrame {
+  cell: CellCode;
+  place: Place;
+}
+
+/**
+ * The frames of a stack that lie in the cells' code (`cells`: the chapter's), each mapped back
+ * to its cell and its place there, innermost first; a call's frames in one cell count once
+ * (the innermost: where it went on).
+ */
+export function cellFrames(stack: string, cells: Iterable<CellCode>): CellFrame[] {
+  const byUrl = new Map<string, CellCode>();
+  for (const cell of cells) if (cell.compiled && cell.url) byUrl.set(cell.url, cell);
+  const found: CellFrame[] = [];
+  for (const frame of parseStack(stack)) {
+    const cell = byUrl.get(frame.url);
+    if (!cell || found.at(-1)?.cell === cell) continue;
+    found.push({ cell, place: cell.compiled!.position(frame.line, frame.column) });
+  }
+  return found;
+}
+
+/**
+ * A thrown value, placed in the cell that ran (`cell`) at its innermost stack frame there. When
+ * the error arose in another cell's function (`cells`: the chapter's), the output says so in
+ * `origin`: that cell, its line, the function's name and the cells the call went through.
+ */
+export function runtimeError(error: unknown, cell: CellCode, cells: Iterable<CellCode> = [cell]): ErrorOutput {
   const e = error instanceof Error ? error : null;
   const message = e
     ? e.message
     : typeof error === "string"
       ? error
       : (JSON.stringify(error) ?? String(error));
-  const escaped = url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const frame = new RegExp(`${escaped}:(\\d+):(\\d+)`).exec(String(e?.stack ?? ""));
-  const where = frame ? compiled.position(Number(frame[1]), Number(frame[2])) : null;
-  return errorOutput(e?.name ?? "Error", message, where, source, "run");
+  const frames = cellFrames(String(e?.stack ?? ""), cells);
+  const own = frames.findIndex((frame) => frame.cell === cell);
+  const output = errorOutput(e?.name ?? "Error", message, frames[own]?.place ?? null, cell.source, "run");
+  const [top] = frames;
+  if (top && top.cell !== cell) {
+    const nameAt = ({ cell, place }: CellFrame) => cell.compiled!.functionAt(place)?.name ?? null;
+    output.origin = {
+      cell: top.cell.id,
+      line: top.place.line,
+      column: top.place.column,
+      excerpt: excerpt(top.cell.source, top.place.line),
+      name: nameAt(top),
+      via: frames
+        .slice(1, own < 0 ? frames.length : own)
+        .map((frame) => ({ cell: frame.cell.id, line: frame.place.line, name: nameAt(frame) })),
+    };
+  }
+  return output;
 }
 
 /**

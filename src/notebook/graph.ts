@@ -44,6 +44,8 @@ export interface CellState {
   runs: number;
   /** Redefined since its last run began: its next run is on the way (or starts when observed). */
   redefined: boolean;
+  /** The chapter's cells (the graph's), where an error's stack frames are looked up. */
+  chapter: ReadonlyMap<string, CellState>;
 }
 
 /** Runs a cell's code with the values of the names it reads (runs.ts's `execute`). */
@@ -226,6 +228,7 @@ function newCell(graph: Graph, id: string, source: string): CellState {
     run: null,
     runs: 0,
     redefined: false,
+    chapter: graph.cells,
   };
 }
 

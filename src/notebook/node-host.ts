@@ -117,7 +117,12 @@ function errorOf(result: CellResult): Extract<Output, { kind: "error" }> | undef
 }
 
 /** The problem of a cell that threw (not marked `throws`) or did not throw (marked `throws`). */
-function problemOf(chapter: string, cell: AuthoredCell, result: CellResult): CellProblem | null {
+function problemOf(
+  chapter: string,
+  cell: AuthoredCell,
+  result: CellResult,
+  cells: AuthoredCell[],
+): CellProblem | null {
   const { id, throws } = cell.options;
   if (result.status === "blocked") {
     return {
@@ -139,6 +144,7 @@ function problemOf(chapter: string, cell: AuthoredCell, result: CellResult): Cel
   }
   if (result.ok || throws) return null;
   const error = errorOf(result);
+  if (error?.origin) return originProblem(chapter, cell, error, cells);
   const line = cell.fenceLine + (error?.line ?? 0);
   const column = error?.column ?? 1;
   const what = error ? `${error.name}: ${error.message.replace(/\.$/, "")}` : "an error";
@@ -152,6 +158,36 @@ function problemOf(chapter: string, cell: AuthoredCell, result: CellResult): Cel
     message:
       `${chapter}: cell "${id}" threw at ${where}: ${what}. ` +
       'Fix the cell, or mark it "throws" if the error is the point',
+  };
+}
+
+/**
+ * The problem of a cell whose call into another cell's function threw: said where the mistake is
+ * (the declaring cell, its line in the chapter file: the problem's place), then the calls.
+ */
+function originProblem(
+  chapter: string,
+  cell: AuthoredCell,
+  error: Extract<Output, { kind: "error" }>,
+  cells: AuthoredCell[],
+): CellProblem {
+  const origin = error.origin!;
+  const fence = (id: string) => cells.find((c) => c.options.id === id)?.fenceLine ?? 0;
+  const at = (id: string, line: number, whose: string) =>
+    `cell "${id}" at line ${fence(id) + line} (line ${line} of ${whose})`;
+  const fn = origin.name ? origin.name : "a function";
+  const calls = origin.via.map((v) => at(v.cell, v.line, "that cell"));
+  if (error.line !== null) calls.push(at(cell.options.id, error.line, "that cell"));
+  const called = calls.length ? `, called from ${calls.join(", from ")}` : "";
+  return {
+    cellId: cell.options.id,
+    line: fence(origin.cell) + origin.line,
+    column: origin.column ?? 1,
+    message:
+      `${chapter}: cell "${cell.options.id}" threw: ${error.name}: ${error.message.replace(/\.$/, "")}, ` +
+      `in ${fn}, declared in ${at(origin.cell, origin.line, "that cell")}${called}. ` +
+      `Fix cell "${origin.cell}" (or the call), or mark cell "${cell.options.id}" "throws" if the ` +
+      "error is the point",
   };
 }
 
@@ -225,7 +261,7 @@ async function runFresh(chapter: string, cells: AuthoredCell[]): Promise<Chapter
     }
     const result = results.get(cell.options.id);
     if (!result) continue; // still running when the build gave up on it
-    const problem = late ? null : problemOf(chapter, cell, result);
+    const problem = late ? null : problemOf(chapter, cell, result, cells);
     if (problem) problems.push(problem);
     runs.push({ cell, result, html: outputHtml(result.outputs, cell.options.id), hash });
   }

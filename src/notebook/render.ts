@@ -87,22 +87,46 @@ export function progressText(output: Extract<Output, { kind: "progress" }>): str
   return parts.join(" · ");
 }
 
+// A line of a cell with a caret under the column: `gutter` says which line (and which cell).
+function snippet(gutter: string, excerpt: string | null, column: number | null): string {
+  if (excerpt === null) return "";
+  const caret = column !== null ? `\n${" ".repeat(gutter.length + column - 1)}^` : "";
+  return `<pre>${escapeHtml(gutter + excerpt + caret)}</pre>`;
+}
+
+/**
+ * Where an error arose in another cell, said as a reader follows it: "in rule, declared in
+ * cell spiral-rule, line 3 (called from this cell, line 5)". Plain text; the page adds the link.
+ */
+export function originText(output: Extract<Output, { kind: "error" }>): string {
+  const origin = output.origin;
+  if (!origin) return "";
+  const calls = origin.via.map((v) => `cell ${v.cell}, line ${v.line}`);
+  if (output.line !== null) calls.push(`this cell, line ${output.line}`);
+  const called = calls.length ? ` (called from ${calls.join(", from ")})` : "";
+  return `in ${origin.name ?? "a function"}, declared in cell ${origin.cell}, line ${origin.line}${called}`;
+}
+
 function renderError(output: Extract<Output, { kind: "error" }>): string {
-  const where =
-    output.line !== null
-      ? ` (line ${output.line}${output.column !== null ? `, column ${output.column}` : ""})`
-      : "";
-  let snippet = "";
-  if (output.excerpt !== null && output.line !== null) {
-    const gutter = `${output.line} | `;
-    const caret =
-      output.column !== null ? `\n${" ".repeat(gutter.length + output.column - 1)}^` : "";
-    snippet = `<pre>${escapeHtml(gutter + output.excerpt + caret)}</pre>`;
+  const { origin, line, column } = output;
+  if (origin) {
+    return (
+      `<div class="nb-error" data-phase="${output.phase}">` +
+      `<p><strong>${escapeHtml(output.name)}</strong> ${escapeHtml(originText(output))}: ` +
+      `${escapeHtml(output.message)}</p>` +
+      snippet(`${origin.cell}:${origin.line} | `, origin.excerpt, origin.column) +
+      (line !== null ? snippet(`${line} | `, output.excerpt, column) : "") +
+      `</div>`
+    );
   }
+  const where =
+    line !== null ? ` (line ${line}${column !== null ? `, column ${column}` : ""})` : "";
   return (
     `<div class="nb-error" data-phase="${output.phase}">` +
     `<p><strong>${escapeHtml(output.name)}</strong>: ` +
-    `${escapeHtml(output.message)}${escapeHtml(where)}</p>${snippet}</div>`
+    `${escapeHtml(output.message)}${escapeHtml(where)}</p>` +
+    (line !== null ? snippet(`${line} | `, output.excerpt, column) : "") +
+    `</div>`
   );
 }
 

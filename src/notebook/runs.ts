@@ -155,7 +155,7 @@ async function iterate(
     }
     finish(ctx, run, "done");
   } catch (error) {
-    fail(ctx, run, runtimeError(error, run.cell.compiled!, run.cell.url, run.cell.source));
+    fail(ctx, run, runtimeError(error, run.cell, run.cell.chapter.values()));
   }
 }
 
@@ -231,7 +231,7 @@ export async function execute(
     else finish(ctx, run, "done");
     return exports;
   } catch (error) {
-    fail(ctx, run, runtimeError(error, compiled, cell.url, cell.source));
+    fail(ctx, run, runtimeError(error, cell, cell.chapter.values()));
     return new Missing(cell.id, "");
   }
 }

@@ -53,6 +53,20 @@ export type Inspected =
 /** One cell of a table: a number (formatted by the renderer) or text. */
 export type TableCell = number | string | null;
 
+/** Where in another cell an error arose (see the `error` output). */
+export interface ErrorOrigin {
+  /** The cell whose code threw. */
+  cell: string;
+  line: number;
+  column: number | null;
+  /** That cell's line. */
+  excerpt: string | null;
+  /** The function there (null: an anonymous one). */
+  name: string | null;
+  /** The other cells the call went through, from the origin's caller out (each's first line). */
+  via: { cell: string; line: number; name: string | null }[];
+}
+
 /** Everything a run can show. `kind` tells which; every field is plain data. */
 export type Output =
   /**
@@ -96,6 +110,12 @@ export type Output =
       line: number | null;
       column: number | null;
       excerpt: string | null;
+      /**
+       * When the error arose in a function another cell declared (errors.ts): that cell and the
+       * place there. `line` and `column` above are then where this cell called into it (null
+       * when no frame of this cell was on the stack: a generator the kernel pulls).
+       */
+      origin?: ErrorOrigin;
     }
   /** The state of a training loop that called `progress(...)`: the last report and the history. */
   | {

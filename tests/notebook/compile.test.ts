@@ -50,8 +50,8 @@ describe("compileCell", () => {
     ]);
   });
 
-  it("compileCell(source) leaves out names local to blocks, functions and loops", () => {
-    const { declares, reads } = compileCell(
+  it("compileCell(source) leaves out names local to blocks, functions and loops", async () => {
+    const compiled = compileCell(
       [
         "{ const hidden = 1; }",
         "for (const x of [1]) { let y = x; }",
@@ -60,8 +60,11 @@ describe("compileCell", () => {
         "const g = (u) => u * 2;",
       ].join("\n"),
     );
-    expect(declares.sort()).toEqual(["f", "g"]);
-    expect(reads).toEqual([]);
+    expect(compiled.declares.sort()).toEqual(["f", "g"]);
+    expect(compiled.reads).toEqual([]);
+    const { exports } = await evaluate(compiled);
+    expect(Object.keys(exports).sort()).toEqual(["f", "g"]);
+    expect((exports.f as (p: number, o: { q: number }) => number)(1, { q: 2 })).toBe(3);
   });
 
   it("compileCell(source) code runs: the declared names come back, the last expression is shown", async () => {
@@ -74,14 +77,21 @@ describe("compileCell", () => {
     expect(shown).toEqual({ value: 19 });
   });
 
-  it("compileCell(source) lists the names it reads, leaving out globals and the kernel's", () => {
-    const { reads, params, readAt } = compileCell(
+  it("compileCell(source) lists the names it reads, leaving out globals and the kernel's", async () => {
+    const compiled = compileCell(
       "const out = net.forward(x);\nMath.max(out, w.size);\ndisplay(out); progress; signal; console.log(typeof later);",
     );
+    const { reads, params, readAt } = compiled;
     expect(reads).toEqual(["net", "x", "w", "later"]);
     expect(readAt.w).toEqual({ line: 2, column: 15 });
     // The function's parameters: what it reads, then the kernel's globals it uses.
     expect(params).toEqual(["net", "x", "w", "later", "display", "progress", "signal", "console"]);
+    const shown: unknown[] = [];
+    const net = { forward: (v: number) => v + 1 };
+    const globals = { display: (v: unknown) => shown.push(v), console: { log: (v: unknown) => shown.push(`log ${v}`) } };
+    const { exports } = await evaluate(compiled, { net, x: 2, w: { size: 9 } }, { globals });
+    expect(exports).toEqual({ out: 3 });
+    expect(shown).toEqual([3, "log undefined"]);
   });
 
   it("compileCell(source) marks names read only with typeof as soft", async () => {
@@ -91,13 +101,15 @@ describe("compileCell", () => {
     expect((await evaluate(compiled, { known: 1 })).exports).toEqual({ a: "undefined", b: "number1" });
   });
 
-  it("compileCell(source) lists assignments to names it does not declare", () => {
-    const { assigns } = compileCell("let own = 1;\nown = 2;\nnet = 3;\n[a, own] = [1, 2];\nn++;");
-    expect(assigns.map((a) => [a.name, a.line, a.column])).toEqual([
+  it("compileCell(source) lists assignments to names it does not declare", async () => {
+    const compiled = compileCell("let own = 1;\nown = 2;\nnet = 3;\n[a, own] = [1, 2];\nn++;");
+    expect(compiled.assigns.map((a) => [a.name, a.line, a.column])).toEqual([
       ["net", 3, 1],
       ["a", 4, 2],
       ["n", 5, 1],
     ]);
+    // Run as it is, such code would fail at the first one (the kernel refuses it before that).
+    await expect(evaluate(compiled)).rejects.toThrow(new ReferenceError("net is not defined"));
   });
 
   it("compileCell(source) does not count property names and labels as reads", async () => {
@@ -130,11 +142,38 @@ describe("compileCell", () => {
     expect(await evaluate(compiled, { k: 4 })).toEqual({ exports: { g: expect.any(Function) }, shown: { value: 8 } });
   });
 
-  it("compileCell(source) maps positions in the compiled code back to the cell", () => {
-    const { position } = compileCell("const a: number = 1;\n  a.b.c.d");
+  it("compileCell(source) maps positions in the compiled code back to the cell", async () => {
+    const compiled = compileCell("const a: number = 1;\n  a.b.c.d", { sourceURL: "nb-cell-map-1.js" });
+    const { position } = compiled;
     // "  a.b.c.d" became "  __nb.value((a.b.c.d))" on line 3 of the code.
     expect(position(3, 2 + "__nb.value((".length + 5)).toEqual({ line: 2, column: 7 });
     expect(position(2, 7)).toEqual({ line: 1, column: 7 });
+    // Where the engine says the compiled code threw, mapped back: `.c` of `a.b.c.d`, line 2.
+    const error = await evaluate(compiled).catch((e: Error) => e);
+    const [, line, column] = /nb-cell-map-1\.js:(\d+):(\d+)/.exec(String((error as Error).stack))!;
+    expect(position(Number(line), Number(column))).toEqual({ line: 2, column: 7 });
+  });
+
+  it("compileCell(source) knows the function around a place, with the name a reader would say", async () => {
+    const source = [
+      "function rule(x: number) { return x; }", // 1
+      "const arrow = (v) => {", // 2
+      "  return [v].map((w) => w * 2);", // 3
+      "};",
+      "const o = { method() { return 1; }, field: function () { return 2; } };", // 5
+      "class Model { step() { return 3; } }", // 6
+      "rule(1) + arrow(2)[0] + o.method() + o.field() + new Model().step()",
+    ].join("\n");
+    const compiled = compileCell(source);
+    const at = (line: number, column: number) => compiled.functionAt({ line, column });
+    expect(at(1, 30)).toEqual({ name: "rule" });
+    expect(at(2, 25)).toEqual({ name: "arrow" });
+    expect(at(3, 26)).toEqual({ name: null }); // the arrow inside map: anonymous
+    expect(at(5, 25)).toEqual({ name: "method" });
+    expect(at(5, 58)).toEqual({ name: "field" });
+    expect(at(6, 25)).toEqual({ name: "step" });
+    expect(at(7, 1)).toBeNull(); // the cell's top level
+    expect((await evaluate(compiled)).shown).toEqual({ value: 1 + 4 + 1 + 2 + 3 });
   });
 
   it("compileCell(source) throws a CellSyntaxError at the line and column of a syntax error", () => {
@@ -210,6 +249,11 @@ describe("compileCell", () => {
       column: 5,
       message: "__nb is the kernel's own name in a compiled cell; choose another name",
     });
+    expect(refused('import { x as __nb } from "engine";')).toEqual({
+      line: 1,
+      column: 1,
+      message: "__nb is the kernel's own name in a compiled cell; choose another name",
+    });
     expect(refused("#!/usr/bin/env node\n1")).toEqual({
       line: 1,
       column: 1,
@@ -217,9 +261,21 @@ describe("compileCell", () => {
     });
   });
 
-  it("compileCell(source) makes requestAnimationFrame a kernel global, not a name of the host", () => {
-    const { reads, params } = compileCell("requestAnimationFrame(() => {}); cancelAnimationFrame(0);");
-    expect(reads).toEqual([]);
-    expect(params).toEqual(["requestAnimationFrame", "cancelAnimationFrame"]);
+  it("compileCell(source) allows __nb as a property's name", async () => {
+    const compiled = compileCell("const o = { __nb: 1 };\nclass K { __nb = 2; }\no.__nb + new K().__nb");
+    expect((await evaluate(compiled)).shown).toEqual({ value: 3 });
+  });
+
+  it("compileCell(source) makes requestAnimationFrame a kernel global, not a name of the host", async () => {
+    const compiled = compileCell("requestAnimationFrame(() => {}); cancelAnimationFrame(0);");
+    expect(compiled.reads).toEqual([]);
+    expect(compiled.params).toEqual(["requestAnimationFrame", "cancelAnimationFrame"]);
+    const calls: string[] = [];
+    const globals = {
+      requestAnimationFrame: () => calls.push("request"),
+      cancelAnimationFrame: () => calls.push("cancel"),
+    };
+    await evaluate(compiled, {}, { globals });
+    expect(calls).toEqual(["request", "cancel"]);
   });
 });

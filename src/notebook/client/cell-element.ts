@@ -309,6 +309,36 @@ export class NbCell extends HTMLElement implements CellView {
     this.notice("stale", reason, "warn", reason ? [["Run again", () => void this.run()]] : []);
   }
 
+  /**
+   * After a failed run whose error arose in another cell's function: a link to that cell in the
+   * error, made here from the checked cell id and line (never from the worker's markup).
+   */
+  showOrigin(origin: { cell: string; line: number } | null): void {
+    if (!origin) return;
+    const target = document.getElementById(`cell-${origin.cell}`);
+    if (!(target instanceof NbCell)) return;
+    const box = [...this.#output.querySelectorAll(".nb-error")].at(-1) ?? this.#output;
+    const link = document.createElement("a");
+    link.href = `#cell-${encodeURIComponent(origin.cell)}`;
+    link.textContent = `Go to cell ${origin.cell}, line ${origin.line}`;
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      target.reveal();
+    });
+    const line = document.createElement("p");
+    line.className = "nb-error-origin";
+    line.append(link);
+    box.append(line);
+  }
+
+  /** Brings the cell into view and puts the focus in its code (or on Run, when it has none to edit). */
+  reveal(): void {
+    this.scrollIntoView({ block: "start" });
+    if (this.#editor) this.#editor.focus();
+    else if (this.#pre && this.#editable()) this.#pre.focus();
+    else this.#button("run")?.focus();
+  }
+
   /** Says in one line what the cell did last (announced politely). */
   setStatus(text: string): void {
     this.#setStatus(text);

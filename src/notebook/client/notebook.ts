@@ -28,6 +28,8 @@ export interface CellView extends HTMLElement {
   showProgress(progress: ProgressReport, chart: DocumentFragment | null): void;
   setStale(reason: string | null): void;
   setStatus(text: string): void;
+  /** After a failed run: the link to the cell where its error arose (null: none). */
+  showOrigin(origin: { cell: string; line: number } | null): void;
   notice(key: string, text: string | null, kind?: "warn" | "info" | "error", actions?: [string, () => void][]): void;
 }
 
@@ -256,7 +258,10 @@ function receive(raw: unknown): void {
       cell.setStatus("");
       return;
     }
-    inPlace(cell, () => showParts(cell, parts));
+    inPlace(cell, () => {
+      showParts(cell, parts);
+      cell.showOrigin(status === "failed" ? (message.origin ?? null) : null);
+    });
     cell.setStale(null);
     ran.add(message.id);
     cell.setStatus(

@@ -58,6 +58,11 @@ export type FromWorker =
       durationMs: number;
       /** The error's message, when it failed. */
       error?: string;
+      /**
+       * When it failed inside a function another cell declared: that cell and the line there
+       * (the page makes the link to it; validate.ts checks both).
+       */
+      origin?: { cell: string; line: number };
     }
   | { type: "progress"; id: string; run: number; progress: ProgressReport }
   | { type: "training"; key: string; status: TrainingStatus }

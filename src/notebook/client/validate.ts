@@ -260,6 +260,14 @@ export function checkMessage(raw: unknown, knows: PageKnows, drop: (reason: stri
   return null;
 }
 
+// Where a failed run's error arose in another cell: a cell of this chapter and a line from 1
+// (the page builds a link from them). Anything else is left out; the message still counts.
+function checkOrigin(raw: unknown, knownCell: (id: unknown) => id is string): { cell: string; line: number } | undefined {
+  if (!isRecord(raw) || !knownCell(raw.cell)) return undefined;
+  const line = raw.line;
+  return Number.isInteger(line) && (line as number) >= 1 && (line as number) <= 1_000_000 ? { cell: raw.cell, line: line as number } : undefined;
+}
+
 function check(raw: unknown, knows: PageKnows): Result<CheckedMessage> {
   if (!isRecord(raw)) return no(`a message is ${shown(raw)}, expected { type, … }`);
   const knownCell = (id: unknown): id is string => typeof id === "string" && knows.cells.has(id);
@@ -294,6 +302,7 @@ function check(raw: unknown, knows: PageKnows): Result<CheckedMessage> {
         reason: typeof raw.reason === "string" ? raw.reason.slice(0, LIMITS.text) : undefined,
         durationMs: raw.durationMs,
         error: typeof raw.error === "string" ? raw.error.slice(0, LIMITS.text) : undefined,
+        origin: checkOrigin(raw.origin, knownCell),
       });
     }
     case "progress": {

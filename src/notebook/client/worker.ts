@@ -12,7 +12,7 @@ import * as charts from "../../charts/index.ts";
 import * as exercise from "../check.ts";
 import { createKernel } from "../kernel.ts";
 import { progressChart } from "../progress-chart.ts";
-import { outputParts, progressText } from "../render.ts";
+import { originText, outputParts, progressText } from "../render.ts";
 import type { KernelEvent, Output } from "../types.ts";
 import type { FromWorker, ToWorker } from "./protocol.ts";
 
@@ -122,7 +122,8 @@ async function sendCell(event: Extract<KernelEvent, { type: "cell" }>): Promise<
     parts,
     reason: event.reason,
     durationMs: event.durationMs,
-    error: event.status === "failed" ? error?.message : undefined,
+    error: event.status === "failed" && error ? [error.message, originText(error)].filter(Boolean).join(", ") : undefined,
+    origin: event.status === "failed" && error?.origin ? { cell: error.origin.cell, line: error.origin.line } : undefined,
   });
 }
 
