@@ -14,6 +14,7 @@ const UNIT = [
   "tests/course/**/*.test.ts",
   "tests/site/hand-typed-references.test.ts",
   "tests/site/content-cache.test.ts",
+  "tests/site/mathml.test.ts",
   "tests/**/schema*.test.ts",
 ];
 /** Files under UNIT's folders that drive Chromium (in part), so belong to "book". */

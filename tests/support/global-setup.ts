@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { BASE, SITE_DIR, buildSite, serveSite } from "./site.ts";
-import { findChromium, inCI, missing, skipLine, type Need } from "./skip.ts";
+import { findChromium, findFirefox, inCI, missing, skipLine, type Need } from "./skip.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -11,30 +11,38 @@ declare module "vitest" {
     buildOutput: string;
     /** Chromium's path for the browser tests ("" when there is none). */
     chromium: string;
+    /** Firefox's path for the Firefox suite ("" when there is none). */
+    firefox: string;
   }
 }
 
 /**
  * Builds the book once for every test file (set REUSE_BUILD=1 to reuse test-output/site while
  * working on tests; SKIP_SITE=1 to skip it) and serves it on a free loopback port. Under CI
- * nothing may be skipped: a missing Chromium or SKIP_SITE=1 fails the run here.
+ * nothing may be skipped: a missing Chromium or Firefox, or SKIP_SITE=1, fails the run here.
  */
 export default async function setup(project: TestProject) {
-  const unmet = (["site", "chromium"] as Need[]).flatMap((need) => {
+  const unmet = (["site", "chromium", "firefox"] as Need[]).flatMap((need) => {
     const why = missing(need);
     return why ? [{ need, why }] : [];
   });
   if (unmet.length > 0 && inCI()) {
     throw new Error(
       `CI never skips a suite, but this run would: ${unmet.map(({ need, why }) => `${need} (${why})`).join("; ")}. ` +
-        "Install Chromium (.ci/run does with apt-get) and do not set SKIP_SITE in CI.",
+        "Install Chromium and Firefox (.ci/run does with apt-get) and do not set SKIP_SITE in CI.",
     );
   }
   for (const { need, why } of unmet) {
-    const what = need === "site" ? "the suites that need the built book" : "the browser suites";
+    const what =
+      need === "site"
+        ? "the suites that need the built book"
+        : need === "firefox"
+          ? "the Firefox suite"
+          : "the browser suites";
     console.warn(`\n${skipLine(what, need, why)}\n`);
   }
   project.provide("chromium", findChromium() ?? "");
+  project.provide("firefox", findFirefox() ?? "");
   // SKIP_SITE=1 runs only tests that do not need the built book (engine, notebook core …).
   if (process.env.SKIP_SITE === "1") {
     project.provide("siteUrl", "");

@@ -1,12 +1,13 @@
 /**
  * What a test run can do on this machine, decided once (global-setup.ts) and said loudly when a
- * suite is left out. Locally a missing Chromium or SKIP_SITE=1 skips the suites that need them,
- * each with one line in the same words; under CI (CI set) nothing is skipped: the setup fails.
+ * suite is left out. Locally a missing Chromium or Firefox, or SKIP_SITE=1, skips the suites that
+ * need them, each with one line in the same words; under CI (CI set) nothing is skipped: the setup
+ * fails.
  */
 import { existsSync } from "node:fs";
 
 /** What a suite may need besides Node. */
-export type Need = "site" | "chromium";
+export type Need = "site" | "chromium" | "firefox";
 
 /**
  * Chromium from CHROME_PATH (when set, only there) or Debian's package, or null when there is
@@ -16,6 +17,16 @@ export function findChromium(): string | null {
   const chromePath = process.env.CHROME_PATH;
   if (chromePath) return existsSync(chromePath) ? chromePath : null;
   return ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => existsSync(path)) ?? null;
+}
+
+/**
+ * Firefox from FIREFOX_PATH (when set, only there) or Debian's packages (ESR first), or null when
+ * there is none.
+ */
+export function findFirefox(): string | null {
+  const firefoxPath = process.env.FIREFOX_PATH;
+  if (firefoxPath) return existsSync(firefoxPath) ? firefoxPath : null;
+  return ["/usr/bin/firefox-esr", "/usr/bin/firefox"].find((path) => existsSync(path)) ?? null;
 }
 
 /** True when the tests run in CI, where no suite may be skipped. */
@@ -29,11 +40,23 @@ const HOW_TO: Record<Need, string> = {
   chromium:
     "install Chromium (`sudo apt-get install -y chromium` on Debian/Ubuntu) or point " +
     "CHROME_PATH at a Chrome or Chromium binary",
+  firefox:
+    "install Firefox (`sudo apt-get install -y firefox-esr` on Debian) or point FIREFOX_PATH at a " +
+    "Firefox binary",
 };
+
+const NAME: Record<Need, string> = { site: "the built book", chromium: "Chromium", firefox: "Firefox" };
 
 /** Why a need is not met on this run, or null when it is (global setup's view). */
 export function missing(need: Need): string | null {
   if (need === "site") return process.env.SKIP_SITE === "1" ? "SKIP_SITE=1" : null;
+  if (need === "firefox") {
+    if (findFirefox()) return null;
+    const firefoxPath = process.env.FIREFOX_PATH;
+    return firefoxPath
+      ? `FIREFOX_PATH (${firefoxPath}) does not exist`
+      : "no Firefox found at /usr/bin/firefox-esr or /usr/bin/firefox";
+  }
   if (findChromium()) return null;
   const chromePath = process.env.CHROME_PATH;
   return chromePath
@@ -43,5 +66,5 @@ export function missing(need: Need): string | null {
 
 /** The one line printed for what a run leaves out: the same words wherever it is printed. */
 export function skipLine(what: string, need: Need, why: string): string {
-  return `⚠ SKIPPED ${what}: needs ${need === "site" ? "the built book" : "Chromium"}, but ${why}; ${HOW_TO[need]}. (CI never skips: with CI set this fails.)`;
+  return `⚠ SKIPPED ${what}: needs ${NAME[need]}, but ${why}; ${HOW_TO[need]}. (CI never skips: with CI set this fails.)`;
 }

@@ -1,7 +1,7 @@
 /**
- * Suites that need more than Node: skipped, with the run's one loud line, when the built book or
- * Chromium is missing (never in CI: global-setup.ts fails the run there instead); and suites about
- * one chapter, which run only when this edition of the book has it.
+ * Suites that need more than Node: skipped, with the run's one loud line, when the built book,
+ * Chromium or Firefox is missing (never in CI: global-setup.ts fails the run there instead); and
+ * suites about one chapter, which run only when this edition of the book has it.
  */
 import { describe, inject } from "vitest";
 import { contentDir, hasChapter } from "./chapters.ts";
@@ -9,7 +9,7 @@ import { missing, skipLine, type Need } from "./skip.ts";
 
 /**
  * `describe`, skipped with one loud line when the run lacks what the suite needs: the built book
- * (`site`, not built under SKIP_SITE=1) or Chromium (`chromium`).
+ * (`site`, not built under SKIP_SITE=1), Chromium (`chromium`) or Firefox (`firefox`).
  */
 export function describeNeeding(needs: Need[], name: string, body: () => void): void {
   const unmet = needs.find((need) => !available(need));
@@ -39,5 +39,6 @@ export function describeChapters(slugs: string[], needs: Need[], name: string, b
 }
 
 function available(need: Need): boolean {
-  return need === "site" ? inject("siteUrl") !== "" : inject("chromium") !== "";
+  if (need === "site") return inject("siteUrl") !== "";
+  return inject(need) !== "";
 }
