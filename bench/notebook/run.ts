@@ -177,18 +177,20 @@ async function trainingRestart(): Promise<number[]> {
       [w.nbShownAt, w.nbEndedAt] = [0, 0];
       const cell = document.querySelector('nb-cell[data-id="moons-train"]')!;
       let busy = false;
-      const observer = new MutationObserver(() => {
+      const observer = new MutationObserver((records) => {
         const now = performance.now();
         if (cell.querySelector(".nb-progress span")?.textContent && !w.nbShownAt) w.nbShownAt = now;
-        // the cell's finished state: busy while it runs, then not (its status says how it ended)
-        busy ||= cell.getAttribute("aria-busy") === "true";
+        // the cell's finished state: busy while it runs, then not (its status says how it ended);
+        // a short run can go busy and back before this is called, so the records' old values count
+        busy ||= cell.getAttribute("aria-busy") === "true" ||
+          records.some((r) => r.attributeName === "aria-busy" && r.oldValue === "true");
         if (busy && cell.getAttribute("aria-busy") === "false") {
           w.nbShownAt ||= now;
           w.nbEndedAt = now;
           observer.disconnect();
         }
       });
-      observer.observe(cell, { childList: true, subtree: true, characterData: true, attributes: true });
+      observer.observe(cell, { childList: true, subtree: true, characterData: true, attributes: true, attributeOldValue: true });
     });
     const clicked = await page.evaluate(() => performance.now());
     await toggle.click();
