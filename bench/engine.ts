@@ -1,12 +1,16 @@
-// The engine's side of the benchmark: a hand-driven loop over the plan's batches.
+// The engine's side of the benchmark: a hand-driven loop over the plan's batches; and, to
+// compare the two ways a reader trains, train() itself beside the loop chapter 9 writes out.
 import {
   MLP,
   Momentum,
   SGD,
   Tensor,
   accuracy,
+  binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
+  rng,
   softmaxCrossEntropy,
+  train,
 } from "../engine/index.ts";
 import { stopwatch, type LayerWeights, type Plan, type Run, type Task } from "./task.ts";
 
@@ -69,4 +73,71 @@ export function trainEngine(task: Task, plan: Plan, net: MLP): Run {
   const { seconds, cpuSeconds } = clock;
   const speeds = { samplesPerSecond: samples / seconds, cpuSamplesPerSecond: samples / cpuSeconds };
   return { seconds, cpuSeconds, ...speeds, finalLoss, epochTimes, accuracies };
+}
+
+/** The loss over the whole training set, as trainEngine computes it after its last step. */
+function finalLossOf(task: Task, net: MLP): number {
+  const lossFn = task.net.loss === "bce" ? binaryCrossEntropyWithLogits : softmaxCrossEntropy;
+  const all = Tensor.from(task.data.x, { requiresGrad: false });
+  const target = task.net.loss === "bce" ? task.data.y.map((y) => [y]) : task.data.y;
+  return lossFn(net.logits(all), target).data[0];
+}
+
+// Wall-clock and CPU seconds around `f`, as a Run (no per-epoch figures).
+async function timed(task: Task, net: MLP, f: () => unknown): Promise<Run> {
+  const clock = stopwatch();
+  clock.start();
+  await f();
+  clock.stop();
+  const { seconds, cpuSeconds } = clock;
+  const samples = task.data.x.length * task.epochs;
+  const speeds = { samplesPerSecond: samples / seconds, cpuSamplesPerSecond: samples / cpuSeconds };
+  return { seconds, cpuSeconds, ...speeds, finalLoss: finalLossOf(task, net), epochTimes: [], accuracies: [] };
+}
+
+/**
+ * `train()` on the task, from the data as rows of numbers: it shuffles with `rng(seed)` and
+ * gathers each batch itself, as a chapter's cell calls it.
+ */
+export function trainWithTrain(task: Task, seed: number, net: MLP): Promise<Run> {
+  const { lr } = task.optimizer;
+  const beta = task.optimizer.kind === "momentum" ? task.optimizer.beta : undefined;
+  const options = { loss: task.net.loss, optimizer: task.optimizer.kind, lr, beta };
+  return timed(task, net, () =>
+    train(net, task.data, { ...options, epochs: task.epochs, batchSize: task.batchSize, seed }),
+  );
+}
+
+/**
+ * The training loop as chapter 9 writes it out, on the same shuffles as train(): each epoch
+ * shuffles the examples, and each batch clears the gradients, runs the forward pass from rows
+ * of numbers, the cost (binary cross-entropy of the sigmoid's probabilities, or softmax
+ * cross-entropy of the scores), backward() and step().
+ */
+export function trainByHand(task: Task, seed: number, net: MLP): Promise<Run> {
+  const { kind, lr } = task.optimizer;
+  const optimizer =
+    kind === "sgd"
+      ? new SGD(net.parameters(), { lr })
+      : new Momentum(net.parameters(), { lr, beta: task.optimizer.beta });
+  const { x, y } = task.data;
+  return timed(task, net, () => {
+    const order = [...x.keys()];
+    const random = rng(seed);
+    for (let epoch = 0; epoch < task.epochs; epoch++) {
+      random.shuffle(order);
+      for (let start = 0; start < order.length; start += task.batchSize) {
+        const batch = order.slice(start, start + task.batchSize);
+        optimizer.zeroGrad();
+        const inputs = batch.map((k) => x[k]);
+        const labels = batch.map((k) => y[k]);
+        const loss =
+          task.net.loss === "bce"
+            ? binaryCrossEntropy(net.forward(inputs), labels)
+            : softmaxCrossEntropy(net.logits(inputs), labels);
+        loss.backward(); // backpropagation
+        optimizer.step(); // w ← w − α ∂J/∂w for every weight
+      }
+    }
+  });
 }

@@ -1,12 +1,13 @@
 // `npm run bench`: the engine, on its WebAssembly backend and on its TypeScript one, against
 // TensorFlow.js (CPU and WASM backends), in one run.
 // Options: --reps=N (repetitions of A and B, default 5), --reps-c=N (of C, default 3),
-// --only=A,B,C (which tasks), --impl=engine,engine-ts,tfjs-cpu,tfjs-wasm (which
-// implementations; the ratios need tfjs-cpu, C's verdict engine-ts).
+// --only=A,B,C (which tasks), --impl=engine,engine-ts,train(),loop,train()-ts,loop-ts,tfjs-cpu,
+// tfjs-wasm (which implementations; the ratios need tfjs-cpu, C's verdict engine-ts, the
+// loop's verdict train()). train() and loop (the loop chapter 9 writes out) run on A and B.
 // Profile the engine alone: node --cpu-prof bench/run.ts --impl=engine
 import { cpus, loadavg } from "node:os";
 import { datasets, getBackend, loadDigits, setBackend } from "../engine/index.ts";
-import { engineNet, trainEngine, weightsOf } from "./engine.ts";
+import { engineNet, trainByHand, trainEngine, trainWithTrain, weightsOf } from "./engine.ts";
 import { batchesFor, collect, digitsTo8x8, median, type Plan, type Run, type Task } from "./task.ts";
 import { tfDescription, trainTf, useBackend, type TfBackend } from "./tfjs.ts";
 
@@ -24,8 +25,10 @@ const BATCH_SEED = 2;
 // Float32 (TF.js) against float64 (engine) over hundreds of steps: final losses agree to 1e-6
 // (relative, for losses above 1); the engine's two backends give the very same numbers.
 const tolerance = (impl: Impl, loss: number) =>
-  impl.startsWith("engine") ? 0 : 1e-6 * Math.max(1, Math.abs(loss));
-const TOLERANCE = "1e-6 for TF.js, exactly equal for engine-ts";
+  impl.startsWith("engine") || impl === "train()-ts" ? 0
+  : impl.startsWith("loop") ? 1e-9 * Math.max(1, Math.abs(loss))
+  : 1e-6 * Math.max(1, Math.abs(loss));
+const TOLERANCE = "1e-6 for TF.js, exactly equal for engine-ts; loop and train()-ts against train(): 1e-9, exactly";
 
 // The digits are read only when B or C runs, so that a profile of A is A alone.
 const digits = only.has("B") || only.has("C") ? await loadDigits({ seed: 0 }) : null;
@@ -61,10 +64,27 @@ const taskC: Task = {
   epochs: 15,
 };
 
-type Impl = "engine" | "engine-ts" | `tfjs-${TfBackend}`;
-const impls = String(args.impl ?? "engine,engine-ts,tfjs-cpu,tfjs-wasm").split(",") as Impl[];
+type Reader = "train()" | "loop";
+type Impl = "engine" | "engine-ts" | Reader | `${Reader}-ts` | `tfjs-${TfBackend}`;
+const allImpls = "engine,engine-ts,train(),loop,train()-ts,loop-ts,tfjs-cpu,tfjs-wasm";
+const impls = String(args.impl ?? allImpls).split(",") as Impl[];
+// train() and the hand-written loop shuffle for themselves (the same shuffles, rng(BATCH_SEED)),
+// so their final losses are compared with train()'s: exactly on the other backend, and to 1e-9
+// between the two (the loop's cost is binary cross-entropy of probabilities, train()'s the
+// fused one of the scores, which round differently).
+const readers = new Set<Impl>(["train()", "loop", "train()-ts", "loop-ts"]);
+const reference = (impl: Impl): Impl => (readers.has(impl) ? "train()" : "engine");
 
 async function runOnce(impl: Impl, task: Task, plan: Plan): Promise<Run> {
+  if (readers.has(impl)) {
+    setBackend(impl.endsWith("-ts") ? "typescript" : "auto");
+    const short = { ...task, epochs: plan.epochs.length }; // the warm-up's two epochs
+    const net = engineNet(task, WEIGHT_SEED);
+    const how = impl.startsWith("train()") ? trainWithTrain : trainByHand;
+    const run = await how(short, BATCH_SEED, net);
+    setBackend("auto");
+    return run;
+  }
   if (impl.startsWith("engine")) {
     // "engine": the default backend (WebAssembly SIMD here); "engine-ts": the TypeScript loops
     setBackend(impl === "engine" ? "auto" : "typescript");
@@ -120,7 +140,7 @@ for (const task of tasks.filter((t) => only.has(t.name))) {
   const widths = [10, 11, 9, 11, 9, 10, 12, 8];
   // engine-ts's rows are the TypeScript loops: "× TS" in the verdicts is engine over engine-ts
   const header = ["", "samples/s", "× TF CPU", "per CPU-s", "× TF CPU"];
-  console.log(line([...header, "final loss", "Δ vs engine", "s / run"], widths));
+  console.log(line([...header, "final loss", "Δ vs ref.", "s / run"], widths));
   const ratio = (f: (impl: Impl) => number, impl: Impl) =>
     runs.has("tfjs-cpu") ? (f(impl) / f("tfjs-cpu")).toFixed(2) : "—";
   for (const impl of impls) {
@@ -131,17 +151,28 @@ for (const task of tasks.filter((t) => only.has(t.name))) {
       Math.round(cpu(impl)),
       ratio(cpu, impl),
       loss(impl).toFixed(6),
-      Math.abs(loss(impl) - loss("engine")).toExponential(1),
+      Math.abs(loss(impl) - loss(reference(impl))).toExponential(1),
       median(runs.get(impl)!.map((run) => run.seconds)).toFixed(3),
     ];
     console.log(line(cells, widths));
   }
   // Every repetition starts from the same weights, so any of them can be compared.
-  const differ = impls.filter(
-    (impl) => !(Math.abs(loss(impl) - loss("engine")) <= tolerance(impl, loss("engine"))),
-  );
+  const differ = impls.filter((impl) => {
+    const ref = loss(reference(impl));
+    return !(Math.abs(loss(impl) - ref) <= tolerance(impl, ref));
+  });
   const agree = differ.length === 0 ? "agree" : `DIFFER (${differ.join(", ")})`;
   console.log(`final losses ${agree} (tolerance ${TOLERANCE})\n`);
+  // the loop a reader writes against train(), on each backend: target within 15% of its time
+  for (const [loop, via] of [["loop", "train()"], ["loop-ts", "train()-ts"]] as const) {
+    if (!runs.has(loop) || !runs.has(via) || task.name !== "A") continue;
+    const [byWall, byCpu] = [wall(via) / wall(loop), cpu(via) / cpu(loop)];
+    const within = (r: number) => `${r.toFixed(2)}× ${r <= 1.15 ? "met" : "NOT met"}`;
+    verdicts.push(
+      `${task.name}: ${loop} (chapter 9's loop) within 15% of ${via}'s time: ` +
+        `wall clock ${within(byWall)}, CPU time ${within(byCpu)}`,
+    );
+  }
   if (!runs.has("engine") || !runs.has("tfjs-cpu")) continue;
   const target = targets[task.name];
   const [byWall, byCpu] = [wall("engine") / wall("tfjs-cpu"), cpu("engine") / cpu("tfjs-cpu")];
@@ -157,6 +188,8 @@ for (const task of tasks.filter((t) => only.has(t.name))) {
 }
 
 if (only.has("C") && digits) {
+  // C follows the plan to 95%: train() and the loop, which shuffle for themselves, do not run it
+  const implsC = impls.filter((impl) => !readers.has(impl));
   const plan: Plan = {
     weights: weightsOf(engineNet(taskC, WEIGHT_SEED)),
     epochs: batchesFor(taskC, BATCH_SEED),
@@ -172,15 +205,15 @@ if (only.has("C") && digits) {
   const widths = [10, 12, 10, 8, 14, 12];
   console.log(line(["", "s to 95%", "CPU s", "epochs", "test accuracy", "samples/s"], widths));
   // Warm-up, untimed: one epoch each; then interleaved, as for A and B.
-  for (const impl of impls) {
+  for (const impl of implsC) {
     await runOnce(impl, taskC, { ...plan, epochs: plan.epochs.slice(0, 1), evaluate: undefined });
   }
-  const runs = new Map<Impl, Run[]>(impls.map((impl) => [impl, []]));
+  const runs = new Map<Impl, Run[]>(implsC.map((impl) => [impl, []]));
   for (let r = 0; r < repsC; r++) {
-    for (const impl of impls) runs.get(impl)!.push(await runOnce(impl, taskC, plan));
+    for (const impl of implsC) runs.get(impl)!.push(await runOnce(impl, taskC, plan));
   }
   const timeTo95 = new Map<Impl, { seconds: number; cpuSeconds: number }>();
-  for (const impl of impls) {
+  for (const impl of implsC) {
     const all = runs.get(impl)!;
     const reached = all.every((run) => run.accuracies.at(-1)! >= 0.95);
     const seconds = median(all.map((run) => run.seconds));

@@ -47,5 +47,5 @@ export {
   type LoadDigitsOptions,
 } from "./datasets/digits.ts";
 export { rng, type Rng } from "./rng.ts";
-export { setBackend, getBackend, backendProblem, type Backend } from "./fast/index.ts";
+export { setBackend, getBackend, backendProblem, type Backend } from "./backend.ts";
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from "./gradcheck.ts";

@@ -32,8 +32,9 @@ const EPS = 1e-12;
  */
 export function binaryCrossEntropy(pred: Tensor, target: Target): Tensor {
   const t = targetOf(pred.shape, target, "binaryCrossEntropy", "probabilities");
-  const p = Float64Array.from(pred.data, (x) => Math.min(Math.max(x, EPS), 1 - EPS));
-  const n = p.length;
+  const n = pred.data.length;
+  const p = new Float64Array(n);
+  for (let i = 0; i < n; i++) p[i] = Math.min(Math.max(pred.data[i], EPS), 1 - EPS);
   let total = 0;
   for (let i = 0; i < n; i++) total -= t[i] * Math.log(p[i]) + (1 - t[i]) * Math.log(1 - p[i]);
   // the slope with respect to p is (p − t) / (p·(1 − p)), per element

@@ -1,18 +1,11 @@
-// The matrix loops behind matmul and linear, forward and backward: plain loops over rows.
+// The matrix loops behind matmul and linear, forward and backward: plain loops over rows. They
+// are the TypeScript backend's (backend.ts).
 // Each output number is summed in order, one product at a time (out + a0·b0, then + a1·b1, …),
 // and a zero input's products are left out when the other operand is finite (0·b is then ±0,
 // which changes no sum). They are the reference: engine/fast/ runs the same arithmetic in
 // WebAssembly SIMD, in the same order.
-
-/**
- * y = f(x·W + b) for linear() in one kernel, where engine/fast/ has one (relu and identity, in
- * WebAssembly): then it returns true. Here it returns false: linear() runs matmulInto, then adds
- * the bias and applies f row by row.
- */
-const linearInto = (..._: unknown[]): boolean => false;
-
-/** The loops tensor.ts calls: engine/fast/ swaps in WebAssembly twins with identical results. */
-export const kernels = { matmulInto, matmulTransposeAInto, matmulTransposeBInto, linearInto };
+import { activations } from "./activations.ts";
+import type { FusedActivation } from "./tensor.ts";
 
 /** Whether every number is finite: only then may zeros skip their products (0·NaN is NaN). */
 export function allFinite(x: Float64Array): boolean {
@@ -87,6 +80,34 @@ export function matmulTransposeAInto(
       const aip = a[i * k + p];
       if (skip && aip === 0) continue; // out may hold −0, which + 0 would turn into +0
       for (let j = 0; j < m; j++) out[p * m + j] += aip * g[i * m + j];
+    }
+  }
+}
+
+/** y[n×m] = f(x[n×k]·W[k×m] + b) for linear(): the product, then bias and activation by row. */
+export function linearInto(
+  y: Float64Array,
+  x: Float64Array,
+  W: Float64Array,
+  b: Float64Array,
+  n: number,
+  k: number,
+  m: number,
+  activation: FusedActivation,
+): void {
+  matmulInto(y, x, W, n, k, m);
+  const f = activations[activation].f;
+  for (let i = 0; i < n; i++) {
+    const row = i * m;
+    // the common activations get a loop of their own: a call per number costs as much as tanh
+    if (activation === "tanh") {
+      for (let j = 0; j < m; j++) y[row + j] = Math.tanh(y[row + j] + b[j]);
+    } else if (activation === "relu") {
+      for (let j = 0; j < m; j++) y[row + j] = Math.max(0, y[row + j] + b[j]);
+    } else if (activation === "sigmoid") {
+      for (let j = 0; j < m; j++) y[row + j] = 1 / (1 + Math.exp(-(y[row + j] + b[j])));
+    } else {
+      for (let j = 0; j < m; j++) y[row + j] = f(y[row + j] + b[j]);
     }
   }
 }

@@ -44,9 +44,9 @@ export class Dense {
     const random = options.random ?? seeded(options.seed);
     const relu = this.activation === "relu" || this.activation === "leakyRelu";
     const scale = Math.sqrt((relu ? 2 : 1) / inputs);
-    this.W = Tensor.zeros(inputs, outputs);
+    this.W = Tensor.parameter(inputs, outputs);
     for (let i = 0; i < this.W.data.length; i++) this.W.data[i] = scale * random.normal();
-    this.b = Tensor.zeros(1, outputs);
+    this.b = Tensor.parameter(1, outputs);
   }
 
   /** The layer's output for a batch x of shape [n, inputs]. */

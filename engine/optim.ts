@@ -1,5 +1,5 @@
 // Optimizers, sorted in order of increasing complexity: SGD, momentum, Adam.
-import { storage } from "./pool.ts";
+import { backend } from "./backend.ts";
 import { Tensor } from "./tensor.ts";
 import { describe } from "./value.ts";
 
@@ -41,11 +41,7 @@ export class SGD implements Optimizer {
   }
 
   step(): void {
-    const lr = this.lr;
-    for (const { data, grad } of this.params) {
-      if (!grad || faster.sgd(data, grad, lr)) continue;
-      for (let i = 0; i < data.length; i++) data[i] -= lr * grad[i];
-    }
+    for (const { data, grad } of this.params) if (grad) backend().sgd(data, grad, this.lr);
   }
 
   zeroGrad(): void {
@@ -65,7 +61,7 @@ export interface MomentumOptions extends OptimizerOptions {
  */
 export class Momentum extends SGD {
   beta: number;
-  private velocity = this.params.map((p) => storage.beside(p.data));
+  private velocity = this.params.map((p) => backend().zerosBeside(p.data));
 
   constructor(params: Tensor[], options: MomentumOptions = {}) {
     super(params, { lr: options.lr ?? 0.01 });
@@ -73,14 +69,8 @@ export class Momentum extends SGD {
   }
 
   step(): void {
-    const [lr, beta] = [this.lr, this.beta];
     this.params.forEach(({ data, grad }, k) => {
-      const v = this.velocity[k];
-      if (!grad || faster.momentum(data, grad, v, lr, beta)) return;
-      for (let i = 0; i < data.length; i++) {
-        v[i] = beta * v[i] + grad[i];
-        data[i] -= lr * v[i];
-      }
+      if (grad) backend().momentum(data, grad, this.velocity[k], this.lr, this.beta);
     });
   }
 }
@@ -103,8 +93,8 @@ export class Adam extends SGD {
   beta1: number;
   beta2: number;
   eps: number;
-  private m = this.params.map((p) => storage.beside(p.data));
-  private v = this.params.map((p) => storage.beside(p.data));
+  private m = this.params.map((p) => backend().zerosBeside(p.data));
+  private v = this.params.map((p) => backend().zerosBeside(p.data));
   private t = 0;
 
   constructor(params: Tensor[], options: AdamOptions = {}) {
@@ -116,28 +106,56 @@ export class Adam extends SGD {
 
   step(): void {
     this.t++;
-    const [b1, b2, lr, eps] = [this.beta1, this.beta2, this.lr, this.eps];
     // bias correction: early means are too close to zero, so divide by 1 − βᵗ
-    const c1 = 1 - b1 ** this.t;
-    const c2 = 1 - b2 ** this.t;
-    this.params.forEach((p, k) => {
-      const [m, v, g] = [this.m[k], this.v[k], p.grad];
-      if (!g || faster.adam(p.data, g, m, v, this, c1, c2)) return;
-      for (let i = 0; i < p.data.length; i++) {
-        m[i] = b1 * m[i] + (1 - b1) * g[i];
-        v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-        p.data[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
-      }
+    const c1 = 1 - this.beta1 ** this.t;
+    const c2 = 1 - this.beta2 ** this.t;
+    this.params.forEach(({ data, grad }, k) => {
+      if (grad) backend().adam(data, grad, this.m[k], this.v[k], this, c1, c2);
     });
   }
 }
 
-/**
- * Where a parameter's update can run faster than the loops above: engine/fast/ runs it in
- * WebAssembly where it can (with identical numbers) and returns true; false leaves it to the loop.
- */
-const no = (..._: unknown[]): boolean => false;
-export const faster = { sgd: no, momentum: no, adam: no };
+// The updates of one parameter w from its gradient g: the TypeScript backend's (backend.ts);
+// engine/fast/ runs the same operations in the same order in WebAssembly SIMD.
+
+/** SGD: w ← w − α·g. */
+export function sgdUpdate(w: Float64Array, g: Float64Array, lr: number): void {
+  for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
+}
+
+/** Momentum: v ← β·v + g, then w ← w − α·v. */
+export function momentumUpdate(
+  w: Float64Array,
+  g: Float64Array,
+  v: Float64Array,
+  lr: number,
+  beta: number,
+): void {
+  for (let i = 0; i < w.length; i++) {
+    v[i] = beta * v[i] + g[i];
+    w[i] -= lr * v[i];
+  }
+}
+
+/** Adam's settings its update reads. */
+export type AdamSettings = Pick<Adam, "lr" | "beta1" | "beta2" | "eps">;
+
+/** Adam: running means m of g and v of g², each corrected for starting at zero (c = 1 − βᵗ). */
+export function adamUpdate(
+  w: Float64Array,
+  g: Float64Array,
+  m: Float64Array,
+  v: Float64Array,
+  { lr, beta1: b1, beta2: b2, eps }: AdamSettings,
+  c1: number,
+  c2: number,
+): void {
+  for (let i = 0; i < w.length; i++) {
+    m[i] = b1 * m[i] + (1 - b1) * g[i];
+    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+    w[i] -= (lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
+  }
+}
 
 /** The optimizers by the names train() accepts. */
 export const optimizers = { sgd: SGD, momentum: Momentum, adam: Adam };

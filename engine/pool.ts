@@ -17,14 +17,3 @@ export function giveBack(buffer: Float64Array): void {
   if (!list) free.set(buffer.length, (list = []));
   if (list.length < KEEP) list.push(buffer);
 }
-
-/**
- * Where parameters, their gradients and an optimizer's state are kept: ordinary arrays here;
- * engine/fast/ places large ones in WebAssembly memory, where its kernels use them in place.
- */
-export const storage = {
-  /** The numbers of a parameter of shape [rows, cols], or undefined for an ordinary array. */
-  place: (_rows: number, _cols: number): Float64Array | undefined => undefined,
-  /** A zero-filled array as long as `data`, kept beside it: a gradient, an optimizer's state. */
-  beside: (data: Float64Array): Float64Array => new Float64Array(data.length),
-};

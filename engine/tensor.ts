@@ -5,8 +5,8 @@ import {
   activations,
   type LayerActivation,
 } from "./activations.ts";
-import { kernels } from "./matmul.ts";
-import { giveBack, storage, takeZeros } from "./pool.ts";
+import { backend } from "./backend.ts";
+import { giveBack, takeZeros } from "./pool.ts";
 import { describe, topologicalOrder } from "./value.ts";
 
 /** Options of the Tensor factories. */
@@ -49,11 +49,7 @@ export class Tensor {
   private retains = false;
 
   constructor(rows: number, cols: number, data?: Float64Array, parents: Tensor[] = [], op = "") {
-    if (!(Number.isInteger(rows) && rows > 0 && Number.isInteger(cols) && cols > 0)) {
-      throw new Error(
-        `Tensor: shape must be two whole numbers above 0, received [${rows}, ${cols}].`,
-      );
-    }
+    checkShape(rows, cols);
     this.rows = rows;
     this.cols = cols;
     this.data = data ?? new Float64Array(rows * cols);
@@ -108,9 +104,18 @@ export class Tensor {
 
   /** A tensor of zeros. */
   static zeros(rows: number, cols: number, options: TensorOptions = {}): Tensor {
-    const t = new Tensor(rows, cols, storage.place(rows, cols));
+    const t = new Tensor(rows, cols);
     t.requiresGrad = options.requiresGrad ?? true;
     return t;
+  }
+
+  /**
+   * A parameter of zeros (a layer's weights or biases), kept where the backend updates it:
+   * on the WebAssembly backend a large one gets WebAssembly memory of its own (engine/fast/).
+   */
+  static parameter(rows: number, cols: number): Tensor {
+    checkShape(rows, cols);
+    return new Tensor(rows, cols, backend().parameterZeros(rows, cols));
   }
 
   /** [rows, cols]. */
@@ -174,12 +179,12 @@ export class Tensor {
       );
     }
     const out = new Tensor(n, m, undefined, [this, other], "matmul");
-    kernels.matmulInto(out.data, this.data, other.data, n, k, m);
+    backend().matmulInto(out.data, this.data, other.data, n, k, m);
     out.backwardFn = () => {
       const g = out.grad!;
       // ∂/∂A = G·Bᵀ and ∂/∂B = Aᵀ·G
-      if (this.requiresGrad) kernels.matmulTransposeBInto(gradOf(this), g, other.data, n, m, k);
-      if (other.requiresGrad) kernels.matmulTransposeAInto(gradOf(other), this.data, g, n, k, m);
+      if (this.requiresGrad) backend().matmulTransposeBInto(gradOf(this), g, other.data, n, m, k);
+      if (other.requiresGrad) backend().matmulTransposeAInto(gradOf(other), this.data, g, n, k, m);
     };
     return out;
   }
@@ -206,22 +211,10 @@ export class Tensor {
     }
     const op = activation === "identity" ? "linear" : `linear ${activation}`;
     const out = new Tensor(n, m, undefined, [this, W, b], op);
-    const [y, bias] = [out.data, b.data];
-    const [f, slope] = [activations[activation].f, slopeFromOutput[activation]];
-    // engine/fast/ may do it all in one kernel; else the product, then bias and activation by row
-    const done = kernels.linearInto(y, this.data, W.data, bias, n, k, m, activation);
-    if (!done) kernels.matmulInto(y, this.data, W.data, n, k, m);
-    for (let i = 0; i < n && !done; i++) {
-      const row = i * m;
-      // the common activations get a loop of their own: a call per number costs as much as tanh
-      if (activation === "tanh") {
-        for (let j = 0; j < m; j++) y[row + j] = Math.tanh(y[row + j] + bias[j]);
-      } else if (activation === "relu") {
-        for (let j = 0; j < m; j++) y[row + j] = Math.max(0, y[row + j] + bias[j]);
-      } else {
-        for (let j = 0; j < m; j++) y[row + j] = f(y[row + j] + bias[j]);
-      }
-    }
+    const y = out.data;
+    const slope = slopeFromOutput[activation];
+    // the product, the bias and the activation: matmul.ts's linearInto, or WebAssembly's
+    backend().linearInto(y, this.data, W.data, b.data, n, k, m, activation);
     out.backwardFn = () => {
       const g = out.grad!;
       // through the activation first: dz = g · f'(z), with f'(z) read off the output y
@@ -233,8 +226,8 @@ export class Tensor {
       } else if (dz !== g) {
         for (let i = 0; i < g.length; i++) dz[i] = g[i] * slope(y[i]);
       }
-      if (this.requiresGrad) kernels.matmulTransposeBInto(gradOf(this), dz, W.data, n, m, k);
-      if (W.requiresGrad) kernels.matmulTransposeAInto(gradOf(W), this.data, dz, n, k, m);
+      if (this.requiresGrad) backend().matmulTransposeBInto(gradOf(this), dz, W.data, n, m, k);
+      if (W.requiresGrad) backend().matmulTransposeAInto(gradOf(W), this.data, dz, n, k, m);
       // the bias was added to every row, so it collects every row's gradient
       if (b.requiresGrad) addRowsInto(gradOf(b), dz);
       if (dz !== g) giveBack(dz);
@@ -422,6 +415,11 @@ export class Tensor {
   }
 }
 
+function checkShape(rows: number, cols: number): void {
+  if (Number.isInteger(rows) && rows > 0 && Number.isInteger(cols) && cols > 0) return;
+  throw new Error(`Tensor: shape must be two whole numbers above 0, received [${rows}, ${cols}].`);
+}
+
 // What a tensor that no op made does on the way back.
 const nothing = (): void => {};
 
@@ -443,7 +441,7 @@ export type FusedActivation = keyof typeof slopeFromOutput;
 export function gradOf(t: Tensor): Float64Array {
   if (t.grad === null) {
     // an intermediate result borrows a buffer for one backward pass; a parameter owns its own
-    t.grad = t.parents.length > 0 ? takeZeros(t.data.length) : storage.beside(t.data);
+    t.grad = t.parents.length > 0 ? takeZeros(t.data.length) : backend().zerosBeside(t.data);
   }
   return t.grad;
 }

@@ -164,7 +164,12 @@ export async function train(
     for (let batch = 0; batch < batches; batch++) {
       if (isStopped(signal)) return result(true);
       if (pace) {
-        await waitFor(pace({ epoch, batch: batch + 1, batches }), signal);
+        // a pace that returns nothing lets the batch run at once; a promise is waited for
+        const paced = pace({ epoch, batch: batch + 1, batches });
+        if (isPromise(paced)) {
+          await waitFor(paced, signal);
+          lastYield = performance.now(); // the event loop came in while it waited
+        }
         if (isStopped(signal)) return result(true);
       }
       // gather this batch's rows into tensors
@@ -198,7 +203,7 @@ export async function train(
         lastReport = now;
       }
       if (now - lastYield >= YIELD_EVERY) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await yieldToEvents();
         lastYield = performance.now();
       }
     }
@@ -271,9 +276,21 @@ function isStopped(signal: TrainOptions["signal"]): boolean {
   return ("aborted" in signal && signal.aborted) || ("stopped" in signal && signal.stopped);
 }
 
+const isPromise = (x: unknown): x is PromiseLike<void> =>
+  typeof (x as PromiseLike<void> | undefined)?.then === "function";
+
+// Lets the event loop in (a Stop message can arrive): a task posted with the scheduler where
+// there is one (browsers), which is not held back as nested timers are (setTimeout(0) waits
+// 4 ms or more after a few nested calls), else a timer.
+function yieldToEvents(): Promise<unknown> {
+  const { scheduler } = globalThis as { scheduler?: { postTask?(f: () => void): Promise<void> } };
+  if (scheduler?.postTask) return scheduler.postTask(() => undefined);
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 // Waits for what `pace` returned, or until the signal stops training (checked every 20 ms).
-async function waitFor(paced: void | Promise<void>, signal: TrainOptions["signal"]) {
-  if (!signal || !(paced instanceof Promise)) return paced;
+async function waitFor(paced: PromiseLike<void>, signal: TrainOptions["signal"]) {
+  if (!signal) return paced;
   let timer: ReturnType<typeof setInterval> | undefined;
   const stopped = new Promise((resolve) => {
     timer = setInterval(() => isStopped(signal) && resolve(0), 20);

@@ -1,16 +1,14 @@
-// The fast path: the three matrix loops of matmul.ts and the optimizers' updates of optim.ts
-// run as WebAssembly SIMD (kernels.wat). A large parameter lives in WebAssembly memory of its
-// own, with its gradient and the optimizers' state beside it, so that its products and updates
-// run in place; other operands are copied into a shared memory and the result copied back.
-// The kernels do the same arithmetic in the same order as the TypeScript loops, so every
-// number comes out identical; where WebAssembly SIMD is missing, the TypeScript loops run.
-import { kernels, matmulInto, matmulTransposeAInto, matmulTransposeBInto } from "../matmul.ts";
-import { faster, type Adam } from "../optim.ts";
-import { storage } from "../pool.ts";
+// The WebAssembly backend (see backend.ts): the three matrix loops of matmul.ts and the
+// optimizers' updates of optim.ts run as WebAssembly SIMD (kernels.wat). A large parameter lives
+// in WebAssembly memory of its own, with its gradient and the optimizers' state beside it, so that
+// its products and updates run in place; other operands are copied into a shared memory and the
+// result copied back. The kernels do the same arithmetic in the same order as the TypeScript
+// loops, so every number comes out identical; what they do not cover (small products, other
+// activations, arrays outside WebAssembly memory) runs on the TypeScript backend it is given.
+import type { EngineBackend } from "../backend.ts";
+import type { AdamSettings } from "../optim.ts";
+import type { FusedActivation } from "../tensor.ts";
 import { kernelsWasm } from "./kernels.wasm.ts";
-
-/** Which loops run the matrix products: WebAssembly SIMD, or the engine's TypeScript. */
-export type Backend = "wasm" | "typescript";
 
 type Sizes = [n: number, k: number, m: number];
 type Skip = [skip: number, lists: number];
@@ -30,15 +28,11 @@ interface Exports {
   adam(w: number, g: number, m: number, v: number, pairs: number, ...rest: number[]): void;
 }
 
-const typescript = { matmulInto, matmulTransposeAInto, matmulTransposeBInto,
-  linearInto: kernels.linearInto };
-const [tsFaster, tsStorage] = [{ ...faster }, { ...storage }];
 /** Below this many multiply-adds, copying in and out costs more than the loop saves. */
 const SMALL = 2048;
 
-let wasm: Exports | null | undefined; // undefined until first needed; null when it cannot run
+let wasm: Exports;
 let compiled: WebAssembly.Module;
-let unavailable = "";
 let heap = new Float64Array(0);
 
 /**
@@ -63,9 +57,11 @@ const [LARGE, ROWS, SLOTS] = [4096, 128, 6];
 /** Numbers a product of n rows needs copied in: inputs, outputs, lists of the nonzero inputs, bias. */
 const room = (n: number, k: number, m: number) => n * (k + 2 * m + (k >> 1) + 1) + m + 16 * k + 1;
 
-function place(rows: number, cols: number): F64 | undefined {
+// A large parameter's zeros in an arena of its own; a small one (or one no memory can be had
+// for) gets an ordinary array, which the products copy in.
+function parameterZeros(rows: number, cols: number): F64 {
   const size = rows * cols;
-  if (!(rows > 0 && cols > 0 && Number.isInteger(size) && size >= LARGE)) return undefined;
+  if (!(size >= LARGE)) return new Float64Array(size);
   const stride = size + (size & 1);
   const [scratch, space] = [SLOTS * stride, room(ROWS, rows, cols)];
   try {
@@ -75,14 +71,14 @@ function place(rows: number, cols: number): F64 | undefined {
     arenas.set(w.memory.buffer, { w, heap, stride, scratch, room: space, slots: [] });
     return heap.subarray(0, size);
   } catch {
-    return undefined; // no memory to spare: an ordinary array, used through copies
+    return new Float64Array(size); // no memory to spare: an ordinary array, used through copies
   }
 }
 
 // A free slot of data's arena (one whose last array was collected), or an ordinary array.
-function beside(data: F64): F64 {
+function zerosBeside(data: F64): F64 {
   const arena = arenas.get(data.buffer);
-  if (!arena || data.byteOffset !== 0) return tsStorage.beside(data);
+  if (!arena || data.byteOffset !== 0) return new Float64Array(data.length);
   for (let slot = 1; slot < SLOTS; slot++) {
     if (arena.slots[slot]?.deref()) continue;
     const at = slot * arena.stride;
@@ -90,7 +86,7 @@ function beside(data: F64): F64 {
     arena.slots[slot] = new WeakRef(array);
     return array;
   }
-  return tsStorage.beside(data);
+  return new Float64Array(data.length);
 }
 
 // The arena that holds every one of these arrays as a whole slot (the update kernels' case).
@@ -99,23 +95,6 @@ function arenaOf(...arrays: F64[]): Arena | undefined {
   const whole = (x: F64) => x.buffer === arrays[0].buffer &&
     x.length === arrays[0].length && x.byteOffset % (arena!.stride * 8) === 0;
   return arena && arrays.every(whole) ? arena : undefined;
-}
-
-// Compiles the module the first time a product needs it (small: synchronous is fine).
-function load(): Exports | null {
-  if (wasm !== undefined) return wasm;
-  try {
-    if (!kernelsWasm) throw new Error("its kernels were not built: run npm run wasm");
-    const bytes = Uint8Array.from(atob(kernelsWasm), (c) => c.charCodeAt(0));
-    if (!WebAssembly.validate(bytes)) throw new Error("this runtime has no WebAssembly SIMD");
-    compiled = new WebAssembly.Module(bytes);
-    wasm = new WebAssembly.Instance(compiled).exports as unknown as Exports;
-  } catch (error) {
-    const why = typeof WebAssembly === "undefined" ? "this runtime has no WebAssembly" : "";
-    unavailable = why || (error instanceof Error ? error.message : String(error));
-    wasm = null;
-  }
-  return wasm;
 }
 
 // The module's memory as float64s, grown to hold at least `doubles` of them.
@@ -132,7 +111,7 @@ function product(out: F64, a: F64, b: F64, n: number, k: number, m: number, bias
   // inputs that are not 0 (k + 1 int32s), and the bias
   const arena = arenas.get(b.buffer);
   const home = arena && room(n, k, m) <= arena.room ? arena : undefined;
-  const w = home?.w ?? wasm!;
+  const w = home?.w ?? wasm;
   const pb = home ? b.byteOffset / 8 : 0;
   const pa = home ? home.scratch : k * m;
   const [po, lists] = [pa + n * k, pa + n * k + n * m];
@@ -147,23 +126,9 @@ function product(out: F64, a: F64, b: F64, n: number, k: number, m: number, bias
   out.set(h.subarray(po, po + n * m));
 }
 
-/** out[n×m] = a[n×k]·b[k×m], in WebAssembly. */
-function wasmMatmulInto(out: F64, a: F64, b: F64, n: number, k: number, m: number) {
-  if (n * k * m < SMALL) return matmulInto(out, a, b, n, k, m);
-  product(out, a, b, n, k, m);
-}
-
-/** y = f(x·W + b) in one go for f relu or identity (linear's product, bias and activation). */
-function wasmLinearInto(...[y, x, W, b, n, k, m, f]: [F64, F64, F64, F64, ...Sizes, string]) {
-  if (n * k * m < SMALL || (f !== "relu" && f !== "identity")) return false;
-  product(y, x, W, n, k, m, b, f === "relu" ? 1 : 0);
-  return true;
-}
-
 /** out[n×k] += g[n×m]·b[k×m]ᵀ, in WebAssembly (b is transposed there first). */
-function wasmMatmulTransposeBInto(out: F64, g: F64, b: F64, n: number, m: number, k: number) {
-  if (n * k * m < SMALL) return matmulTransposeBInto(out, g, b, n, m, k);
-  const w = wasm!;
+function matmulTransposeBInto(out: F64, g: F64, b: F64, n: number, m: number, k: number) {
+  const w = wasm;
   const [pb, pbT, pg, po] = [0, k * m, 2 * k * m, 2 * k * m + n * m];
   const h = reserve(w, po + n * k);
   h.set(b, pb);
@@ -175,13 +140,12 @@ function wasmMatmulTransposeBInto(out: F64, g: F64, b: F64, n: number, m: number
 }
 
 /** out[k×m] += a[n×k]ᵀ·g[n×m], in WebAssembly. */
-function wasmMatmulTransposeAInto(out: F64, a: F64, g: F64, n: number, k: number, m: number) {
-  if (n * k * m < SMALL) return matmulTransposeAInto(out, a, g, n, k, m);
+function matmulTransposeAInto(out: F64, a: F64, g: F64, n: number, k: number, m: number) {
   // a, g, the list of the examples whose input p is not 0, then out, unless
   // out (a parameter's gradient) lives in an arena: then the product adds into it there
   const arena = arenas.get(out.buffer);
   const home = arena && room(n, k, m) <= arena.room ? arena : undefined;
-  const w = home?.w ?? wasm!;
+  const w = home?.w ?? wasm;
   const pa = home ? home.scratch : 0;
   const [pg, list] = [pa + n * k, pa + n * k + n * m];
   const gp = (list + n + 1) & ~1;
@@ -194,84 +158,57 @@ function wasmMatmulTransposeAInto(out: F64, a: F64, g: F64, n: number, k: number
   if (!home) out.set(h.subarray(po, po + k * m));
 }
 
-const fast = { matmulInto: wasmMatmulInto, matmulTransposeBInto: wasmMatmulTransposeBInto,
-  matmulTransposeAInto: wasmMatmulTransposeAInto, linearInto: wasmLinearInto };
-
-// The optimizers' updates, in place where the parameter and its arrays share an arena (true);
-// false leaves them to the TypeScript loops.
-const fastUpdates = {
-  sgd(w: F64, g: F64, lr: number) {
-    const arena = arenaOf(w, g);
-    arena?.w.sgd(w.byteOffset, g.byteOffset, (w.length + 1) >> 1, lr);
-    return arena !== undefined;
-  },
-  momentum(w: F64, g: F64, v: F64, lr: number, beta: number) {
-    const arena = arenaOf(w, g, v);
-    arena?.w.momentum(w.byteOffset, g.byteOffset, v.byteOffset, (w.length + 1) >> 1, lr, beta);
-    return arena !== undefined;
-  },
-  adam(w: F64, g: F64, m: F64, v: F64, { lr, beta1, beta2, eps }: Adam, c1: number, c2: number) {
-    const arena = arenaOf(w, g, m, v);
-    const [pw, pg, pm, pv] = [w, g, m, v].map((x) => x.byteOffset);
-    arena?.w.adam(pw, pg, pm, pv, (w.length + 1) >> 1, lr, beta1, beta2, eps, c1, c2);
-    return arena !== undefined;
-  },
-};
-
 /**
- * Chooses the loops behind every matrix product: "wasm" (WebAssembly SIMD), "typescript" (the
- * loops of engine/matmul.ts, the ones to read) or "auto" (WebAssembly where the runtime has
- * SIMD, the default). Both give identical numbers. Returns the backend now in use.
- *
- * @example
- * setBackend("typescript"); // run the readable loops, e.g. to compare speeds
- * setBackend("auto");
+ * Builds the WebAssembly backend; what the kernels do not cover runs on `typescript`. Throws,
+ * saying why, where it cannot run (no WebAssembly SIMD, no kernels built, no compiling allowed).
  */
-export function setBackend(name: Backend | "auto"): Backend {
-  if (name !== "wasm" && name !== "typescript" && name !== "auto") {
-    throw new Error(
-      `setBackend: unknown backend ${JSON.stringify(name)} (expected "wasm", "typescript" or ` +
-        `"auto").`,
-    );
-  }
-  const use = name === "typescript" ? null : load();
-  if (name === "wasm" && use === null) {
-    throw new Error(
-      `setBackend: the WebAssembly backend cannot run here (${unavailable}). ` +
-        `The TypeScript loops give the same results: use setBackend("typescript") or "auto".`,
-    );
-  }
-  Object.assign(kernels, use ? fast : typescript);
-  Object.assign(faster, use ? fastUpdates : tsFaster);
-  Object.assign(storage, use ? { place, beside } : tsStorage);
-  return use ? "wasm" : "typescript";
+export function wasmBackend(typescript: EngineBackend): EngineBackend {
+  if (!kernelsWasm) throw new Error("its kernels were not built: run npm run wasm");
+  const bytes = Uint8Array.from(atob(kernelsWasm), (c) => c.charCodeAt(0));
+  if (!WebAssembly.validate(bytes)) throw new Error("this runtime has no WebAssembly SIMD");
+  compiled = new WebAssembly.Module(bytes);
+  wasm = new WebAssembly.Instance(compiled).exports as unknown as Exports;
+  // below SMALL multiply-adds, copying in and out costs more than the kernel saves
+  const small = (n: number, k: number, m: number) => n * k * m < SMALL;
+  return {
+    name: "wasm",
+    matmulInto(out, a, b, n, k, m) {
+      if (small(n, k, m)) typescript.matmulInto(out, a, b, n, k, m);
+      else product(out, a, b, n, k, m);
+    },
+    matmulTransposeAInto(out, a, g, n, k, m) {
+      if (small(n, k, m)) typescript.matmulTransposeAInto(out, a, g, n, k, m);
+      else matmulTransposeAInto(out, a, g, n, k, m);
+    },
+    matmulTransposeBInto(out, g, b, n, m, k) {
+      if (small(n, k, m)) typescript.matmulTransposeBInto(out, g, b, n, m, k);
+      else matmulTransposeBInto(out, g, b, n, m, k);
+    },
+    // the product, bias and activation in one go for relu and the identity
+    linearInto(y, x, W, b, n, k, m, f: FusedActivation) {
+      if (small(n, k, m) || (f !== "relu" && f !== "identity")) {
+        typescript.linearInto(y, x, W, b, n, k, m, f);
+      } else product(y, x, W, n, k, m, b, f === "relu" ? 1 : 0);
+    },
+    parameterZeros,
+    zerosBeside,
+    // the updates run in place where the parameter and its arrays share an arena
+    sgd(w, g, lr) {
+      const arena = arenaOf(w, g);
+      if (!arena) return typescript.sgd(w, g, lr);
+      arena.w.sgd(w.byteOffset, g.byteOffset, (w.length + 1) >> 1, lr);
+    },
+    momentum(w, g, v, lr, beta) {
+      const arena = arenaOf(w, g, v);
+      if (!arena) return typescript.momentum(w, g, v, lr, beta);
+      arena.w.momentum(w.byteOffset, g.byteOffset, v.byteOffset, (w.length + 1) >> 1, lr, beta);
+    },
+    adam(w, g, m, v, settings: AdamSettings, c1, c2) {
+      const arena = arenaOf(w, g, m, v);
+      if (!arena) return typescript.adam(w, g, m, v, settings, c1, c2);
+      const { lr, beta1, beta2, eps } = settings;
+      const [pw, pg, pm, pv] = [w, g, m, v].map((x) => x.byteOffset);
+      arena.w.adam(pw, pg, pm, pv, (w.length + 1) >> 1, lr, beta1, beta2, eps, c1, c2);
+    },
+  };
 }
-
-/**
- * The backend that runs matrix products now: "wasm", or "typescript" when told so or when this
- * runtime has no WebAssembly SIMD (then {@link backendProblem} says why).
- */
-export function getBackend(): Backend {
-  if (kernels.matmulInto === lazy.matmulInto) setBackend("auto");
-  return kernels.matmulInto === wasmMatmulInto ? "wasm" : "typescript";
-}
-
-/** Why the WebAssembly backend cannot run here ("" when it can, or was not tried yet). */
-export function backendProblem(): string {
-  return unavailable;
-}
-
-// Until the first product, each loop is a stand-in that picks the backend, then runs.
-const lazy = Object.fromEntries(
-  Object.keys(typescript).map((name) => [name, (...args: unknown[]) => {
-    setBackend("auto");
-    return (kernels[name as keyof typeof kernels] as (...args: unknown[]) => unknown)(...args);
-  }]),
-) as typeof typescript;
-Object.assign(kernels, lazy);
-// A large parameter made before the first product picks the backend too (a small one needn't).
-storage.place = (rows, cols) => {
-  if (!(rows * cols >= LARGE)) return undefined;
-  setBackend("auto");
-  return storage.place(rows, cols);
-};

@@ -13,7 +13,7 @@ import {
 } from "../../engine/index.ts";
 import { firstDifference, onBoth, operand } from "../support/backends.ts";
 
-// On the WebAssembly backend a large parameter (Tensor.zeros of 4,096 numbers or more, as every
+// On the WebAssembly backend a large parameter (Tensor.parameter of 4,096 numbers or more, as every
 // Dense layer's weights from that size) lives in WebAssembly memory of its own, with its gradient
 // and the optimizers' state beside it, so that products and updates use it in place. These tests
 // hold that path to the TypeScript loops' numbers, bit for bit, and to the ordinary behaviour of
@@ -57,7 +57,7 @@ describe("a large parameter in WebAssembly memory gives the TypeScript loops' nu
         const out: Float64Array[] = [];
         for (const Optimizer of [SGD, Momentum, Adam]) {
           const x = new Tensor(n, k, data.x.slice());
-          const [W, b] = [Tensor.zeros(k, m), Tensor.zeros(1, m)];
+          const [W, b] = [Tensor.parameter(k, m), Tensor.parameter(1, m)];
           W.data.set(data.W);
           b.data.set(data.b);
           const g = new Tensor(n, m, data.g.slice());
@@ -112,7 +112,7 @@ describe("the arrays of a parameter in WebAssembly memory", () => {
   test("more optimizers on one parameter than there is room beside it: each its own state", () => {
     const [weights, inputs] = [fill(64 * 128, 0, false), fill(16 * 64, 0.3, false)];
     const results = onBoth(() => {
-      const W = Tensor.zeros(64, 128);
+      const W = Tensor.parameter(64, 128);
       W.data.set(weights);
       const x = new Tensor(16, 64, inputs);
       // seven optimizers alive at once, each stepping with its own velocity or means
@@ -158,7 +158,7 @@ describe("the arrays of a parameter in WebAssembly memory", () => {
     vi.spyOn(WebAssembly, "Instance").mockImplementation(() => {
       throw new RangeError("WebAssembly.Memory(): could not allocate memory");
     });
-    const W = Tensor.zeros(100, 100);
+    const W = Tensor.parameter(100, 100);
     W.data.set(fill(100 * 100, 0, false));
     const opt = new Momentum([W], { lr: 0.1 });
     new Tensor(8, 100, fill(800, 0, false)).matmul(W).sum().backward();

@@ -10,7 +10,7 @@ import { firstDifference } from "../support/backends.ts";
 // inputs. These tests give every pattern of zeros within a group of four, in the inputs of the
 // forward product (along k) and of the weights' gradient (along n), sums that cancel to ±0
 // exactly, gradients seeded with −0, and NaN or ±∞ beside zeros, on a resident parameter
-// (Tensor.zeros, in WebAssembly memory) and an ordinary one.
+// (Tensor.parameter, in WebAssembly memory) and an ordinary one.
 
 afterEach(() => {
   setBackend("auto");
@@ -66,7 +66,7 @@ describe("zero inputs, alone or four together, give identical numbers on both ba
       test(`${name}, ${resident ? "resident" : "ordinary"} weights`, () => {
         const run = (backend: Backend) => {
           setBackend(backend);
-          const W = resident ? Tensor.zeros(k, m) : new Tensor(k, m, new Float64Array(k * m));
+          const W = resident ? Tensor.parameter(k, m) : new Tensor(k, m, new Float64Array(k * m));
           W.data.set(data.W);
           const x = new Tensor(n, k, data.x.slice());
           const g = new Tensor(n, m, data.g.slice());

@@ -2,27 +2,37 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 
-// The engine is meant to be read in an afternoon: this test holds its line budget
-// (engine/README.md says how it is counted). The fast path (engine/fast/: WebAssembly kernels
-// and the TypeScript that loads them) is not part of that read, and has a budget of its own.
+// The engine is meant to be read in an afternoon: this test holds its line budget, and checks
+// that engine/README.md states the same budget (its section "Line budget" says what is counted).
+// The fast path (engine/fast/: WebAssembly kernels and the TypeScript backend object that loads
+// them) is not part of that read, and has a budget of its own.
 const ENGINE = new URL("../../engine/", import.meta.url).pathname;
 const FAST = "fast/";
-const BUDGET = { code: 1850, file: 400, fast: 205, wat: 440 };
+const BUDGET = { code: 2000, file: 400, fast: 180, wat: 440 };
 
-/** Lines of code: not blank and not only a comment (JSDoc, // and ;; lines are free). */
+/**
+ * Lines of code: lines with something left once comments are taken out (block comments, JSDoc
+ * included, wherever they start; a line that is only a // comment, or ;; in WebAssembly text).
+ * Blank lines do not count.
+ */
 function codeLines(source: string): number {
   let inBlock = false;
   return source.split("\n").filter((raw) => {
-    const line = raw.trim();
-    if (inBlock) {
-      inBlock = !line.includes("*/");
-      return false;
+    let rest = "";
+    for (let line = raw; line !== ""; ) {
+      if (inBlock) {
+        const end = line.indexOf("*/");
+        inBlock = end < 0;
+        line = end < 0 ? "" : line.slice(end + 2);
+      } else {
+        const start = line.indexOf("/*");
+        rest += start < 0 ? line : line.slice(0, start);
+        inBlock = start >= 0;
+        line = start < 0 ? "" : line.slice(start + 2);
+      }
     }
-    if (line.startsWith("/*")) {
-      inBlock = !line.includes("*/");
-      return false;
-    }
-    return line !== "" && !line.startsWith("//") && !line.startsWith(";;");
+    const code = rest.trim();
+    return code !== "" && !code.startsWith("//") && !code.startsWith(";;");
   }).length;
 }
 
@@ -68,5 +78,19 @@ describe("engine size", () => {
     const source = "/**\n * doc\n */\nconst a = 1; // note\n\n// comment\nexport { a };";
     expect(codeLines(source)).toBe(2);
     expect(codeLines(";; a kernel\n(module\n  ;; memory\n  (memory 1))")).toBe(2);
+    // code beside a block comment counts, also where the comment started on a line of code
+    expect(codeLines("/** doc */ export const b = 2;\nf(); /* a\n b */ g();\n/* c */")).toBe(3);
+    expect(codeLines("f(); /* a\n b */\n/* c */ // d")).toBe(1);
+  });
+
+  test("engine/README.md states this budget", () => {
+    const readme = readFileSync(join(ENGINE, "README.md"), "utf8").replace(/,(?=\d{3})/g, "");
+    const stated = (label: string) => Number(readme.match(new RegExp(`${label}: at most (\\d+)`))?.[1]);
+    expect({
+      code: stated("readable engine"),
+      file: stated("any one file"),
+      fast: stated("fast path TypeScript"),
+      wat: stated("fast path WebAssembly text"),
+    }).toEqual(BUDGET);
   });
 });

@@ -287,6 +287,19 @@ describe("train({ pace })", () => {
     expect(reports.map((p) => [p.epoch, p.batch])).toEqual([[1, 1], [1, 2], [2, 1], [2, 2]]);
   });
 
+  test("a pace that returns nothing lets the batch run at once: no timer, no wait", async () => {
+    const { net, data } = setup();
+    const interval = vi.spyOn(globalThis, "setInterval");
+    const signal = { stopped: false };
+    let calls = 0;
+    const run = train(net, data, { epochs: 3, batchSize: 2, signal, pace: () => void calls++ });
+    // with nothing to wait for, every batch ran before train() first gave the event loop a turn
+    expect(calls).toBe(6);
+    await run;
+    expect(interval).not.toHaveBeenCalled();
+    interval.mockRestore();
+  });
+
   test("a pace that returns a promise pauses training until it resolves", async () => {
     const { net, data } = setup();
     const { reports, onProgress, next } = watch();
