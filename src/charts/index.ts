@@ -51,6 +51,8 @@ export { rateComparison } from "./rateComparison.ts";
 export type { RateComparisonOptions } from "./rateComparison.ts";
 export { descentContour, valley, valleyWalk } from "./descentContour.ts";
 export type { ContourStep, DescentContourOptions } from "./descentContour.ts";
+export { optimizerWalks } from "./optimizerWalks.ts";
+export type { OptimizerWalk, OptimizerWalksOptions } from "./optimizerWalks.ts";
 export { centerDigit } from "./centerDigit.ts";
 export type { CenterDigitOptions } from "./centerDigit.ts";
 export { trainingCurves } from "./trainingCurves.ts";
