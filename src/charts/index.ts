@@ -56,6 +56,7 @@ export type { OptimizerWalk, OptimizerWalksOptions } from "./optimizerWalks.ts";
 export { centerDigit } from "./centerDigit.ts";
 export type { CenterDigitOptions } from "./centerDigit.ts";
 export { trainingCurves } from "./trainingCurves.ts";
+export { testLossZoom } from "./testLossZoom.ts";
 export type { TrainTestEntry } from "./trainingCurves.ts";
 export { confusionMatrix, confusionCounts } from "./confusionMatrix.ts";
 export type { Confusion, ConfusionMatrixOptions } from "./confusionMatrix.ts";
