@@ -65,12 +65,7 @@ export function optimizerWalks(options: OptimizerWalksOptions): ChartSpec {
       x: { label: "w₁", domain: valley.x },
       y: { label: "w₂", domain: valley.y },
       color: { domain: names, range: walks.map((_, i) => looks[i].colour) },
-      symbol: {
-        domain: names,
-        range: walks.map((_, i) => looks[i].symbol),
-        legend: true,
-        style: { fontSize: "14px" }, // legible on a phone, where the SVG shrinks and this does not
-      },
+      symbol: legend(names, walks.map((_, i) => looks[i].symbol)),
       ...(options.caption ? { caption: text.caption } : {}),
       marks: [
         ...valleyMarks(),
@@ -120,6 +115,18 @@ export function optimizerWalks(options: OptimizerWalksOptions): ChartSpec {
       `Contour lines of the cost ${valley.formula}, a long valley lowest at (1, 1), and ` +
       `${text.alt}`,
   });
+}
+
+// The symbol scale with its legend, whose text stays legible on a phone, where the SVG shrinks
+// and the legend does not (Plot takes a legend's options on its scale; its types leave them out).
+function legend(names: string[], symbols: string[]): Plot.ScaleOptions {
+  const options: Plot.ScaleOptions & Plot.LegendOptions = {
+    domain: names,
+    range: symbols,
+    legend: "swatches",
+    style: { fontSize: "14px" },
+  };
+  return options;
 }
 
 // How far a point is from the valley's minimum.

@@ -93,7 +93,7 @@ describe("optimizerWalks(options)", () => {
     expect(new Set(style("stroke")).size).toBe(3);
     expect(drawn.scale("symbol")!.domain).toEqual(["plain", "momentum, β = 0.9", "Adam"]);
     expect(new Set((drawn.scale("symbol") as unknown as { range: string[] }).range).size).toBe(3);
-    expect(spec.options.symbol).toMatchObject({ legend: true });
+    expect(spec.options.symbol).toMatchObject({ legend: "swatches" });
     // the start, ringed and named
     expect(marks(drawn.root, "text").flatMap((g) => texts(g))).toContain("start");
   });
