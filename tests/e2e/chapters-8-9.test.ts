@@ -49,7 +49,18 @@ describeChapters([DIGITS, BEYOND], ["site"], "chapters 8 and 9 as built: each ex
     expect(altOf(document, "digits-curves")).toMatch(
       /^Loss and accuracy per epoch over 10 epochs, on the training digits and on the test digits\. .*test loss falls from [\d.]+ to its lowest, [\d.]+, at epoch \d, then rises/,
     );
-    expect(document.querySelector("main")?.textContent).toContain("That widening gap has a name: overfitting.");
+    expect(document.querySelector("main")?.textContent?.replace(/\s+/g, " ")).toContain(
+      "The gap between the two losses, widening as the test loss climbs, has a name: overfitting.",
+    );
+    // The test loss alone, zoomed in on its lowest epoch: the climb after it, in the chart and the prose.
+    const zoom = altOf(document, "digits-overfit");
+    const [, lowest, epoch, last, rise] =
+      /to its lowest, ([\d.]+), at epoch (\d+), then rises to ([\d.]+) by epoch 10, ([\d.]+) above its lowest\./.exec(zoom) ?? [];
+    expect(Number(rise)).toBeGreaterThan(0);
+    expect(Number(rise)).toBeCloseTo(Number(last) - Number(lowest), 3);
+    expect(text("digits-overfit")).toContain(`lowest: ${lowest}, epoch ${epoch}`);
+    const main = (document.querySelector("main")?.textContent ?? "").replace(/\s+/g, " ");
+    expect(main).toContain(`At the scale of that chart the climb is hard to see: it is ${rise},`);
     // At least 95% of the test digits, in the cell and in the prose that quotes it.
     const accuracy = Number(/testAccuracy: ?([\d.]+)/.exec(text("digits-test"))?.[1]);
     expect(accuracy).toBeGreaterThanOrEqual(0.95);
@@ -288,7 +299,7 @@ describeChapters([BEYOND], ["site", "chromium"], "chapter 9 in Chromium: slide a
 describeChapters([DIGITS, BEYOND], ["site", "chromium"], "chapters 8 and 9 at 390 px, and while they load", () => {
   // Every chart and diagram of these experiments, and the cells that show them.
   const figures: Record<string, string[]> = {
-    [DIGITS]: ["digits-curves", "digits-confusion", "digits-mistakes", "digits-read"],
+    [DIGITS]: ["digits-curves", "digits-overfit", "digits-confusion", "digits-mistakes", "digits-read"],
     [BEYOND]: ["convolution", "conv-slide", "rnn-unroll"],
   };
 
