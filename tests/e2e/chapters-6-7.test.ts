@@ -273,10 +273,7 @@ describeChapters([CH6, CH7], ["site", "chromium"], "chapters 6 and 7 in the brow
     const w1 = page.getByRole("spinbutton", { name: "start w₁ (exact value)" });
     await w1.fill("3");
     await w1.press("Enter");
-    const rate = page.getByRole("slider", {
-      name: "valley learning rate α",
-      exact: true,
-    });
+    const rate = page.getByRole("slider", { name: "rate α", exact: true });
     await rate.focus();
     await page.keyboard.press("End");
     await expect
@@ -394,6 +391,25 @@ describeChapters([CH6, CH7], ["site", "chromium"], "chapters 6 and 7 in the brow
       }
     }
   }, 180_000);
+
+  test("at 390 px the sliders of the valley keep their labels on one line", async () => {
+    const page = await open(CH7, { width: 390, height: 844 });
+    const labels = await page.evaluate(() =>
+      [
+        ...document.querySelectorAll(
+          'nb-cell[data-id="valley-controls"] .nb-input--range > label',
+        ),
+      ].map((label) => {
+        const range = document.createRange();
+        range.selectNodeContents(label);
+        // one box per line the text is laid out on
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        return [label.textContent, lines] as const;
+      }),
+    );
+    expect(labels.length).toBe(3);
+    expect(labels.filter(([, lines]) => lines !== 1)).toEqual([]);
+  });
 
   test("no experiment shifts the layout when the page's scripts upgrade it", async () => {
     for (const [chapter, ids] of Object.entries(EXPERIMENTS)) {
