@@ -54,6 +54,41 @@ export function valleyWalk(start: [number, number], lr: number, steps: number): 
   return walk;
 }
 
+/** The valley seen from above: its contour lines (each one height of J) and its minimum. */
+export function valleyMarks(): Plot.Markish[] {
+  const [[xlo, xhi], [ylo, yhi]] = [valley.x, valley.y];
+  return [
+    Plot.contour({
+      x1: xlo,
+      x2: xhi,
+      y1: ylo,
+      y2: yhi,
+      value: (x: number, y: number) => valley.J(x, y), // J itself, bound to no colour scale
+      thresholds: [0.125, 0.5, 1, 2, 4, 8, 16],
+      pixelSize: 3,
+      fill: "none",
+      stroke: "currentColor",
+      strokeOpacity: 0.35,
+    }),
+    Plot.dot([{ w1: valley.minimum[0], w2: valley.minimum[1] }], {
+      x: "w1",
+      y: "w2",
+      r: 7,
+      symbol: "diamond2",
+      fill: palette.highlight,
+      stroke: "currentColor",
+    }),
+  ];
+}
+
+/** Whether a walk crosses the valley's floor (w₂ = 1) at most of its steps: a zig-zag. */
+export function zigzags(walk: { w2: number }[]): boolean {
+  const sides = walk.map((p) => Math.sign(p.w2 - valley.minimum[1])).filter((s) => s !== 0);
+  let flips = 0;
+  for (let i = 1; i < sides.length; i++) if (sides[i] !== sides[i - 1]) flips++;
+  return sides.length > 3 && flips >= (sides.length - 1) * 0.75;
+}
+
 /**
  * The contour lines of {@link valley} (each line one height of J, as on a map), its minimum, and
  * gradient descent from `start` with learning rate `lr`: the first `shown` steps solid and
@@ -96,26 +131,7 @@ export function descentContour(options: DescentContourOptions = {}): ChartSpec {
       y: { label: "w₂", domain: valley.y },
       ...(options.caption ? { caption: text } : {}),
       marks: [
-        Plot.contour({
-          x1: xlo,
-          x2: xhi,
-          y1: ylo,
-          y2: yhi,
-          fill: (x: number, y: number) => valley.J(x, y),
-          thresholds: [0.125, 0.5, 1, 2, 4, 8, 16],
-          pixelSize: 3,
-          stroke: "currentColor",
-          strokeOpacity: 0.35,
-          fillOpacity: 0,
-        }),
-        Plot.dot([{ w1: valley.minimum[0], w2: valley.minimum[1] }], {
-          x: "w1",
-          y: "w2",
-          r: 7,
-          symbol: "diamond2",
-          fill: palette.highlight,
-          stroke: "currentColor",
-        }),
+        ...valleyMarks(),
         // the whole walk, faint: where the solid one is going
         Plot.line(walk, {
           x: "w1",
@@ -196,11 +212,7 @@ function words(walk: ContourStep[], done: ContourStep[], lr: number, steps: numb
       : now.k < end.k
         ? ` After ${now.k} of ${end.k} steps the weights are at ${at(now)}.`
         : "";
-  // across the valley: does w₂ flip sides of the minimum at most steps?
-  const sides = walk.map((p) => Math.sign(p.w2 - m2)).filter((s) => s !== 0);
-  let flips = 0;
-  for (let i = 1; i < sides.length; i++) if (sides[i] !== sides[i - 1]) flips++;
-  const zigzag = sides.length > 3 && flips >= (sides.length - 1) * 0.75;
+  const zigzag = zigzags(walk); // across the valley, w₂ flips sides at most steps
   const diverged = walk.length <= steps || end.J > first.J || !Number.isFinite(end.J);
   if (diverged) {
     return (

@@ -18,7 +18,8 @@ export type TrainTestEntry = {
   testAccuracy: number;
 };
 
-const series = {
+/** The look of each data set's line, shared with {@link testLossZoom}'s. */
+export const series = {
   training: { colour: palette.series[0], dash: null },
   test: { colour: palette.series[1], dash: "5,3" },
 } as const;
@@ -26,12 +27,13 @@ const series = {
 /**
  * Two panels over the epochs: loss above, accuracy below, each with a line for the training data
  * (solid, blue) and one for the test data (dashed, orange), named at their right ends. The epoch
- * with the lowest test loss is marked when a later epoch has a higher one: from there on, the
- * network fits its training examples better and new ones worse (overfitting). The text
- * alternative states the start and end of each line, that epoch, and the final gap.
+ * with the lowest test loss is marked by a dotted line, named at the loss panel's top right, when a
+ * later epoch has a higher one: from there on, the network fits its training examples better and
+ * new ones worse (overfitting). The text alternative states the start and end of each line, that
+ * epoch, and the final gap.
  */
 export function trainingCurves(history: TrainTestEntry[]): ChartSpec {
-  check(history);
+  checkHistory("trainingCurves", history);
   const best = lowestTestLoss(history);
   const last = history[history.length - 1];
   const turned = best.epoch < last.epoch && last.testLoss > best.testLoss;
@@ -121,15 +123,17 @@ export function trainingCurves(history: TrainTestEntry[]): ChartSpec {
               strokeDasharray: "2,3",
             })
           : null,
+        // what the dotted line is, said at the panel's top right, clear of its title and lines
         turned
-          ? Plot.text([`lowest test loss →`], {
+          ? Plot.text(["dotted line: lowest test loss"], {
               fy: () => "loss",
-              x: best.epoch,
-              frameAnchor: "top",
+              frameAnchor: "top-right",
               textAnchor: "end",
-              dy: -14,
-              dx: 4,
+              dy: -12,
               fill: "currentColor",
+              stroke: "var(--sl-color-bg, white)", // a halo: the dotted line passes behind it
+              strokeWidth: 4,
+              paintOrder: "stroke",
             })
           : null,
         lines("training"),
@@ -187,7 +191,8 @@ function accuracyTicks(floor: number): number[] {
   return out;
 }
 
-function lowestTestLoss(history: TrainTestEntry[]): TrainTestEntry {
+/** The epoch with the lowest test loss (the first of them, on a tie). */
+export function lowestTestLoss(history: TrainTestEntry[]): TrainTestEntry {
   return history.reduce((a, h) => (h.testLoss < a.testLoss ? h : a));
 }
 
@@ -215,11 +220,12 @@ function curvesAlt(history: TrainTestEntry[], best: TrainTestEntry, turned: bool
   return text;
 }
 
-function check(history: TrainTestEntry[]): void {
+/** Throws unless `history` is a non-empty list of epochs with finite scores; `chart` names the caller. */
+export function checkHistory(chart: string, history: TrainTestEntry[]): void {
   const keys = ["epoch", "loss", "accuracy", "testLoss", "testAccuracy"] as const;
   if (!Array.isArray(history) || history.length === 0) {
     throw new TypeError(
-      `trainingCurves: received ${Array.isArray(history) ? "an empty array" : typeof history}; ` +
+      `${chart}: received ${Array.isArray(history) ? "an empty array" : typeof history}; ` +
         "expected a non-empty history [{ epoch, loss, accuracy, testLoss, testAccuracy }], " +
         "one entry per epoch",
     );
@@ -228,7 +234,7 @@ function check(history: TrainTestEntry[]): void {
     const bad = keys.find((k) => !Number.isFinite((h as Record<string, unknown> | null)?.[k]));
     if (bad) {
       throw new TypeError(
-        `trainingCurves: entry ${i} has ${bad} ${JSON.stringify((h as Record<string, unknown> | null)?.[bad])}; ` +
+        `${chart}: entry ${i} has ${bad} ${JSON.stringify((h as Record<string, unknown> | null)?.[bad])}; ` +
           `expected finite numbers for ${keys.join(", ")} ` +
           "(record testLoss and testAccuracy after each epoch, in train()'s onProgress)",
       );

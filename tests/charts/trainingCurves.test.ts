@@ -51,12 +51,36 @@ describe("trainingCurves(history)", () => {
     };
     expect(vertical(history)).toEqual([3, 3]);
     const labels = marks(draw(trainingCurves(history)).root, "text").flatMap((g) => texts(g));
-    expect(labels).toContain("lowest test loss →");
+    expect(labels).toContain("dotted line: lowest test loss");
     // no rise, no mark
     const falling = history.slice(0, 3);
     expect(vertical(falling)).toEqual([]);
     const calm = marks(draw(trainingCurves(falling)).root, "text").flatMap((g) => texts(g));
-    expect(calm).not.toContain("lowest test loss →");
+    expect(calm).not.toContain("dotted line: lowest test loss");
+  });
+
+  it("names the dotted line at the panel's right, never over the panel's title, wherever the epoch", () => {
+    // twenty epochs whose test loss is lowest at epoch 2: the line stands near the title
+    const long = Array.from({ length: 20 }, (_, i) => ({
+      epoch: i + 1,
+      loss: 0.5 / (i + 1),
+      accuracy: 0.9,
+      testLoss: i === 1 ? 0.15 : 0.2,
+      testAccuracy: 0.9,
+    }));
+    for (const h of [history, long]) {
+      const drawn = draw(trainingCurves(h));
+      const text = (words: string) =>
+        [...drawn.root.querySelectorAll("text")].find((t) => t.textContent === words)!;
+      // where a text is anchored along x, and which way it runs from there (the facet's group)
+      const where = (t: Element) => Number(/translate\(([-\d.]+),/.exec(t.getAttribute("transform")!)![1]);
+      const anchor = (t: Element) => t.parentElement!.getAttribute("text-anchor");
+      const key = text("dotted line: lowest test loss");
+      const title = text("loss");
+      expect([anchor(key), anchor(title)]).toEqual(["end", "start"]);
+      // the key ends at the frame's right edge (440 − 84), the title starts at its left (48)
+      expect([Math.round(where(key)), Math.round(where(title))]).toEqual([356, 48]);
+    }
   });
 
   it("says in its alt text how both losses and accuracies move, and the gap at the end", () => {

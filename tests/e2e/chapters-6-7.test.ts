@@ -1,6 +1,8 @@
 import { expect, inject, test } from "vitest";
 import type { Page } from "playwright-core";
 import { parseHTML } from "linkedom";
+import { Adam, Momentum, SGD, Tensor, type Optimizer } from "../../engine/index.ts";
+import { fmt } from "../../src/charts/index.ts";
 import { dragSlider, label, output, replaceCode, useBook } from "../support/pages.ts";
 import { describeChapters } from "../support/suites.ts";
 
@@ -25,6 +27,8 @@ const EXPERIMENTS: Record<string, string[]> = {
     "rates-compare",
     "valley-controls",
     "valley-walk",
+    "optimizer-controls",
+    "optimizer-walks",
     "moons-controls",
     "moons-train",
     "moons-boundary",
@@ -43,6 +47,30 @@ async function drag(page: Page, name: string, to: number): Promise<void> {
     [input.value, input.min, input.max].map(Number),
   );
   await dragSlider(page, slider, (value - min) / (max - min), to, 8);
+}
+
+/**
+ * The caption `optimizer-walks` should show: the engine's optimizers on the valley, 25 steps from
+ * (−2, 2.5), as the cell runs them, and each walk's distance to the minimum (1, 1).
+ */
+function optimizerCaption(lr: number, beta: number): string {
+  const halfAndTwo = Tensor.from([0.5, 2], { requiresGrad: false });
+  const away = (make: (params: Tensor[]) => Optimizer) => {
+    const weights = Tensor.from([[-2, 2.5]]);
+    const optimizer = make([weights]);
+    for (let step = 0; step < 25; step++) {
+      optimizer.zeroGrad();
+      const off = weights.sub(1);
+      off.mul(off).mul(halfAndTwo).sum().backward();
+      optimizer.step();
+    }
+    return fmt(Math.hypot(weights.data[0] - 1, weights.data[1] - 1), 2);
+  };
+  return (
+    `After 25 steps from (−2, 2.5) with the learning rate α = ${fmt(lr, 4)}, the distance to the ` +
+    `minimum (1, 1): plain: ${away((p) => new SGD(p, { lr }))}; momentum, β = ${beta}: ` +
+    `${away((p) => new Momentum(p, { lr, beta }))}; Adam: ${away((p) => new Adam(p, { lr }))}.`
+  );
 }
 
 /** A page's main text as a reader reads it: formulas once (KaTeX's MathML copy left out). */
@@ -119,6 +147,13 @@ describeChapters([CH6, CH7], ["site"], "chapters 6 and 7 as built", () => {
       "From (−2, 2.5) with α = 0.4, the walk, zig-zagging across the valley, reaches the minimum (1, 1), to two decimals, after 13 steps.",
     );
     expect(label("valley-walk")).toMatch(/^Contour lines of the cost J\(w₁, w₂\)/);
+    // plain descent, momentum and Adam from the valley walk's start, under one learning rate
+    expect([0, 1].map((n) => value("optimizer-controls", n))).toEqual(["0.1", "0.9"]);
+    const caption = optimizerCaption(0.1, 0.9);
+    expect(cell("optimizer-walks").querySelector("figcaption")!.textContent).toBe(caption);
+    expect(label("optimizer-walks")).toMatch(
+      /and 3 walks of 25 steps from \(−2, 2\.5\) with the learning rate α = 0\.1\. Plain: .* Momentum, β = 0\.9: .*overshoots the minimum along the valley.* Adam: its first step goes as far along the valley as across it/,
+    );
     const radios = [...cell("moons-controls").querySelectorAll("input[type=radio]")];
     expect(radios.map((r) => r.hasAttribute("checked"))).toEqual([false, true, false]);
     expect(cell("moons-train").textContent).toContain("epoch 60/60");
@@ -127,6 +162,11 @@ describeChapters([CH6, CH7], ["site"], "chapters 6 and 7 as built", () => {
     const prose = proseOf(document);
     expect(prose).toContain("After ten steps w is about 2.89, within 0.11 of the minimum.");
     expect(prose).toMatch(/to 0\.025 after sixty epochs, and the accuracy climbs to 99%\./);
+    // the distances the prose quotes are the figure's
+    const [plain, momentum, adam] = [...caption.matchAll(/: (\d+(?:\.\d+)?)[;.]/g)].map((m) => m[1]);
+    expect(prose).toContain(`after 25 steps it is ${plain} from the minimum.`);
+    expect(prose).toContain(`after 25 steps it is ${momentum} from it.`);
+    expect(prose).toContain(`so it ends ${adam} from the minimum.`);
     expect(
       document.querySelectorAll(
         'nb-cell[data-id="valley-controls"] [role=group][aria-label="Walk"] button',
@@ -273,10 +313,7 @@ describeChapters([CH6, CH7], ["site", "chromium"], "chapters 6 and 7 in the brow
     const w1 = page.getByRole("spinbutton", { name: "start w₁ (exact value)" });
     await w1.fill("3");
     await w1.press("Enter");
-    const rate = page.getByRole("slider", {
-      name: "valley learning rate α",
-      exact: true,
-    });
+    const rate = page.getByRole("slider", { name: "rate α", exact: true });
     await rate.focus();
     await page.keyboard.press("End");
     await expect
@@ -298,6 +335,28 @@ describeChapters([CH6, CH7], ["site", "chromium"], "chapters 6 and 7 in the brow
     await expect.poll(() => status.textContent(), SLOW).toBe("Finished.");
     await expect.poll(() => caption.textContent(), SLOW).not.toContain("After");
     expect(await label(page, "valley-walk")).toContain("the walk diverges");
+  });
+
+  test("chapter 7: the optimizers' walks follow the shared rate and momentum's β, from the keys", async () => {
+    const page = await open(CH7);
+    const caption = output(page, "optimizer-walks").locator("figcaption");
+    const beta = page.getByRole("slider", { name: "momentum", exact: true });
+    await beta.focus();
+    await page.keyboard.press("Home"); // β = 0: momentum keeps nothing, and walks as plain descent
+    await expect.poll(() => caption.textContent(), SLOW).toBe(optimizerCaption(0.1, 0));
+    expect(await caption.textContent()).toMatch(/plain: ([\d.]+); momentum, β = 0: \1;/);
+    await page.keyboard.press("ArrowRight"); // 0.05
+    await expect.poll(() => caption.textContent(), SLOW).toBe(optimizerCaption(0.1, 0.05));
+    // the largest shared rate: plain descent overshoots across the valley and diverges
+    const rate = page.getByRole("slider", { name: "shared α", exact: true });
+    await rate.focus();
+    await page.keyboard.press("End");
+    await expect.poll(() => caption.textContent(), SLOW).toBe(optimizerCaption(0.6, 0.05));
+    expect(await label(page, "optimizer-walks")).toContain(
+      "Plain: every step overshoots further, and the walk diverges;",
+    );
+    // the walks are drawn: three lines over the contour lines, one per optimizer
+    expect(await output(page, "optimizer-walks").locator('g[aria-label="line"]').count()).toBe(3);
   });
 
   test("chapter 7: a learning rate picked with the keys retrains the network, and divergence is told in words", async () => {
@@ -355,6 +414,7 @@ describeChapters([CH6, CH7], ["site", "chromium"], "chapters 6 and 7 in the brow
           "descent-lr-walk",
           "rates-compare",
           "valley-walk",
+          "optimizer-walks",
           "moons-train",
           "moons-boundary",
         ],
@@ -394,6 +454,25 @@ describeChapters([CH6, CH7], ["site", "chromium"], "chapters 6 and 7 in the brow
       }
     }
   }, 180_000);
+
+  test("at 390 px the sliders of the valley and the optimizers keep their labels on one line", async () => {
+    const page = await open(CH7, { width: 390, height: 844 });
+    const labels = await page.evaluate(() =>
+      [
+        ...document.querySelectorAll(
+          ':is(nb-cell[data-id="valley-controls"], nb-cell[data-id="optimizer-controls"]) .nb-input--range > label',
+        ),
+      ].map((label) => {
+        const range = document.createRange();
+        range.selectNodeContents(label);
+        // one box per line the text is laid out on
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        return [label.textContent, lines] as const;
+      }),
+    );
+    expect(labels.length).toBe(5);
+    expect(labels.filter(([, lines]) => lines !== 1)).toEqual([]);
+  });
 
   test("no experiment shifts the layout when the page's scripts upgrade it", async () => {
     for (const [chapter, ids] of Object.entries(EXPERIMENTS)) {

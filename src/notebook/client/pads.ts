@@ -33,6 +33,43 @@ function capture(element: Element, event: PointerEvent): void {
   }
 }
 
+// ---- a pad holds its place --------------------------------------------------------------------
+// What changes size above a pad must not move it under the reader's pen: in chapter 8 a first
+// stroke starts the training, whose chart further up grows and then gives way to a shorter one
+// (the pad jumped 250 px). While a pad has the focus and is on screen, a frame in which it moved
+// within the page scrolls it back to where it was on the screen (the notebook's own scrolls for a
+// cell above the screen count in). A scroll in a frame where it did not move within the page is
+// the reader's: the place it scrolled the pad to is held from then on.
+function holdInPlace(pad: Element): void {
+  let frame = 0;
+  let held = 0; // the pad's top on the screen, to hold
+  let last = { inPage: 0, scrollY: 0 }; // its top in the page and the page's scroll, last frame
+  const top = () => pad.getBoundingClientRect().top;
+  const watch = () => {
+    const now = top();
+    if (Math.abs(now + window.scrollY - last.inPage) < 0.5) {
+      if (window.scrollY !== last.scrollY) held = now; // the reader scrolled it there
+    } else {
+      const height = pad.getBoundingClientRect().height;
+      const seen = held < window.innerHeight && held + height > 0;
+      if (seen && Math.abs(now - held) >= 0.5) {
+        window.scrollBy({ top: now - held, behavior: "instant" });
+      }
+    }
+    last = { inPage: top() + window.scrollY, scrollY: window.scrollY };
+    frame = requestAnimationFrame(watch);
+  };
+  const start = () => {
+    cancelAnimationFrame(frame);
+    held = top();
+    last = { inPage: held + window.scrollY, scrollY: window.scrollY };
+    frame = requestAnimationFrame(watch);
+  };
+  pad.addEventListener("focus", start);
+  pad.addEventListener("blur", () => cancelAnimationFrame(frame));
+  if (document.activeElement === pad) start(); // focused before this module loaded
+}
+
 // ---- the point editor -------------------------------------------------------------------------
 
 function pointsSpec(control: HTMLElement): PointsSpec {
@@ -114,6 +151,7 @@ function attachPoints(control: HTMLElement, emit: Emit): void {
     emit(points, final);
   };
 
+  holdInPlace(svg);
   let drag: { index: number; moved: boolean; id: number } | null = null;
   svg.addEventListener("pointerdown", (event) => {
     event.preventDefault();
@@ -271,6 +309,7 @@ function attachDraw(control: HTMLElement, emit: Emit): void {
       y: ((event.clientY - box.top) / box.height) * canvas.height,
     };
   };
+  holdInPlace(canvas);
   let last: { x: number; y: number; id: number } | null = null;
   canvas.addEventListener("pointerdown", (event) => {
     event.preventDefault();
