@@ -27,6 +27,24 @@ function button(label: string): HTMLButtonElement {
   return element;
 }
 
+// The first control of a chapter's cells (a slider, a box, a button) as a keyboard reader reaches
+// it: the chapter bar's skip link goes straight to it, past the cells' code before it.
+const CONTROL =
+  ".nb-input :is(input:not([type=hidden]), select, button, textarea):not(:disabled)";
+
+function offerSkipLink(cell: HTMLElement, output: HTMLElement): void {
+  const link = document.querySelector<HTMLAnchorElement>(".nb-chapterbar a.nb-skip[hidden]");
+  if (!link || !output.querySelector(CONTROL)) return;
+  link.href = `#${cell.id}`;
+  link.hidden = false;
+  link.addEventListener("click", (event) => {
+    const control = output.querySelector<HTMLElement>(CONTROL);
+    if (!control) return;
+    event.preventDefault();
+    control.focus();
+  });
+}
+
 /** A runnable cell; see the module comment. */
 export class NbCell extends HTMLElement implements CellView {
   #author = "";
@@ -88,6 +106,7 @@ export class NbCell extends HTMLElement implements CellView {
     this.#codeBlock = this.#pre?.closest<HTMLElement>(".expressive-code") ?? this.#pre;
     this.#nameScrollingCode();
     this.#listen();
+    offerSkipLink(this, this.#output);
     register(this, this.dataset.chapter || location.pathname);
   }
 
