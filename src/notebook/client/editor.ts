@@ -71,6 +71,27 @@ const theme = EditorView.theme({
   "&.cm-focused .cm-cursor": { borderLeftColor: "var(--nb-code-fg)" },
 });
 
+/**
+ * Typing over a selection replaces it with exactly the character typed, brackets included: no
+ * wrapping the selection in a pair, no closing bracket added. (closeBrackets, in basicSetup, wraps
+ * a selection when the key is an opening bracket or quote: a reader who selects `[1, 2]` and types
+ * `[` to write a new array gets `[[1, 2]]`, a second closing bracket they did not type.) At a bare
+ * cursor closeBrackets works as usual: it adds the closer, and typing that closer steps over it.
+ */
+const replaceSelectionPlainly = Prec.highest(
+  EditorView.inputHandler.of((view, from, to, text) => {
+    const { state } = view;
+    if (state.selection.ranges.every((range) => range.empty)) return false;
+    const config = state.languageDataAt<{ brackets?: string[] }>("closeBrackets", from)[0];
+    const opening = config?.brackets ?? ["(", "[", "{", "'", '"'];
+    if (!opening.includes(text) || from !== state.selection.main.from || to !== state.selection.main.to) {
+      return false;
+    }
+    view.dispatch(state.replaceSelection(text), { scrollIntoView: true, userEvent: "input.type" });
+    return true;
+  }),
+);
+
 // One hint per editor, referenced by aria-describedby: a unique id for each.
 let hints = 0;
 const HINT = "Tab indents · Esc then Tab leaves the editor · Shift+Enter runs";
@@ -126,6 +147,7 @@ export function createEditor(parent: HTMLElement, options: EditorOptions): CellE
       extensions: [
         // Before the default keymap, so Shift+Enter runs instead of inserting a line.
         Prec.highest(keymap.of([{ key: "Shift-Enter", run }, { key: "Mod-Enter", run }])),
+        replaceSelectionPlainly,
         basicSetup,
         keymap.of([indentWithTab]),
         javascript({ typescript: true }),
