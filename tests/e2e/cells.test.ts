@@ -546,7 +546,8 @@ describeChapters([CHAPTER], ["site", "chromium"], "cells in the browser", () => 
     expect(found).toBe(true);
     await page.keyboard.press("Enter");
     await expect.poll(() => cell(page, FIRST).locator(".nb-status").textContent(), SLOW).toMatch(/Ran in/);
-    await page.keyboard.press("Tab"); // Stop (disabled when idle, so skipped) → Edit
+    // The toolbar is one Tab stop: the arrow keys move in it (Stop, disabled when idle, skipped).
+    await page.keyboard.press("ArrowRight");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Edit");
     await page.keyboard.press("Enter");
     await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains("cm-content")), SLOW).toBe(true);
@@ -554,19 +555,24 @@ describeChapters([CHAPTER], ["site", "chromium"], "cells in the browser", () => 
     await page.keyboard.insertText("const x = [3];\nconst w = [111];\nx[0] * w[0]");
     await page.keyboard.press("Shift+Enter");
     await expect.poll(() => output(page, FIRST).textContent(), SLOW).toContain("333");
-    // Tab leaves the editor (no focus trap) and reaches Reset, then Undo.
+    // Escape then Shift+Tab leaves the editor (no focus trap) for the toolbar; End reaches Reset,
+    // then Tab reaches Undo.
     await page.keyboard.press("Escape");
-    for (let i = 0; i < 10; i++) {
-      await page.keyboard.press("Shift+Tab");
-      if ((await page.evaluate(() => document.activeElement?.textContent)) === "Reset") break;
-    }
+    await page.keyboard.press("Shift+Tab");
+    expect(await page.evaluate(() => document.activeElement?.closest("[role=toolbar]") !== null)).toBe(true);
+    await page.keyboard.press("End");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Reset");
     await page.keyboard.press("Enter");
     expect(await editorText(page, FIRST)).not.toContain("111");
     for (let i = 0; i < 8; i++) {
+      // Tab indents in the editor: Escape first makes it move on.
+      if (await page.evaluate(() => document.activeElement?.closest(".cm-editor") !== null)) {
+        await page.keyboard.press("Escape");
+      }
       await page.keyboard.press("Tab");
       if ((await page.evaluate(() => document.activeElement?.textContent)) === "Undo reset") break;
     }
+    expect(await editorText(page, FIRST)).not.toContain("111");
     await page.keyboard.press("Enter");
     expect(await editorText(page, FIRST)).toContain("111");
   });

@@ -27,6 +27,24 @@ function button(label: string): HTMLButtonElement {
   return element;
 }
 
+// The first control of a chapter's cells (a slider, a box, a button) as a keyboard reader reaches
+// it: the chapter bar's skip link goes straight to it, past the cells' code before it.
+const CONTROL =
+  ".nb-input :is(input:not([type=hidden]), select, button, textarea):not(:disabled)";
+
+function offerSkipLink(cell: HTMLElement, output: HTMLElement): void {
+  const link = document.querySelector<HTMLAnchorElement>(".nb-chapterbar a.nb-skip[hidden]");
+  if (!link || !output.querySelector(CONTROL)) return;
+  link.href = `#${cell.id}`;
+  link.hidden = false;
+  link.addEventListener("click", (event) => {
+    const control = output.querySelector<HTMLElement>(CONTROL);
+    if (!control) return;
+    event.preventDefault();
+    control.focus();
+  });
+}
+
 /** A runnable cell; see the module comment. */
 export class NbCell extends HTMLElement implements CellView {
   #author = "";
@@ -88,6 +106,7 @@ export class NbCell extends HTMLElement implements CellView {
     this.#codeBlock = this.#pre?.closest<HTMLElement>(".expressive-code") ?? this.#pre;
     this.#nameScrollingCode();
     this.#listen();
+    offerSkipLink(this, this.#output);
     register(this, this.dataset.chapter || location.pathname);
   }
 
@@ -112,7 +131,49 @@ export class NbCell extends HTMLElement implements CellView {
     return this.querySelector<HTMLButtonElement>(`.nb-toolbar button[data-action="${action}"]`);
   }
 
+  // The toolbar is one Tab stop (the WAI-ARIA toolbar pattern): Left and Right (wrapping), Home
+  // and End move between its enabled buttons, Tab leaves it, and the button last focused keeps
+  // the stop, so Tab comes back to it.
+  #rovingToolbar(): void {
+    const bar = this.querySelector<HTMLElement>(".nb-toolbar");
+    if (!bar) return;
+    bar.addEventListener("keydown", (event) => {
+      if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      const items = this.#toolbarItems();
+      const at = items.indexOf(event.target as HTMLButtonElement);
+      const moves: Record<string, number> = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: -1 };
+      if (at < 0 || !(event.key in moves) || items.length === 0) return;
+      event.preventDefault();
+      const next = items.at(moves[event.key]! % items.length)!;
+      this.#toolbarStop(next);
+      next.focus();
+    });
+    bar.addEventListener("focusin", (event) => {
+      if (event.target instanceof HTMLButtonElement) this.#toolbarStop(event.target);
+    });
+    this.#toolbarStop(null);
+  }
+
+  // The toolbar's enabled buttons, in order.
+  #toolbarItems(): HTMLButtonElement[] {
+    return [...this.querySelectorAll<HTMLButtonElement>(".nb-toolbar button")].filter((b) => !b.disabled);
+  }
+
+  // Gives the toolbar's one Tab stop to `preferred`, or keeps it where it is while that button is
+  // enabled, or gives it to the first enabled button (Run).
+  #toolbarStop(preferred: HTMLButtonElement | null): void {
+    const items = this.#toolbarItems();
+    const stop =
+      (preferred && items.includes(preferred) ? preferred : null) ??
+      items.find((b) => b.tabIndex === 0) ??
+      items[0];
+    for (const b of this.querySelectorAll<HTMLButtonElement>(".nb-toolbar button")) {
+      b.tabIndex = b === stop ? 0 : -1;
+    }
+  }
+
   #listen(): void {
+    this.#rovingToolbar();
     this.querySelector(".nb-toolbar")?.addEventListener("click", (event) => {
       const action = (event.target as HTMLElement).closest<HTMLElement>("button[data-action]")
         ?.dataset.action;
@@ -162,6 +223,7 @@ export class NbCell extends HTMLElement implements CellView {
         });
         this.#codeBlock!.hidden = true;
         this.#button("edit")?.remove();
+        this.#toolbarStop(null);
         this.#editor = editor;
         return editor;
       });
@@ -274,7 +336,13 @@ export class NbCell extends HTMLElement implements CellView {
     this.classList.toggle("nb-running", state !== "idle");
     this.setAttribute("aria-busy", String(state !== "idle"));
     const stop = this.#button("stop");
-    if (stop) stop.disabled = state === "idle";
+    if (stop) {
+      // Stop pressed from the keyboard: as it turns disabled, focus goes back to Run, not the page.
+      const focused = stop === document.activeElement;
+      stop.disabled = state === "idle";
+      this.#toolbarStop(null);
+      if (focused && stop.disabled) this.#button("run")?.focus();
+    }
     if (state === "running") this.#setStatus("Running…");
     if (state === "idle") this.#progress?.remove(), (this.#progress = null);
   }
