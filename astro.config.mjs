@@ -108,6 +108,7 @@ export default defineConfig({
         MarkdownContent: "./src/components/overrides/MarkdownContent.astro",
         TableOfContents: "./src/components/overrides/TableOfContents.astro",
         MobileTableOfContents: "./src/components/overrides/MobileTableOfContents.astro",
+        SkipLink: "./src/components/overrides/SkipLink.astro",
       },
       customCss: [
         "katex/dist/katex.min.css",

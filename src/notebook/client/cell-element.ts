@@ -28,12 +28,13 @@ function button(label: string): HTMLButtonElement {
 }
 
 // The first control of a chapter's cells (a slider, a box, a button) as a keyboard reader reaches
-// it: the chapter bar's skip link goes straight to it, past the cells' code before it.
+// it: the skip link at the top of the page (src/components/overrides/SkipLink.astro) goes straight
+// to it, past the header, the sidebar and the cells' code before it.
 const CONTROL =
   ".nb-input :is(input:not([type=hidden]), select, button, textarea):not(:disabled)";
 
 function offerSkipLink(cell: HTMLElement, output: HTMLElement): void {
-  const link = document.querySelector<HTMLAnchorElement>(".nb-chapterbar a.nb-skip[hidden]");
+  const link = document.querySelector<HTMLAnchorElement>("a.nb-skip[hidden]");
   if (!link || !output.querySelector(CONTROL)) return;
   link.href = `#${cell.id}`;
   link.hidden = false;
