@@ -41,6 +41,8 @@ interface Decoded {
 }
 const cache = new Map<string, Promise<Decoded>>();
 let digitsUrl: string | URL | null = null;
+let digitsSource: (() => Promise<Uint8Array>) | null = null;
+let sources = 0;
 
 /**
  * Tells the loader where the digits asset is served, for a page hosted under a sub-path or a
@@ -50,6 +52,18 @@ let digitsUrl: string | URL | null = null;
  */
 export function setDigitsUrl(url: string | URL | null): void {
   digitsUrl = url;
+}
+
+/**
+ * Gives the loader the asset's bytes from elsewhere instead of fetching them: for a worker that
+ * cannot fetch the site's files (the notebook's kernel runs in a frame of opaque origin, and its
+ * page hands it the bytes). `source` is called when the digits are first loaded, and again after a
+ * load that failed; `null` restores fetching (or reading, under Node). Takes precedence over
+ * {@link setDigitsUrl}.
+ */
+export function setDigitsSource(source: (() => Promise<Uint8Array>) | null): void {
+  digitsSource = source;
+  sources++;
 }
 
 /**
@@ -108,11 +122,13 @@ function stratifiedSplit(labels: Uint8Array, seed: number, testFraction: number)
 }
 
 function decodedAsset(): Promise<Decoded> {
-  const url = assetUrl();
-  const key = url === null ? "node:" + ASSET : url.href;
+  const url = digitsSource ? null : assetUrl();
+  const key = digitsSource ? `source ${sources}` : url === null ? "node:" + ASSET : url.href;
   let pending = cache.get(key);
   if (!pending) {
-    pending = readAsset(url).then((bytes) => decode(bytes, key));
+    const source = digitsSource;
+    const read = source ? Promise.resolve().then(source) : readAsset(url);
+    pending = read.then((bytes) => decode(bytes, source ? `the asset's bytes (${ASSET})` : key));
     // A failed load is not cached, so a later call can retry (e.g. after setDigitsUrl).
     pending.catch(() => cache.delete(key));
     cache.set(key, pending);

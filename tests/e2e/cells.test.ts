@@ -21,7 +21,7 @@ const book = useBook();
 
 interface Opened {
   page: Page;
-  /** Workers the page constructed, counted from before its first script ran. */
+  /** Workers the page (or its kernel's runner frame) constructed, counted from before its first script ran. */
   workers(): Promise<number>;
 }
 
@@ -36,13 +36,21 @@ async function open(
 ): Promise<Opened> {
   const context = options.context ?? (await book.context());
   // Count Worker constructions from the start: nothing can slip by before a listener is attached.
+  // The kernel's worker is made in its runner frame (its own process): the frame tells the page.
   await context.addInitScript(() => {
     const Original = window.Worker;
-    (window as unknown as { nbWorkers: number }).nbWorkers = 0;
+    const counter = window as unknown as { nbWorkers: number };
+    counter.nbWorkers = 0;
+    if (window === window.top) {
+      addEventListener("message", (event) => {
+        if ((event.data as { nbWorkerMade?: unknown } | null)?.nbWorkerMade === true) counter.nbWorkers++;
+      });
+    }
     window.Worker = class extends Original {
       constructor(url: string | URL, options?: WorkerOptions) {
         super(url, options);
-        (window as unknown as { nbWorkers: number }).nbWorkers++;
+        if (window === window.top) counter.nbWorkers++;
+        else window.top?.postMessage({ nbWorkerMade: true }, "*");
       }
     };
   });
