@@ -3,7 +3,8 @@
  * (see runner.ts). It holds one script, which waits for the page's one "init" message (the
  * kernel's script as a Blob and three ports), starts the worker from a blob: URL made here, hands
  * the worker its two ports once it says "ready", and answers the page's heartbeat. It forwards
- * nothing from the worker: whatever a cell posts on the worker's global channel stops here.
+ * nothing from the worker: whatever a cell posts on the worker's global channel stops here (said
+ * once on the console).
  *
  * The frame inherits the page's content security policy (a srcdoc document does), which allows
  * this script by its hash (src/csp.ts adds RUNNER_SCRIPT's to every page), and adds its own,
@@ -32,9 +33,13 @@ addEventListener("message", function init(event) {
     say({ t: "error", message: String((error && error.message) || error) });
     return;
   }
+  var stray = 0;
   worker.onmessage = function (message) {
     var said = message.data;
-    if (ready || !said || said.type !== "ready") return;
+    if (ready || !said || said.type !== "ready") {
+      if (stray++ === 0) console.debug("A cell posted a message to the page outside the kernel's channel; it is ignored.", said);
+      return;
+    }
     ready = true;
     URL.revokeObjectURL(url);
     worker.postMessage({ type: "connect" }, [channel, assets]);
