@@ -8,7 +8,6 @@
 import { document, encodeCanvases } from "./worker-dom.ts";
 import * as Plot from "@observablehq/plot";
 import * as engine from "../../../engine/index.ts";
-import { setDigitsSource } from "../../../engine/datasets/digits.ts";
 import * as charts from "../../charts/index.ts";
 import * as exercise from "../check.ts";
 import { createKernel } from "../kernel.ts";
@@ -56,7 +55,7 @@ self.addEventListener("message", connect);
 
 // The digits' bytes come from the page, which fetches the asset at the path it knows: the worker
 // may sit in a frame of opaque origin that can fetch none of the site's files.
-setDigitsSource(
+engine.setDigitsUrl(
   () =>
     new Promise<Uint8Array>((resolve, reject) => {
       if (!askAsset) return reject(new Error("loadDigits: the kernel is not connected to its page yet."));
