@@ -36,23 +36,24 @@ async function open(
 ): Promise<Opened> {
   const context = options.context ?? (await book.context());
   // Count Worker constructions from the start: nothing can slip by before a listener is attached.
-  // The kernel's worker is made in its runner frame (its own process): the frame tells the page.
+  // In the built book the kernel's worker is made in a runner frame (a process of its own), one
+  // worker per frame: the page counts the frames it adds.
   await context.addInitScript(() => {
+    if (window !== window.top) return;
     const Original = window.Worker;
     const counter = window as unknown as { nbWorkers: number };
     counter.nbWorkers = 0;
-    if (window === window.top) {
-      addEventListener("message", (event) => {
-        if ((event.data as { nbWorkerMade?: unknown } | null)?.nbWorkerMade === true) counter.nbWorkers++;
-      });
-    }
     window.Worker = class extends Original {
       constructor(url: string | URL, options?: WorkerOptions) {
         super(url, options);
-        if (window === window.top) counter.nbWorkers++;
-        else window.top?.postMessage({ nbWorkerMade: true }, "*");
+        counter.nbWorkers++;
       }
     };
+    new MutationObserver((records) => {
+      for (const record of records) {
+        for (const node of record.addedNodes) if ((node as Element).matches?.("iframe.nb-runner")) counter.nbWorkers++;
+      }
+    }).observe(document, { childList: true, subtree: true });
   });
   if (options.init) await context.addInitScript(options.init);
   const page = await context.newPage();
