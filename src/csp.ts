@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AstroIntegration } from "astro";
 import { parseHTML } from "linkedom";
+import { RUNNER_SCRIPT } from "./notebook/client/runner-frame.ts";
 
 /**
  * The directives of the page policy, in order. `script-src` also gets the hash of each inline
@@ -23,6 +24,9 @@ import { parseHTML } from "linkedom";
  *   inherits this policy (no connection to another host from a cell's code, even where the host
  *   sets no headers), and it runs the reader's cells with `eval`. No code on the page itself
  *   evaluates strings; outputs carry no script (the sanitizer);
+ * - the hash of the runner frame's script (RUNNER_HASH): the kernel runs in a sandboxed `srcdoc`
+ *   frame, which inherits this policy (and adds a stricter one of its own), so its one inline
+ *   script must be allowed here, by its hash: that script and no other;
  * - `'wasm-unsafe-eval'`: Pagefind's search compiles its WebAssembly, and so does the engine's
  *   fast path in the worker;
  * - `style-src 'unsafe-inline'`: Plot's figures, Expressive Code and CodeMirror use inline styles
@@ -62,10 +66,18 @@ export const HEADER_POLICY = [
   "frame-ancestors 'self'",
 ].join("; ");
 
-/** The page policy with the given script hashes (`'sha256-…'`). */
+/** The CSP hash of a script's text (`'sha256-…'`). */
+export function scriptHash(text: string): string {
+  return `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+}
+
+/** The hash of the runner frame's script (src/notebook/client/runner-frame.ts), on every page. */
+export const RUNNER_HASH = scriptHash(RUNNER_SCRIPT);
+
+/** The page policy with the given script hashes (`'sha256-…'`), and the runner frame's. */
 export function pagePolicy(scriptHashes: readonly string[]): string {
   return PAGE_DIRECTIVES.map(([name, ...sources]) =>
-    [name, ...sources, ...(name === "script-src" ? scriptHashes : [])].join(" "),
+    [name, ...sources, ...(name === "script-src" ? [...scriptHashes, RUNNER_HASH] : [])].join(" "),
   ).join("; ");
 }
 
@@ -81,8 +93,7 @@ export function inlineScriptHashes(html: string): string[] {
   const hashes = new Set<string>();
   for (const script of document.querySelectorAll("script")) {
     if (script.hasAttribute("src") || !runs(script)) continue;
-    const digest = createHash("sha256").update(script.textContent ?? "", "utf8").digest("base64");
-    hashes.add(`'sha256-${digest}'`);
+    hashes.add(scriptHash(script.textContent ?? ""));
   }
   return [...hashes];
 }

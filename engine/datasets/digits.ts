@@ -39,16 +39,20 @@ interface Decoded {
   labels: Uint8Array;
   pixels: Uint8Array;
 }
-const cache = new Map<string, Promise<Decoded>>();
-let digitsUrl: string | URL | null = null;
+const cache = new Map<unknown, Promise<Decoded>>();
+let digitsUrl: string | URL | (() => Promise<Uint8Array>) | null = null;
 
 /**
  * Tells the loader where the digits asset is served, for a page hosted under a sub-path or a
  * worker whose own address is elsewhere: `setDigitsUrl(new URL("data/digits-v1.bin", base))`.
  * A relative address is resolved against `globalThis.location`; `null` restores the default
  * (`data/digits-v1.bin` beside `location`, or the file in `public/data/` under Node).
+ *
+ * Or a function that gives the asset's bytes, for a worker that cannot fetch the site's files
+ * (the notebook's kernel runs in a frame of opaque origin: its page fetches them and hands them
+ * over). It is asked when the digits are first loaded, and again after a load that failed.
  */
-export function setDigitsUrl(url: string | URL | null): void {
+export function setDigitsUrl(url: string | URL | (() => Promise<Uint8Array>) | null): void {
   digitsUrl = url;
 }
 
@@ -108,11 +112,12 @@ function stratifiedSplit(labels: Uint8Array, seed: number, testFraction: number)
 }
 
 function decodedAsset(): Promise<Decoded> {
-  const url = assetUrl();
-  const key = url === null ? "node:" + ASSET : url.href;
+  const url = typeof digitsUrl === "function" ? null : assetUrl();
+  const key = typeof digitsUrl === "function" ? digitsUrl : url === null ? "node:" + ASSET : url.href;
   let pending = cache.get(key);
   if (!pending) {
-    pending = readAsset(url).then((bytes) => decode(bytes, key));
+    const read = typeof key === "function" ? key() : readAsset(url);
+    pending = read.then((bytes) => decode(bytes, typeof key === "string" ? key : "the bytes given to setDigitsUrl"));
     // A failed load is not cached, so a later call can retry (e.g. after setDigitsUrl).
     pending.catch(() => cache.delete(key));
     cache.set(key, pending);
@@ -123,7 +128,7 @@ function decodedAsset(): Promise<Decoded> {
 // Where to fetch from: the address set by setDigitsUrl, else beside location; null means Node.
 function assetUrl(): URL | null {
   const base = (globalThis as { location?: { href?: string } }).location?.href;
-  const url = digitsUrl ?? (base ? ASSET : null);
+  const url = (digitsUrl as string | URL | null) ?? (base ? ASSET : null);
   if (url === null) return null;
   try {
     return new URL(url, base);

@@ -21,7 +21,7 @@ const book = useBook();
 
 interface Opened {
   page: Page;
-  /** Workers the page constructed, counted from before its first script ran. */
+  /** Workers the page (or its kernel's runner frame) constructed, counted from before its first script ran. */
   workers(): Promise<number>;
 }
 
@@ -36,15 +36,24 @@ async function open(
 ): Promise<Opened> {
   const context = options.context ?? (await book.context());
   // Count Worker constructions from the start: nothing can slip by before a listener is attached.
+  // In the built book the kernel's worker is made in a runner frame (a process of its own), one
+  // worker per frame: the page counts the frames it adds.
   await context.addInitScript(() => {
+    if (window !== window.top) return;
     const Original = window.Worker;
-    (window as unknown as { nbWorkers: number }).nbWorkers = 0;
+    const counter = window as unknown as { nbWorkers: number };
+    counter.nbWorkers = 0;
     window.Worker = class extends Original {
       constructor(url: string | URL, options?: WorkerOptions) {
         super(url, options);
-        (window as unknown as { nbWorkers: number }).nbWorkers++;
+        counter.nbWorkers++;
       }
     };
+    new MutationObserver((records) => {
+      for (const record of records) {
+        for (const node of record.addedNodes) if ((node as Element).matches?.("iframe.nb-runner")) counter.nbWorkers++;
+      }
+    }).observe(document, { childList: true, subtree: true });
   });
   if (options.init) await context.addInitScript(options.init);
   const page = await context.newPage();

@@ -1,12 +1,15 @@
 /**
  * The worker host: one kernel per chapter page, in a Web Worker, so cell code never runs on the
- * page's main thread. It starts the worker when first needed (and retries a start that fails),
- * passes messages, and pings the worker while cells run: one that stops answering (it crashed, or
- * is stuck in code that never yields) is terminated, and the next message starts a new one. After
- * Stop the bound is shorter: a worker that still answers is given time to finish its step.
+ * page's main thread; in the built book that worker lives in a sandboxed frame with a process of
+ * its own (runner.ts), so a cell that exhausts memory costs the kernel, not the page. The host
+ * starts the kernel when first needed (and retries a start that fails), passes messages, and pings
+ * the worker while cells run: one that stops answering (it crashed, or is stuck in code that never
+ * yields) is ended, and the next message starts a new one. After Stop the bound is shorter: a
+ * worker that still answers is given time to finish its step. A kernel whose process died (the
+ * runner's heartbeat went silent) is reported as out of memory.
  */
 import type { ToWorker } from "./protocol.ts";
-import workerUrl from "./worker.ts?worker&url";
+import { startKernel, type KernelProcess } from "./runner.ts";
 
 /** How long a worker may stay silent after Stop before it is terminated (ms). */
 export const WATCHDOG_MS = 2500;
@@ -17,8 +20,12 @@ export const STOP_GRACE_MS = 10_000;
 /** How many times a worker that fails to start is started again. */
 const START_ATTEMPTS = 3;
 
-/** Why the kernel went away. */
-export type LostReason = "runaway" | "crashed" | "start-failed";
+/**
+ * Why the kernel went away: `runaway`, it did not stop when asked; `crashed`, it failed or stopped
+ * answering; `out-of-memory`, its process died (what exhausting memory does; see runner.ts);
+ * `start-failed`, it could not start at all.
+ */
+export type LostReason = "runaway" | "crashed" | "out-of-memory" | "start-failed";
 
 /** What the page hears from its kernel. */
 export interface HostListener {
@@ -29,22 +36,13 @@ export interface HostListener {
 }
 
 interface Started {
-  worker: Worker;
+  kernel: KernelProcess;
   /** The page's end of the kernel's private channel (null until the worker said it is ready). */
   port: MessagePort | null;
   ready: Promise<void>;
   isReady: boolean;
   /** Messages sent before the worker was ready, in order. */
   queue: ToWorker[];
-}
-
-// What reached the page by the worker's global postMessage after the kernel connected: cell code
-// calling postMessage(). Never acted on; counted, and said once on the console.
-let stray = 0;
-function dropGlobal(data: unknown): void {
-  if (stray++ === 0) {
-    console.debug("A cell posted a message to the page outside the kernel's channel; it is ignored.", data);
-  }
 }
 
 /** The page's kernel worker. */
@@ -67,62 +65,51 @@ export class KernelHost {
   }
 
   #spawn(attempt = 1): Started {
-    // Started from a blob: URL, the worker takes the page's content security policy (a worker
-    // from the site's own URL would take only its response's headers, which a static host may not
-    // set): a cell's code can then reach no other host. The blob just imports the real worker.
-    const source = `import ${JSON.stringify(new URL(workerUrl, location.href).href)};`;
-    const blob = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-    const worker = new Worker(blob, { type: "module", name: "cell kernel" });
-    const started: Started = {
-      worker,
-      port: null,
-      isReady: false,
-      queue: [],
-      ready: new Promise<void>((resolve, reject) => {
-        // The worker says "ready" once, on its global channel, before any cell code can run; the
-        // page then hands it one end of a MessageChannel, and talks over that alone from then on.
-        // Whatever else comes on the global channel is cell code's, and is dropped.
-        worker.addEventListener("message", (event: MessageEvent<unknown>) => {
-          if (this.#current !== started) return;
-          const data = event.data as { type?: unknown } | null;
-          if (started.port || data?.type !== "ready") return dropGlobal(data);
-          const channel = new MessageChannel();
-          started.port = channel.port1;
-          channel.port1.addEventListener("message", (message: MessageEvent<unknown>) => {
-            if (this.#current !== started) return;
-            const kind = (message.data as { type?: unknown } | null)?.type;
-            if (kind === "pong") this.#lastPong = performance.now();
-            else this.#listener.message(message.data);
-          });
-          channel.port1.start();
-          worker.postMessage({ type: "connect" }, [channel.port2]);
-          started.isReady = true;
-          for (const queued of started.queue.splice(0)) channel.port1.postMessage(queued);
-          resolve();
-        });
-        worker.addEventListener("error", (event) => {
-          if (this.#current !== started) return;
-          event.preventDefault?.();
-          const detail = event.message || "unknown error";
-          if (!started.isReady) {
-            worker.terminate();
-            if (attempt < START_ATTEMPTS) {
-              // A failed start is tried again: the next one takes its place, with the queue.
-              const next = this.#spawn(attempt + 1);
-              next.queue.push(...started.queue);
-              this.#current = next;
-              next.ready.then(resolve, reject);
-            } else {
-              this.#current = null;
-              reject(new Error(`The kernel could not start: ${detail}`));
-              this.#listener.lost("start-failed", detail);
-            }
-            return;
-          }
-          this.#lose("crashed", detail);
-        });
-      }),
+    let resolve!: () => void;
+    let reject!: (error: Error) => void;
+    const ready = new Promise<void>((yes, no) => ((resolve = yes), (reject = no)));
+    const started = { port: null, isReady: false, queue: [], ready } as unknown as Started;
+    const failed = (detail: string) => {
+      started.kernel.end();
+      if (attempt < START_ATTEMPTS) {
+        // A failed start is tried again: the next one takes its place, with the queue.
+        const next = this.#spawn(attempt + 1);
+        next.queue.push(...started.queue);
+        this.#current = next;
+        next.ready.then(resolve, reject);
+      } else {
+        this.#current = null;
+        reject(new Error(`The kernel could not start: ${detail}`));
+        this.#listener.lost("start-failed", detail);
+      }
     };
+    started.kernel = startKernel({
+      // The worker holds its end of the private channel: what waited goes now, in order.
+      ready: () => {
+        if (this.#current !== started) return;
+        started.port = started.kernel.port;
+        started.isReady = true;
+        for (const queued of started.queue.splice(0)) started.port.postMessage(queued);
+        resolve();
+      },
+      error: (detail) => {
+        if (this.#current !== started) return;
+        if (!started.isReady) failed(detail);
+        else this.#lose("crashed", detail);
+      },
+      gone: (detail) => {
+        if (this.#current !== started) return;
+        if (!started.isReady) failed(detail);
+        else this.#lose("out-of-memory", detail);
+      },
+    });
+    started.kernel.port.addEventListener("message", (message: MessageEvent<unknown>) => {
+      if (this.#current !== started) return;
+      const kind = (message.data as { type?: unknown } | null)?.type;
+      if (kind === "pong") this.#lastPong = performance.now();
+      else this.#listener.message(message.data);
+    });
+    started.kernel.port.start();
     return started;
   }
 
@@ -130,6 +117,7 @@ export class KernelHost {
   send(message: ToWorker): void {
     this.#current ??= this.#spawn();
     this.#current.ready.catch(() => undefined);
+    this.#current.kernel.watch();
     if (this.#current.port) this.#current.port.postMessage(message);
     else this.#current.queue.push(message);
   }
@@ -166,6 +154,7 @@ export class KernelHost {
     this.#heartbeat = setInterval(() => {
       const current = this.#current;
       if (!current?.isReady) return void (this.#lastPong = performance.now());
+      current.kernel.watch();
       if (performance.now() - this.#lastPong > SILENT_MS) {
         this.#lose("crashed", `it did not answer for ${SILENT_MS / 1000} s`);
         return;
@@ -202,8 +191,7 @@ export class KernelHost {
   }
 
   #lose(reason: LostReason, detail: string): void {
-    this.#current?.worker.terminate();
-    this.#current?.port?.close();
+    this.#current?.kernel.end();
     this.#current = null;
     if (this.#watch) clearTimeout(this.#watch.timer);
     this.#watch = null;

@@ -290,8 +290,27 @@ function receive(raw: unknown): void {
   }
 }
 
-// The worker is gone (a runaway loop, a crash): so are its variables. The next action starts a
-// new one with every cell's code.
+// What the cell that was running says when the kernel went away.
+const LOST_STATUS: Record<LostReason, (detail: string) => string> = {
+  runaway: () => "Stopped: it did not answer Stop in time, so the kernel was restarted.",
+  crashed: (detail) => `The kernel stopped working (${detail}), so it was restarted. Press Run to run this cell again.`,
+  "out-of-memory": () => "The kernel ran out of memory and was restarted; its variables are gone. Run starts it again.",
+  "start-failed": (detail) => `The kernel could not start (${detail}). Press Run to try again.`,
+};
+
+// What the chapter's live region says then (`culprit`: the cells that were running).
+const LOST_NEWS: Record<LostReason, (detail: string, culprit: string) => string> = {
+  runaway: (_, culprit) => `Cell ${culprit || "?"} did not stop, so the kernel was restarted. Run a cell to start again.`,
+  crashed: (detail) =>
+    `The kernel stopped working (${detail}): it crashed or was stuck, so it was restarted. The next Run starts it again.`,
+  "out-of-memory": (_, culprit) =>
+    `The kernel ran out of memory${culprit ? ` while cell ${culprit} ran` : ""} and was restarted; its variables are gone. ` +
+    "This page, your edits and the outputs shown are kept. The next Run starts it again.",
+  "start-failed": (detail) => `The kernel could not start: ${detail}.`,
+};
+
+// The worker is gone (a runaway loop, a crash, memory exhausted): so are its variables. The next
+// action starts a new one with every cell's code.
 function lost(reason: LostReason, detail: string): void {
   defined = new Map();
   newestRun.clear();
@@ -303,23 +322,10 @@ function lost(reason: LostReason, detail: string): void {
   for (const cell of views()) {
     if (wasRunning.includes(cell.cellId)) {
       cell.setState("idle");
-      cell.setStatus(
-        reason === "runaway"
-          ? "Stopped: it did not answer Stop in time, so the kernel was restarted."
-          : reason === "crashed"
-            ? `The kernel stopped working (${detail}), so it was restarted. Press Run to run this cell again.`
-            : `The kernel could not start (${detail}). Press Run to try again.`,
-      );
+      cell.setStatus(LOST_STATUS[reason](detail));
     } else if (again.includes(cell.cellId)) {
       cell.setStale("The kernel restarted: run this cell again to see its output computed here.");
     }
   }
-  const culprit = wasRunning.map((id) => `"${id}"`).join(", ");
-  announce(
-    reason === "runaway"
-      ? `Cell ${culprit || "?"} did not stop, so the kernel was restarted. Run a cell to start again.`
-      : reason === "crashed"
-        ? `The kernel stopped working (${detail}): it crashed or was stuck, so it was restarted. The next Run starts it again.`
-        : `The kernel could not start: ${detail}.`,
-  );
+  announce(LOST_NEWS[reason](detail, wasRunning.map((id) => `"${id}"`).join(", ")));
 }

@@ -17,27 +17,52 @@ import type { KernelEvent, Output } from "../types.ts";
 import type { FromWorker, ToWorker } from "./protocol.ts";
 
 // The kernel's private channel to the page: a MessagePort the page hands over once, before any
-// cell runs. Cell code shares this global scope, so what the kernel uses is captured here first,
-// and nothing that reaches the port is left where a cell can find it: a cell's postMessage() goes
-// to the worker's global channel, which the page ignores, and `onmessage` hears nothing.
+// cell runs (from the runner frame the worker lives in, or from the page itself under the dev
+// server), with a second port on which the page serves the one asset the engine loads. Cell code
+// shares this global scope, so what the kernel uses is captured here first, and nothing that
+// reaches the ports is left where a cell can find it: a cell's postMessage() goes to the worker's
+// global channel, which the frame (or the page) ignores, and `onmessage` hears nothing.
 const bind = Function.prototype.bind;
 const apply = Reflect.apply;
 const dataOf = Object.getOwnPropertyDescriptor(MessageEvent.prototype, "data")!.get!;
 const portsOf = Object.getOwnPropertyDescriptor(MessageEvent.prototype, "ports")!.get!;
+const portPost = MessagePort.prototype.postMessage;
 let send: ((message: FromWorker) => void) | null = null;
 /** Messages the kernel sent before the page connected (none in practice: it connects at once). */
 const early: FromWorker[] = [];
 let onMessage: (message: ToWorker) => void = () => undefined;
+let askAsset: ((message: { type: "digits" }) => void) | null = null;
+/** Who waits for the digits' bytes from the page. */
+const awaiting: { resolve(bytes: Uint8Array): void; reject(error: Error): void }[] = [];
 
 function connect(event: MessageEvent): void {
-  const [port] = apply(portsOf, event, []) as readonly MessagePort[];
-  if (send || !port || (apply(dataOf, event, []) as { type?: unknown } | null)?.type !== "connect") return;
+  const [port, assets] = apply(portsOf, event, []) as readonly MessagePort[];
+  if (send || !port || !assets || (apply(dataOf, event, []) as { type?: unknown } | null)?.type !== "connect") return;
   self.removeEventListener("message", connect);
-  send = apply(bind, MessagePort.prototype.postMessage, [port]) as (message: FromWorker) => void;
+  send = apply(bind, portPost, [port]) as (message: FromWorker) => void;
   port.onmessage = (message: MessageEvent) => onMessage(apply(dataOf, message, []) as ToWorker);
+  askAsset = apply(bind, portPost, [assets]) as (message: { type: "digits" }) => void;
+  assets.onmessage = (message: MessageEvent) => {
+    const answer = apply(dataOf, message, []) as { bytes?: ArrayBuffer; error?: string };
+    for (const waiting of awaiting.splice(0)) {
+      if (answer.bytes) waiting.resolve(new Uint8Array(answer.bytes));
+      else waiting.reject(new Error(`loadDigits: the page could not get the digits (${answer.error}).`));
+    }
+  };
   for (const message of early.splice(0)) send(message);
 }
 self.addEventListener("message", connect);
+
+// The digits' bytes come from the page, which fetches the asset at the path it knows: the worker
+// may sit in a frame of opaque origin that can fetch none of the site's files.
+engine.setDigitsUrl(
+  () =>
+    new Promise<Uint8Array>((resolve, reject) => {
+      if (!askAsset) return reject(new Error("loadDigits: the kernel is not connected to its page yet."));
+      awaiting.push({ resolve, reject });
+      if (awaiting.length === 1) askAsset({ type: "digits" });
+    }),
+);
 
 // A cell may not start workers of its own (from the site's kernel script, say): they would run
 // outside the page's watch. The constructors are gone from this scope before any cell runs.
@@ -48,9 +73,6 @@ for (const name of ["Worker", "SharedWorker"]) {
 /** How often, at most, a running cell's interim outputs and progress are sent (ms). */
 const OUTPUTS_EVERY_MS = 50;
 const PROGRESS_EVERY_MS = 100;
-
-// The digits asset sits under the site's base path, wherever the book is hosted.
-engine.setDigitsUrl(new URL(`${import.meta.env.BASE_URL}data/digits-v1.bin`, self.location.origin));
 
 function post(message: FromWorker): void {
   if (send) send(message);
