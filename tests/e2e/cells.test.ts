@@ -220,7 +220,7 @@ describeChapters([CHAPTER], ["site", "chromium"], "cells in the browser", () => 
       [
         "let steps = 0;",
         "while (!signal.aborted) {",
-        "  progress({ epoch: steps + 1, epochs: 100 }); // a step begins",
+        "  progress({ epoch: steps + 1, epochs: 100, loss: 1 }); // a step begins",
         "  const until = Date.now() + 1200;",
         "  while (Date.now() < until) {}",
         "  steps++;",

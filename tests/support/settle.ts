@@ -12,11 +12,11 @@ export async function frames(page: Page, count = 2): Promise<void> {
 }
 
 /**
- * Resolves once what the page's scripts do at load is on screen: every custom element on it
- * upgraded, its fonts loaded, then two frames painted (call after `waitForLoadState`).
+ * Resolves once what the page's scripts do at load is on screen: its cells upgraded, its fonts
+ * loaded, then two frames painted (call after `waitForLoadState`).
  */
 export async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelector(":not(:defined)") === null);
+  await page.waitForFunction(() => document.querySelector("nb-cell:not(:defined)") === null);
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
   await frames(page);
 }
