@@ -562,16 +562,20 @@ describe("createKernel: inputs", () => {
       },
       { live: true, onEvent: (e) => e.type === "training" && statuses.push(e.status.state) },
     );
+    const start = performance.now();
     nb.kernel.control("a:0", "play");
     await until(() => log.steps! >= 20);
     nb.kernel.control("a:0", "pause");
     await until(() => statuses.at(-1) === "paused");
+    const playedMs = performance.now() - start;
     const paused = log.steps!;
     await tick(150);
     expect(log.steps).toBe(paused);
     expect(paused).toBeLessThan(3000);
-    // A step at this speed sends the page a few statuses, not one per batch.
-    expect(statuses.filter((s) => s === "playing").length).toBeLessThan(paused / 4);
+    // At this speed the page hears the batch at most every 100 ms, not once per batch (measured
+    // against the time it played: on a loaded machine a 1 ms batch can take far longer).
+    const playing = statuses.filter((s) => s === "playing").length;
+    expect(playing).toBeLessThanOrEqual(Math.ceil(playedMs / 100) + 1);
     // Stopped, the controls say so (not "finished").
     nb.kernel.stop("b");
     await until(() => statuses.at(-1) === "idle");
