@@ -14,6 +14,8 @@ import {
   readVerdict,
   validateExercises,
   type ExerciseInfo,
+  type ReadVerdict,
+  type VerdictFor,
 } from "./remark-exercises.ts";
 import { hashText } from "../charts/markup.ts";
 import { createKernel } from "./kernel.ts";
@@ -367,6 +369,15 @@ export async function outputsForAnswers(
   return found;
 }
 
+// `verdictFor`, telling `onVerdict` each verdict it gives (the build records them: cell-record.ts).
+function observed(onVerdict: (e: ExerciseInfo, answer: string, v: ReadVerdict) => void, verdictFor: VerdictFor): VerdictFor {
+  return async (exercise, answer) => {
+    const verdict = await verdictFor(exercise, answer);
+    onVerdict(exercise, answer, verdict);
+    return verdict;
+  };
+}
+
 /**
  * The build's test of a chapter's exercises after the chapter ran (`run`): each solution passes
  * its check, each starter does not, each foreseen mistake gets the words expected. Returns what
@@ -377,20 +388,21 @@ export async function exerciseProblems(
   cells: AuthoredCell[],
   exercises: ExerciseInfo[],
   run: ChapterRun,
+  onVerdict: (exercise: ExerciseInfo, answer: string, verdict: ReadVerdict) => void = () => {},
 ): Promise<{ message: string; line: number }[]> {
   if (exercises.length === 0) return [];
   const byId = new Map(run.cells.map((c) => [c.cell.options.id, c]));
   const problems = await validateExercises(
     exercises,
     (exercise) => readVerdict(byId.get(exercise.checkId)?.html ?? ""),
-    async (exercise, answer) => {
+    observed(onVerdict, async (exercise, answer) => {
       const [result] = await outputsForAnswers(chapter, cells, exercise.cellId, exercise.checkId, [answer]);
       if (!result) return { status: "none", text: "the check did not run" };
       if (result.status !== "done") {
         return { status: "none", text: `the check did not run (${result.status}${result.reason ? `: ${result.reason}` : ""})` };
       }
       return readVerdict(outputHtml(result.outputs, exercise.checkId));
-    },
+    }),
   );
   return problems.map((p) => ({ ...p, message: `${chapter}: ${p.message}` }));
 }

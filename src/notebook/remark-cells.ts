@@ -2,7 +2,8 @@
  * The remark plugin that makes cells: it runs a chapter's cells in the Node host (one kernel per
  * chapter file, in order), replaces every ```` ```ts cell ```` fence with a `<Cell …/>` carrying
  * the source and the static output HTML, and imports the Cell component. A cell that throws
- * without `throws` (or a `throws` cell that does not throw) fails the build at its line.
+ * without `throws` (or a `throws` cell that does not throw) fails the build at its line. What
+ * each cell and exercise check did goes into the build's record of cells (cell-record.ts).
  */
 import { parse } from "acorn";
 import { fileURLToPath } from "node:url";
@@ -14,8 +15,10 @@ import {
   ExerciseError,
   chapterNumber,
   prepareExercises,
+  readVerdict,
   type ExerciseInfo,
 } from "./remark-exercises.ts";
+import { recordChapter, verdictLog } from "./cell-record.ts";
 import { valueText } from "./values.ts";
 
 /** The component every cell becomes. */
@@ -91,15 +94,18 @@ export default function remarkCells() {
       const line = Number(/^line (\d+)/.exec(error.message)?.[1] ?? 1);
       file.fail(`${chapter}: ${error.message}`, { line, column: 1 });
     }
-    if (cells.length === 0) return;
+    if (cells.length === 0) return recordChapter(path, null, [], []);
     const run = await runCells(chapter, cells);
+    // what ran is recorded before a problem fails the build (cell-record.ts: the tests read it)
+    const verdicts = verdictLog(run, exercises, readVerdict);
+    const failing = run.problems.length > 0 ? [] : await exerciseProblems(chapter, cells, exercises, run, verdicts.add);
+    recordChapter(path, run, verdicts.recorded, failing);
     if (run.problems.length > 0) {
       const [first, ...rest] = run.problems;
       const more = rest.map((p) => `"${p.cellId}" at line ${p.line}`).join(", ");
       const others = rest.length ? `\n(and ${more})` : "";
       file.fail(`${first.message}${others}`, { line: first.line, column: first.column });
     }
-    const failing = await exerciseProblems(chapter, cells, exercises, run);
     if (failing.length > 0) {
       const [first, ...rest] = failing;
       const more = rest.length ? `\n(and ${rest.map((p) => `line ${p.line}: ${p.message}`).join("; ")})` : "";

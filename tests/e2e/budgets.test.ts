@@ -8,6 +8,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { launchBrowser } from "../support/browser.ts";
 import { hasChapter, pages } from "../support/chapters.ts";
+import { settled as pageSettled, wheel } from "../support/settle.ts";
 import { SITE_DIR } from "../support/site.ts";
 import { describeNeeding } from "../support/suites.ts";
 
@@ -70,9 +71,9 @@ describeNeeding(["site", "chromium"], "page budgets", () => {
         }).observe({ type: "layout-shift", buffered: true });
       });
       await page.goto(siteUrl + path, { waitUntil: "load", timeout: WAIT });
-      // scripts upgrade the page after load: give them time to run (and to shift, if they do)
+      // scripts upgrade the page after load: wait until that is on screen (and shifted, if it does)
       await page.waitForLoadState("networkidle", { timeout: WAIT });
-      await page.waitForTimeout(1500);
+      await pageSettled(page);
       return await page.evaluate(() => (window as unknown as { __shifts: Shift[] }).__shifts);
     } finally {
       await context.close();
@@ -117,15 +118,13 @@ describeNeeding(["site", "chromium"], "page budgets", () => {
           const top = () =>
             page.evaluate((id) => document.getElementById(id)!.getBoundingClientRect().top, id);
           await page.waitForLoadState("networkidle", { timeout: WAIT });
-          await page.waitForTimeout(1000);
+          await pageSettled(page);
           const settled = await top();
           // under the fixed header, at the top of the screen
           expect(settled, target).toBeGreaterThanOrEqual(40);
           expect(settled, target).toBeLessThanOrEqual(160);
-          await page.mouse.wheel(0, -1500);
-          await page.waitForTimeout(400);
-          await page.mouse.wheel(0, 1500);
-          await page.waitForTimeout(400);
+          await wheel(page, -1500);
+          await wheel(page, 1500);
           expect(Math.abs((await top()) - settled), `${target} after scrolling`).toBeLessThan(4);
           await page.close();
         }

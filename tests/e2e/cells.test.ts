@@ -2,6 +2,7 @@ import { expect, inject, test } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { compressToEncodedURIComponent } from "lz-string";
 import { cell, dragSlider, output, replaceCode, useBook } from "../support/pages.ts";
+import { frames, settled } from "../support/settle.ts";
 import { describeChapters } from "../support/suites.ts";
 
 // Cells in the browser, on a real chapter. Chapter 1 has `neuron-output` (declares x, w, z),
@@ -170,10 +171,12 @@ describeChapters([CHAPTER], ["site", "chromium"], "cells in the browser", () => 
     const slider = page.getByRole("slider", { name: "weight w₁" });
     await slider.focus();
     await page.keyboard.press("ArrowRight"); // 0.6: its run starts, then is replaced
-    await page.waitForTimeout(200);
+    await expect.poll(() => cell(page, SUM).locator(".nb-status").textContent(), SLOW).toBe("Running…");
     await page.keyboard.press("ArrowRight"); // 0.7
     await expect.poll(() => output(page, SUM).textContent(), SLOW).toContain("finished with 0.7");
-    await page.waitForTimeout(2000);
+    // 0.6's timer ran out first, and the worker's messages come in order: had its result been
+    // sent, it would have been shown by now (two frames for the page to draw what came last)
+    await frames(page);
     const shown = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
     expect(shown.some((text) => text.includes("finished with 0.6"))).toBe(false);
     expect(await output(page, SUM).textContent()).toContain("finished with 0.7");
@@ -226,6 +229,7 @@ describeChapters([CHAPTER], ["site", "chromium"], "cells in the browser", () => 
       [
         "let steps = 0;",
         "while (!signal.aborted) {",
+        "  progress({ epoch: steps + 1, epochs: 100, loss: 1 }); // a step begins",
         "  const until = Date.now() + 1200;",
         "  while (Date.now() < until) {}",
         "  steps++;",
@@ -236,7 +240,7 @@ describeChapters([CHAPTER], ["site", "chromium"], "cells in the browser", () => 
     );
     await run(page, FIRST);
     await expect.poll(() => cell(page, FIRST).locator(".nb-status").textContent(), SLOW).toBe("Running…");
-    await page.waitForTimeout(500);
+    await cell(page, FIRST).locator(".nb-progress").waitFor(SLOW); // inside its first step
     await cell(page, FIRST).getByRole("button", { name: "Stop" }).click();
     await expect.poll(() => output(page, FIRST).textContent(), SLOW).toMatch(/stopped after \d+ steps/);
     expect(await cell(page, FIRST).locator(".nb-status").textContent()).toMatch(/Stopped after/);
@@ -270,13 +274,20 @@ describeChapters([CHAPTER], ["site", "chromium"], "cells in the browser", () => 
       .locator(".nb-progress span")
       .evaluate(async (node) => {
         const seen: number[] = [];
-        const observer = new MutationObserver(() => seen.push(performance.now()));
-        observer.observe(node, { childList: true, characterData: true, subtree: true });
-        await new Promise((resolve) => setTimeout(resolve, 2000));
-        observer.disconnect();
+        // the fourth update while it runs (or what came within 30 s)
+        await new Promise<void>((done) => {
+          const observer = new MutationObserver(() => {
+            seen.push(performance.now());
+            if (seen.length < 4) return;
+            observer.disconnect();
+            done();
+          });
+          observer.observe(node, { childList: true, characterData: true, subtree: true });
+          setTimeout(() => (observer.disconnect(), done()), 30_000);
+        });
         return seen;
       });
-    // Updates come every 100 ms while it runs; a loaded machine still shows several in 2 s.
+    // Updates keep coming while it runs (every 100 ms): counted, not timed, for a loaded machine.
     expect(updates.length).toBeGreaterThan(3);
     await cell(page, FIRST).getByRole("button", { name: "Stop" }).click();
     await expect.poll(() => output(page, FIRST).textContent(), SLOW).toMatch(/kept \d+ epochs/);
@@ -314,7 +325,8 @@ describeChapters([CHAPTER], ["site", "chromium"], "cells in the browser", () => 
     const slider = page.getByRole("slider", { name: "weight w₂" });
     await slider.focus();
     await page.keyboard.press("ArrowLeft");
-    await page.waitForTimeout(500); // values are saved a moment after they settle
+    // values are saved a moment after they settle
+    await expect.poll(() => page.evaluate(() => Object.values(localStorage).join(" ")), SLOW).toContain("-1.1");
     await page.reload();
     await cell(page, FIRST).locator(".cm-content").waitFor();
     expect(await editorText(page, FIRST)).toBe("const edited = 1;\nedited");
@@ -328,7 +340,7 @@ describeChapters([CHAPTER], ["site", "chromium"], "cells in the browser", () => 
     expect(await page.getByRole("slider", { name: "weight w₂" }).inputValue()).toBe("-1");
     await cell(page, FIRST).getByRole("button", { name: "Reset", exact: true }).click();
     await page.reload();
-    await page.waitForTimeout(500);
+    await settled(page); // the cells upgraded, what was saved restored
     expect(await cell(page, FIRST).locator(".cm-editor").count()).toBe(0);
     expect(await page.getByRole("slider", { name: "weight w₂" }).inputValue()).toBe("-1");
   });

@@ -5,6 +5,7 @@ import { describe, expect, inject, test } from "vitest";
 import { loadDigits } from "../../engine/index.ts";
 import { strokes } from "../support/strokes.ts";
 import { dragSlider, output, useBook } from "../support/pages.ts";
+import { settled } from "../support/settle.ts";
 import { describeChapters } from "../support/suites.ts";
 
 // The experiments of chapter 8 (train on the digits under the training controls, the test
@@ -406,7 +407,7 @@ describeChapters([DIGITS, BEYOND], ["site", "chromium"], "chapters 8 and 9 at 39
       await page.goto(`${inject("siteUrl")}${path}`, { waitUntil: "networkidle" });
       // Scroll through the experiments, so that anything drawn late would move them.
       for (const id of figures[path]) await output(page, id).scrollIntoViewIfNeeded();
-      await page.waitForTimeout(1000);
+      await settled(page);
       expect(await page.evaluate(() => (window as unknown as { shifts: number }).shifts)).toBeLessThan(0.05);
     });
   }

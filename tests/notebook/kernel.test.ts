@@ -308,7 +308,7 @@ describe("createKernel: cells are functions of the names they read", () => {
       a: "display('started');\nlet steps = 0;\nwhile (!signal.aborted) { steps++; await new Promise((r) => setTimeout(r, 1)); }\nsteps > 0",
     });
     nb.kernel.run(["a"]);
-    await tick(30);
+    await until(() => nb.events.some((e) => e.type === "cell" && e.id === "a" && texts(e.outputs).includes("started")));
     nb.kernel.stop("a");
     await nb.kernel.idle();
     expect(nb.last("a")).toMatchObject({ status: "stopped" });
@@ -326,7 +326,8 @@ describe("createKernel: cells are functions of the names they read", () => {
         b: [
           "const mine = n;",
           "globalThis.started.push(mine);",
-          "await new Promise((r) => setTimeout(r, mine === 1 ? 500 : 1));",
+          "// the first run is still waiting when the newer value cancels it",
+          "if (mine === 1) await new Promise((r) => signal.addEventListener('abort', r));",
           "globalThis.ended.push(mine);",
           "display(signal.aborted ? 'aborted' : 'finished');",
           "mine",
@@ -340,7 +341,7 @@ describe("createKernel: cells are functions of the names they read", () => {
     // Both runs get past their wait; only the newer one may show anything.
     await until(() => log.ended!.includes(1) && log.ended!.includes(7));
     await until(() => nb.ended("b").length > 0);
-    await tick(20);
+    await nb.kernel.idle();
     const shown = nb.events
       .filter((e): e is CellEvent => e.type === "cell" && e.id === "b" && e.status === "done")
       .map((e) => texts(e.outputs).join());
@@ -383,9 +384,9 @@ describe("createKernel: inputs", () => {
       { live: true },
     );
     nb.kernel.run(["a", "b", "c"]);
-    await tick(30);
+    await nb.kernel.idle();
     nb.kernel.input("a:0", 0.25);
-    await tick(30);
+    await nb.kernel.idle();
     expect(texts(nb.last("b")!.outputs)).toEqual(["25"]);
     expect(nb.runsOf("a")).toBe(1);
     expect(nb.runsOf("b")).toBe(2);
@@ -399,9 +400,9 @@ describe("createKernel: inputs", () => {
       { live: true },
     );
     nb.kernel.run(["b"]);
-    await tick(30);
+    await nb.kernel.idle();
     for (let value = 1; value <= 100; value++) nb.kernel.input("a:0", value);
-    await tick(60);
+    await nb.kernel.idle();
     expect(texts(nb.last("b")!.outputs)).toEqual(["100"]);
     expect(nb.runsOf("b")).toBeLessThanOrEqual(3);
     nb.kernel.dispose();
@@ -423,7 +424,7 @@ describe("createKernel: inputs", () => {
       },
     );
     nb.kernel.run(["b"]);
-    await tick(60);
+    await nb.kernel.idle();
     expect(texts(nb.last("b")!.outputs)).toEqual(["70"]);
     nb.kernel.dispose();
   });
@@ -431,7 +432,7 @@ describe("createKernel: inputs", () => {
   it("input() before the cell ran runs it with that value (a page that was never run)", async () => {
     const nb = notebook({ a: 'const n = view(Inputs.number([0, 9], { value: 1 }));', b: "n + 1" }, { live: true });
     nb.kernel.input("a:0", 4);
-    await tick(30);
+    await nb.kernel.idle();
     expect(nb.last("a")!.outputs[0]).toMatchObject({ kind: "input", value: 4 });
     expect(texts(nb.last("b")!.outputs)).toEqual(["5"]);
     nb.kernel.dispose();
@@ -444,7 +445,7 @@ describe("createKernel: inputs", () => {
     );
     nb.kernel.input("a:0", 7);
     nb.kernel.input("a:1", 3.14);
-    await tick(30);
+    await nb.kernel.idle();
     expect(texts(nb.last("b")!.outputs)).toEqual(["adam 1"]);
     nb.kernel.dispose();
   });
@@ -459,11 +460,11 @@ describe("createKernel: inputs", () => {
     );
     nb.kernel.input("a:0", [{ x: 2, y: 0.2, label: 0 }, { x: 0.1, y: 0.9, label: 1 }]);
     nb.kernel.input("a:1", [1, 0.5, ...new Array(14).fill(0)]);
-    await tick(40);
+    await nb.kernel.idle();
     // x 2 is outside [0, 1]: it lands on the edge.
     expect(texts(nb.last("b")!.outputs)).toEqual(["2 1,0.1 1.5"]);
     nb.kernel.input("a:1", [1, 2, 3]); // the wrong size: the pad's own (blank) value instead
-    await tick(40);
+    await nb.kernel.idle();
     expect(texts(nb.last("b")!.outputs)).toEqual(["2 1,0.1 0"]);
     nb.kernel.dispose();
   });
@@ -519,22 +520,24 @@ describe("createKernel: inputs", () => {
       const shown = nb.events.filter((e): e is CellEvent => e.type === "cell" && e.id === "b").at(-1);
       return Number(texts(shown?.outputs).filter((t) => /^\d+$/.test(t)).at(-1) ?? 0);
     };
+    // each control's step, then the training's paused status: it waits there
+    const pausedAfter = async (n: number) => {
+      await until(() => steps() >= n && statuses.at(-1) === "paused");
+      expect(steps()).toBe(n);
+    };
     nb.kernel.control("a:0", "step-batch");
-    await tick(40);
-    expect(steps()).toBe(1);
+    await pausedAfter(1);
     nb.kernel.control("a:0", "step-batch");
-    await tick(40);
-    expect(steps()).toBe(2);
+    await pausedAfter(2);
     nb.kernel.control("a:0", "step-epoch");
-    await tick(40);
-    expect(steps()).toBe(4);
+    await pausedAfter(4);
     nb.kernel.control("a:0", "play");
-    await tick(100);
+    await nb.kernel.idle();
     expect(nb.last("b")).toMatchObject({ status: "done" });
     expect(steps()).toBe(100);
     expect(statuses.at(-1)).toBe("idle");
     nb.kernel.control("a:0", "reset");
-    await tick(40);
+    await until(() => statuses.at(-1) === "paused" && nb.events.at(-1)?.type === "training");
     expect(steps()).toBe(0);
     expect(statuses.at(-1)).toBe("paused");
     nb.kernel.dispose();
@@ -559,16 +562,20 @@ describe("createKernel: inputs", () => {
       },
       { live: true, onEvent: (e) => e.type === "training" && statuses.push(e.status.state) },
     );
+    const start = performance.now();
     nb.kernel.control("a:0", "play");
     await until(() => log.steps! >= 20);
     nb.kernel.control("a:0", "pause");
     await until(() => statuses.at(-1) === "paused");
+    const playedMs = performance.now() - start;
     const paused = log.steps!;
     await tick(150);
     expect(log.steps).toBe(paused);
     expect(paused).toBeLessThan(3000);
-    // A step at this speed sends the page a few statuses, not one per batch.
-    expect(statuses.filter((s) => s === "playing").length).toBeLessThan(paused / 4);
+    // At this speed the page hears the batch at most every 100 ms, not once per batch (measured
+    // against the time it played: on a loaded machine a 1 ms batch can take far longer).
+    const playing = statuses.filter((s) => s === "playing").length;
+    expect(playing).toBeLessThanOrEqual(Math.ceil(playedMs / 100) + 1);
     // Stopped, the controls say so (not "finished").
     nb.kernel.stop("b");
     await until(() => statuses.at(-1) === "idle");
@@ -623,9 +630,9 @@ describe("createKernel: inputs", () => {
       { live: true },
     );
     nb.kernel.control("a:0", "reset");
-    await tick(30);
+    await until(() => nb.events.some((e) => e.type === "training" && e.status.state === "paused"));
     nb.kernel.stop("b");
-    await tick(30);
+    await nb.kernel.idle();
     expect(nb.last("b")).toMatchObject({ status: "stopped" });
     nb.kernel.dispose();
   });
@@ -648,14 +655,14 @@ describe("createKernel: a training cell's runs side by side", () => {
       },
     );
     nb.kernel.run(["train"]);
-    await tick(30);
+    await nb.kernel.idle();
     nb.kernel.input("rate:0", 0.2);
-    await tick(30);
+    await nb.kernel.idle();
     nb.kernel.define([
       { id: "rate", source: "const lr = view(Inputs.range([0.1, 1], { step: 0.1, value: 0.5 }));" },
       { id: "train", source: "for (let epoch = 1; epoch <= 3; epoch++) progress({ epoch, loss: lr / epoch });\nconst seed = 2;" },
     ]);
-    await tick(30);
+    await nb.kernel.idle();
     expect(charts.map((c) => c.runs)).toEqual([1, 2, 3]);
     expect(charts.at(-1)!.labels).toEqual(["run 1", "run 2: lr = 0.2", "run 3: lr = 0.2; const seed = 2;"]);
     expect(nb.last("train")!.outputs[0]).toMatchObject({ kind: "progress", runs: 3 });

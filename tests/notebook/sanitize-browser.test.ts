@@ -1,9 +1,10 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { transform } from "sucrase";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { readCellRecord } from "../../src/notebook/cell-record.ts";
 import { runChapterFile } from "../../src/notebook/node-host.ts";
 import { outputParts } from "../../src/notebook/render.ts";
 import { nodeOutputSanitizer } from "../../src/notebook/sanitize-node.ts";
@@ -31,15 +32,24 @@ function policyFiles(): Record<string, string> {
   };
 }
 
-/** Every output of every chapter, as the build renders it. */
+/**
+ * Every output of every chapter, as the build renders it: from the build's record of its cells
+ * (src/notebook/cell-record.ts), or, without a build (SKIP_SITE=1), from running the chapters.
+ */
 async function chapterOutputs(): Promise<{ name: string; html: string }[]> {
   const outputs: { name: string; html: string }[] = [];
+  const record = inject("siteUrl") ? readCellRecord(inject("cellRecord")) : null;
+  if (inject("siteUrl") && record?.buildId !== inject("buildId")) throw new Error("no record of this build's cells");
   for (const file of readdirSync("content").filter((f) => /^\d.*\.mdx$/.test(f)).sort()) {
-    const run = await runChapterFile(`content/${file}`);
+    const recorded = record?.chapters[resolve("content", file)];
+    if (record && !recorded) throw new Error(`the build's record of cells has no content/${file}`);
+    const cells = recorded
+      ? recorded.cells.map(({ id, outputs }) => ({ id, outputs }))
+      : (await runChapterFile(`content/${file}`)).cells.map(({ cell, result }) => ({ id: cell.options.id, outputs: result?.outputs ?? [] }));
     // The markup the cells made, before the build sanitizes it (controls are not markup).
-    for (const { cell, result } of run.cells) {
-      for (const [i, part] of outputParts(result?.outputs ?? []).entries()) {
-        if (part.kind === "html") outputs.push({ name: `${file} ${cell.options.id} (${i})`, html: part.html });
+    for (const { id, outputs: made } of cells) {
+      for (const [i, part] of outputParts(made).entries()) {
+        if (part.kind === "html") outputs.push({ name: `${file} ${id} (${i})`, html: part.html });
       }
     }
   }

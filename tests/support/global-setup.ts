@@ -1,6 +1,6 @@
-import { existsSync } from "node:fs";
 import type { TestProject } from "vitest/node";
-import { BASE, SITE_DIR, buildSite, serveSite } from "./site.ts";
+import { CELL_RECORD, buildError, startBuild } from "./book-build.ts";
+import { BASE, SITE_DIR, serveSite } from "./site.ts";
 import { findChromium, findFirefox, inCI, missing, skipLine, type Need } from "./skip.ts";
 
 declare module "vitest" {
@@ -49,14 +49,16 @@ export default async function setup(project: TestProject) {
     project.provide("buildOutput", "");
     return;
   }
-  let output = "(reused an earlier build)";
-  if (!(process.env.REUSE_BUILD === "1" && existsSync(SITE_DIR))) {
-    const build = buildSite(SITE_DIR, BASE);
-    if (build.status !== 0) throw new Error(`The book did not build:\n${build.output.slice(-6000)}`);
-    output = build.output;
-  }
+  // Not awaited: the unit tests run meanwhile; each book file waits for it (wait-for-build.ts).
+  const build = startBuild();
   const { url, server } = await serveSite(SITE_DIR, BASE);
   project.provide("siteUrl", url);
-  project.provide("buildOutput", output);
-  return () => new Promise<void>((done) => server.close(() => done()));
+  project.provide("buildId", build.buildId);
+  project.provide("cellRecord", CELL_RECORD);
+  return async () => {
+    build.stop(); // when the run ends before the build (a run of unit files only)
+    await new Promise<void>((done) => server.close(() => done()));
+    const status = await build.done;
+    if (status.status !== 0 && status.status !== null) throw buildError(status);
+  };
 }

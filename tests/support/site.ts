@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { extname, join, normalize, resolve } from "node:path";
@@ -7,21 +7,42 @@ import { extname, join, normalize, resolve } from "node:path";
 export const BASE = "/book/";
 export const SITE_DIR = resolve(process.env.TEST_SITE_DIR ?? "test-output/site");
 
-/** Runs `astro build` into `outDir` with the given base path; returns its output and status. */
-export function buildSite(outDir: string, base: string, extraEnv: Record<string, string> = {}) {
+// `astro build` into `outDir` with the given base path: the command and its environment.
+function buildCommand(outDir: string, base: string, extraEnv: Record<string, string>) {
   const astro = resolve("node_modules/astro/bin/astro.mjs");
   // A test worker's environment carries Vite's variables (BASE_URL=/ …), which the build would
   // take for its own: every page would then link to / whatever its base path.
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !/^(BASE_URL|MODE|DEV|PROD|SSR)$/.test(name)),
   );
-  const result = spawnSync(process.execPath, [astro, "build", "--outDir", outDir], {
-    // Vitest sets NODE_ENV=test, which makes Astro build dev-only fallbacks (no search).
-    env: { ...env, NODE_ENV: "production", BASE_PATH: base, ...extraEnv },
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  // Vitest sets NODE_ENV=test, which makes Astro build dev-only fallbacks (no search).
+  const options = { env: { ...env, NODE_ENV: "production", BASE_PATH: base, ...extraEnv } };
+  return { args: [astro, "build", "--outDir", outDir], options };
+}
+
+/** Runs `astro build` into `outDir` with the given base path; returns its output and status. */
+export function buildSite(outDir: string, base: string, extraEnv: Record<string, string> = {}) {
+  const { args, options } = buildCommand(outDir, base, extraEnv);
+  const result = spawnSync(process.execPath, args, { ...options, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+}
+
+/** `buildSite` without blocking: the build runs while the caller goes on. */
+export function buildSiteAsync(
+  outDir: string,
+  base: string,
+  extraEnv: Record<string, string> = {},
+): { child: ChildProcess; done: Promise<{ status: number | null; output: string }> } {
+  const { args, options } = buildCommand(outDir, base, extraEnv);
+  const child = spawn(process.execPath, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+  const chunks: string[] = [];
+  child.stdout!.setEncoding("utf8").on("data", (text: string) => chunks.push(text));
+  child.stderr!.setEncoding("utf8").on("data", (text: string) => chunks.push(text));
+  const done = new Promise<{ status: number | null; output: string }>((settle) => {
+    child.on("error", (error) => settle({ status: null, output: `${chunks.join("")}\n${error.message}` }));
+    child.on("close", (status) => settle({ status, output: chunks.join("") }));
+  });
+  return { child, done };
 }
 
 const types: Record<string, string> = {
