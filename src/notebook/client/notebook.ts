@@ -45,9 +45,15 @@ const requested = new Set<string>();
 const newestRun = new Map<string, number>();
 /** What the page holds of each cell's newest run: its last message taken and its parts so far. */
 const streams = new Map<string, { run: number; seq: number; parts: CheckedPart[] }>();
+/** Runs the reader stopped that have not ended: their output no longer changes (until their end). */
+const stopping = new Map<string, { run: number; timer: ReturnType<typeof setTimeout> }>();
+/** How long a stopped run has to end before its cell says it stopped anyway (ms). */
+const STOP_SAYS_MS = 400;
 
 function forgetRuns(): void {
   streams.clear();
+  for (const { timer } of stopping.values()) clearTimeout(timer);
+  stopping.clear();
 }
 
 function views(): CellView[] {
@@ -119,7 +125,14 @@ export function control(key: string, command: TrainingCommand): void {
 export function stop(cell: CellView): void {
   if (!host.started) return;
   cell.setStatus("Stopping…");
-  if (!host.stop(cell.cellId)) return;
+  // Its output stops changing now, whatever the kernel is doing; what is waiting to be drawn goes.
+  const id = cell.cellId;
+  const run = running.get(id);
+  if (run !== undefined && !stopping.has(id)) {
+    dropFrames(id);
+    stopping.set(id, { run, timer: setTimeout(() => stoppedHere(cell, run), STOP_SAYS_MS) });
+  }
+  if (!host.stop(id)) return;
   // The kernel was still starting: what was waiting to run will not.
   for (const id of requested) {
     const waiting = view(id);
@@ -127,6 +140,14 @@ export function stop(cell: CellView): void {
     waiting?.setStatus("Stopped before it started.");
   }
   requested.clear();
+}
+
+// A run the reader stopped has not ended in time: its cell says so, and its output stays as it is.
+// If the kernel does not end it, the kernel host restarts the kernel (see kernel-host.ts).
+function stoppedHere(cell: CellView, run: number): void {
+  if (running.get(cell.cellId) !== run || stopping.get(cell.cellId)?.run !== run) return;
+  cell.setState("idle");
+  cell.setStatus("Stopped: what it showed is kept. Its code has not ended yet; if it goes on, the kernel restarts.");
 }
 
 /** Work one draw of a cell's output may take before the rest waits for a later task (ms). */
@@ -233,7 +254,7 @@ function receive(raw: unknown): void {
     receiveCell(message);
   } else if (message.type === "progress") {
     const cell = view(message.id);
-    if (!cell || running.get(message.id) !== message.run) return;
+    if (!cell || running.get(message.id) !== message.run || stopping.get(message.id)?.run === message.run) return;
     const { progress, run } = message;
     drawSoon(`${message.id} progress`, () => {
       if (running.get(message.id) !== run) return;
@@ -261,19 +282,24 @@ function receiveCell(message: CellMessage): void {
   const cell = view(id);
   if (!cell) return;
   requested.delete(id);
+  const stopped = stopping.get(id);
   if (status === "running") {
     // A new run of the cell: the last run's progress bar and frames go.
     if (running.get(id) !== run) {
       dropFrames(id);
       cell.setState("idle");
+      if (stopped) clearTimeout(stopped.timer), stopping.delete(id);
     }
     running.set(id, run);
     host.busy(true);
+    // A run the reader stopped changes nothing more until its end comes.
+    if (stopping.has(id)) return;
     cell.setState("running");
     // The start of a run leaves the last one's output until something new comes.
     if (seq > 1 || parts.length) drawSoon(id, () => drawCell(cell));
     return;
   }
+  if (stopped) clearTimeout(stopped.timer), stopping.delete(id);
   dropFrames(id);
   running.delete(id);
   host.busy(running.size > 0);
