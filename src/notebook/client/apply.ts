@@ -4,15 +4,23 @@
  * sanitized and inserted in order until the time given is spent, and the caller comes back for
  * the rest in a later task. A flood of output then never holds the page for long: what one part
  * costs is bounded by the caps of one output (protocol.ts), what one call costs by the budget.
+ * Markup parts that follow one another are sanitized together, up to a few hundred elements (one
+ * sanitizer call costs far more than a small part), as the build renders them.
  */
 import { inputSignature } from "../inputs.ts";
 import { buildControl, refusedControl } from "./control-dom.ts";
 import { sanitizeHtml } from "./sanitize.ts";
 import type { CheckedPart } from "./validate.ts";
 
-/** One part as the output shows it (null: the build's markup, or a control not placed yet). */
+/** What markup parts are sanitized together, at most (elements, characters). */
+const BATCH = { tags: 400, chars: 40_000 };
+
+/**
+ * Parts as the output shows them, and their nodes (parts null: the build's markup, or a control
+ * not placed yet, which a part may take again).
+ */
 interface Shown {
-  part: CheckedPart | null;
+  parts: CheckedPart[] | null;
   nodes: ChildNode[];
   /** A control's key and signature: kept when a part declares the same control again. */
   key?: string;
@@ -26,37 +34,51 @@ function fromBuild(output: HTMLElement): Shown[] {
   return [...output.childNodes].map((node): Shown => {
     const el = node as HTMLElement;
     if (el.nodeType === 1 && el.classList.contains("nb-input") && el.dataset.key) {
-      return { part: null, nodes: [node], key: el.dataset.key, sig: el.dataset.sig };
+      return { parts: null, nodes: [node], key: el.dataset.key, sig: el.dataset.sig };
     }
-    return { part: null, nodes: [node] };
+    return { parts: null, nodes: [node] };
   });
 }
 
-function same(shown: Shown, part: CheckedPart): boolean {
-  const had = shown.part;
+function samePart(had: CheckedPart, part: CheckedPart): boolean {
   if (had === part) return true;
-  if (part.kind === "input") return shown.key === part.key && shown.sig === inputSignature(part.spec);
-  if (!had) return false;
   if (had.kind === "html" && part.kind === "html") return had.html === part.html;
   return had.kind === "refused" && part.kind === "refused" && had.key === part.key && had.reason === part.reason;
 }
 
-// Makes a part's nodes and puts them before `cursor`.
-function insert(output: HTMLElement, part: CheckedPart, cursor: ChildNode | null): Shown {
+// True when `shown` stands for the parts from `at` on (its parts, or the same control).
+function same(shown: Shown, parts: readonly CheckedPart[], at: number): boolean {
+  const part = parts[at];
+  if (part.kind === "input") return shown.key === part.key && shown.sig === inputSignature(part.spec);
+  const had = shown.parts;
+  if (!had || at + had.length > parts.length) return false;
+  return had.every((p, j) => samePart(p, parts[at + j]));
+}
+
+// Makes the nodes of the parts from `at` (markup parts that follow one another, together) and
+// puts them before `cursor`.
+function insert(output: HTMLElement, parts: readonly CheckedPart[], at: number, cursor: ChildNode | null): Shown {
+  const part = parts[at];
   if (part.kind === "html") {
-    const fragment = sanitizeHtml(part.html);
+    const batch = [part];
+    let [tags, chars] = [part.tags, part.html.length];
+    for (let next = parts[at + batch.length]; next?.kind === "html"; next = parts[at + batch.length]) {
+      if ((tags += next.tags) > BATCH.tags || (chars += next.html.length) > BATCH.chars) break;
+      batch.push(next);
+    }
+    const fragment = sanitizeHtml(batch.map((p) => p.html).join(""));
     const nodes = [...fragment.childNodes];
     output.insertBefore(fragment, cursor);
-    return { part, nodes };
+    return { parts: batch, nodes };
   }
   if (part.kind === "refused") {
     const node = refusedControl(document, part.key, part.reason);
     output.insertBefore(node, cursor);
-    return { part, nodes: [node] };
+    return { parts: [part], nodes: [node] };
   }
   const node = buildControl(document, part.key, part.spec, part.value);
   output.insertBefore(node, cursor);
-  return { part, nodes: [node], key: part.key, sig: node.dataset.sig };
+  return { parts: [part], nodes: [node], key: part.key, sig: node.dataset.sig };
 }
 
 /**
@@ -68,10 +90,15 @@ export function drawParts(output: HTMLElement, parts: readonly CheckedPart[], bu
   let list = shownIn.get(output);
   if (!list) shownIn.set(output, (list = fromBuild(output)));
   let i = 0;
-  while (i < list.length && i < parts.length && same(list[i], parts[i])) list[i].part = parts[i++];
+  let kept = 0;
+  for (; kept < list.length && i < parts.length && same(list[kept], parts, i); kept++) {
+    const shown = list[kept];
+    const span = shown.key !== undefined ? 1 : shown.parts!.length;
+    shown.parts = parts.slice(i, (i += span));
+  }
   // What follows goes, but for the controls: each stays in place until a part takes it again.
   const controls = new Map<string, Shown>();
-  for (const shown of list.splice(i)) {
+  for (const shown of list.splice(kept)) {
     if (shown.key !== undefined && shown.nodes[0]?.parentNode === output) controls.set(shown.key, shown);
     else for (const node of shown.nodes) node.remove();
   }
@@ -79,22 +106,27 @@ export function drawParts(output: HTMLElement, parts: readonly CheckedPart[], bu
   let cursor = before ? before.nextSibling : output.firstChild;
   const start = performance.now();
   while (i < parts.length) {
-    const part = parts[i++];
+    const part = parts[i];
     const key = part.kind === "input" ? part.key : undefined;
-    const kept = key === undefined ? undefined : controls.get(key);
-    if (key !== undefined && kept && same(kept, part)) {
+    const control = key === undefined ? undefined : controls.get(key);
+    if (key !== undefined && control && same(control, parts, i)) {
       controls.delete(key);
-      const node = kept.nodes[0];
+      const node = control.nodes[0];
       if (node === cursor) cursor = node.nextSibling;
       else output.insertBefore(node, cursor);
-      list.push({ ...kept, part });
-    } else list.push(insert(output, part, cursor));
+      list.push({ ...control, parts: [part] });
+      i++;
+    } else {
+      const shown = insert(output, parts, i, cursor);
+      list.push(shown);
+      i += shown.parts!.length;
+    }
     if (performance.now() - start >= budgetMs) break;
   }
   const done = i >= parts.length;
   for (const control of controls.values()) {
     if (done) control.nodes[0].remove();
-    else list.push({ ...control, part: null });
+    else list.push({ ...control, parts: null });
   }
   return done;
 }
