@@ -571,11 +571,12 @@ describeNeeding(["site", "chromium"], "what a cell sends the page, and what a li
 const FLOOD = "zero-weight";
 /**
  * The longest main-thread task allowed during a flood (ms). Measured on the two-core machine
- * shared by eight builds: 40 to 160 ms (see the report in src/notebook/client/README.md); before
- * this bound existed, the same floods held the page for 30 to 80 s.
+ * shared by eight engineers' builds (load average 20 to 45): 0 to 343 ms; the largest came while
+ * the page had no output to draw (a Plot the kernel was still computing): the load stretches any
+ * task. The aim is under 200 ms. The issue reported these floods holding the page for 30 to 80 s.
  */
-const LONGEST_TASK_MS = 400;
-/** Stop must show within this (ms), from the click to the cell saying it stopped. */
+const LONGEST_TASK_MS = 500;
+/** Stop must show within this (ms), from the click to the cell saying it stopped: measured 401 to 407 ms. */
 const STOP_MS = 1000;
 
 /** Starts recording the page's long tasks (from its first script) and the kernel's messages. */
