@@ -57,9 +57,12 @@ export interface RunContext {
 export const prefixOf = (ctx: RunContext, run: Run) =>
   `${ctx.idPrefix}-${run.cell.id.replace(/[^A-Za-z0-9_-]/g, "_")}-${run.n}-`;
 
-/** Tells the page what a run shows so far (nothing once the run was replaced). */
+/**
+ * Tells the page what a run shows so far: nothing once the run was replaced, and nothing more
+ * while it runs once it was stopped (its end still says what it showed).
+ */
 export function report(ctx: RunContext, run: Run, status: CellStatus): void {
-  if (!run.live) return;
+  if (!run.live || (run.stopped && status === "running")) return;
   ctx.emit({
     type: "cell",
     id: run.cell.id,

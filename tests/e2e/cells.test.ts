@@ -413,8 +413,8 @@ describeChapters([CHAPTER], ["site", "chromium"], "cells in the browser", () => 
     // Set aside, not deleted, and offered for download.
     expect(await corrupt.evaluate((k) => localStorage.getItem(`${k}:damaged`), key)).toBe("{not json");
     const download = corrupt.waitForEvent("download");
-    await corrupt.getByRole("button", { name: "Download the damaged record" }).click();
-    expect((await download).suggestedFilename()).toBe("the-neuron-damaged-changes.json");
+    await corrupt.getByRole("button", { name: "Download the damaged part" }).click();
+    expect((await download).suggestedFilename()).toBe("the-neuron-damaged-part-of-saved-changes.txt");
 
     // A record damaged in part: its valid cells come back.
     const partly = JSON.stringify({ cells: { [FIRST]: { code: "40 + 2", base: "old" }, other: { code: 5 } }, inputs: [] });

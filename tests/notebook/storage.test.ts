@@ -32,13 +32,31 @@ describe("load(base, chapter)", () => {
       kind: "corrupt",
       raw,
       salvaged: { cells: { good: { code: "1 + 1", base: "h" } }, inputs: { "good:0": 0.5 } },
+      // The damaged part alone: the entries that could not be read, under their keys.
+      damaged: { text: JSON.stringify({ cells: { bad: { code: 5 }, worse: null } }, null, 2), json: true, names: ['cell "bad"', 'cell "worse"'] },
+    });
+  });
+
+  test("settings that are not a list of values, and keys it does not know, are the damaged part too", () => {
+    const storage = ((globalThis as { localStorage?: Storage }).localStorage = fakeStorage());
+    storage.setItem(stateKey("/", "ch"), JSON.stringify({ cells: { good: { code: "x", base: "h" } }, inputs: [1], extra: 2 }));
+    const found = load("/", "ch");
+    expect(found.kind === "corrupt" && found.damaged).toEqual({
+      text: JSON.stringify({ inputs: [1], other: { extra: 2 } }, null, 2),
+      json: true,
+      names: ["the settings", '"extra"'],
     });
   });
 
   test("a record that is not JSON is corrupt, kept as text, with nothing to salvage", () => {
     const storage = ((globalThis as { localStorage?: Storage }).localStorage = fakeStorage());
     storage.setItem(stateKey("/", "ch"), "{not json");
-    expect(load("/", "ch")).toEqual({ kind: "corrupt", raw: "{not json", salvaged: { cells: {}, inputs: {} } });
+    expect(load("/", "ch")).toEqual({
+      kind: "corrupt",
+      raw: "{not json",
+      salvaged: { cells: {}, inputs: {} },
+      damaged: { text: "{not json", json: false, names: ["the whole record"] },
+    });
   });
 
   test("a sound record loads as it was saved", () => {

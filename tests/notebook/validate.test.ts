@@ -4,7 +4,8 @@ import { describe, expect, test } from "vitest";
 import { Inputs } from "../../src/notebook/inputs.ts";
 import { buildControl, refusedControl } from "../../src/notebook/client/control-dom.ts";
 import { MAX_PACKED, parseShareFragment } from "../../src/notebook/client/share.ts";
-import { checkMessage, parseInputSpec, type PageKnows } from "../../src/notebook/client/validate.ts";
+import { CAPS } from "../../src/notebook/client/protocol.ts";
+import { checkMessage, parseInputSpec, type CheckedPart, type PageKnows, type Stream } from "../../src/notebook/client/validate.ts";
 import { linkBomb } from "../support/hostile.ts";
 
 // The door between the worker (or a link) and the page, fed random and hostile data: nothing may
@@ -69,6 +70,7 @@ const knows: PageKnows = {
   cells: new Set(["a", "b"]),
   runs: new Map([["a", 3]]),
   trainings: (key) => key === "a:0",
+  stream: () => undefined,
 };
 
 describe("parseInputSpec(raw)", () => {
@@ -139,7 +141,7 @@ describe("checkMessage(raw, knows, drop)", () => {
   test("drops forged messages: unknown cells, older runs, progress of a run not running, training of no control", () => {
     const dropped: string[] = [];
     const drop = (reason: string) => dropped.push(reason);
-    const cell = (extra: object) => ({ type: "cell", id: "a", run: 3, status: "done", parts: [], durationMs: 1, ...extra });
+    const cell = (extra: object) => ({ type: "cell", id: "a", run: 3, status: "done", seq: 1, from: 0, parts: [], durationMs: 1, ...extra });
     expect(checkMessage(cell({ id: "elsewhere" }), knows, drop)).toBeNull();
     expect(checkMessage(cell({ run: 2 }), knows, drop)).toBeNull();
     expect(checkMessage(cell({ status: "owned" }), knows, drop)).toBeNull();
@@ -163,7 +165,7 @@ describe("checkMessage(raw, knows, drop)", () => {
       const raw =
         next() < 0.2
           ? anything(next)
-          : { type: types[Math.floor(next() * types.length)], id: next() < 0.7 ? "a" : anything(next), run: next() < 0.5 ? 3 : anything(next), status: ["running", "done", anything(next)][Math.floor(next() * 3)], parts: next() < 0.5 ? [{ kind: "input", key: "a:0", spec: anything(next), value: anything(next) }, { kind: "html", html: anything(next) }] : anything(next), durationMs: next() < 0.7 ? 1 : anything(next), progress: anything(next), key: "a:0", status2: anything(next), message: anything(next), n: anything(next) };
+          : { type: types[Math.floor(next() * types.length)], id: next() < 0.7 ? "a" : anything(next), run: next() < 0.5 ? 3 : anything(next), status: ["running", "done", anything(next)][Math.floor(next() * 3)], seq: next() < 0.7 ? 1 : anything(next), from: next() < 0.7 ? 0 : anything(next), parts: next() < 0.5 ? [{ kind: "input", key: "a:0", spec: anything(next), value: anything(next) }, { kind: "html", html: anything(next) }] : anything(next), durationMs: next() < 0.7 ? 1 : anything(next), progress: anything(next), key: "a:0", status2: anything(next), message: anything(next), n: anything(next) };
       const message = checkMessage(raw, knows, () => undefined);
       if (message?.type === "cell") {
         for (const part of message.parts) {
@@ -172,6 +174,56 @@ describe("checkMessage(raw, knows, drop)", () => {
         }
       }
     }
+  });
+});
+
+describe("a running cell's messages carry only what is new", () => {
+  const html = (text: string): CheckedPart => ({ kind: "html", html: `<p>${text}</p>`, tags: 1 });
+  /** The page holds run 3 of "a" up to message 2, with two parts. */
+  const holding = (stream: Stream | undefined): PageKnows => ({ ...knows, stream: (id) => (id === "a" ? stream : undefined) });
+  const held = holding({ run: 3, seq: 2, parts: [html("one"), html("two")] });
+  const message = (extra: object) => ({ type: "cell", id: "a", run: 3, status: "running", seq: 3, from: 2, parts: [{ kind: "html", html: "<p>three</p>" }], durationMs: 1, ...extra });
+  const verdict = (raw: unknown, page = held) => {
+    const dropped: string[] = [];
+    const checked = checkMessage(raw, page, (reason) => dropped.push(reason));
+    return { checked, dropped };
+  };
+
+  test("takes the next message, after the parts it keeps (a generator's new value replaces the old one)", () => {
+    expect(verdict(message({})).checked).toMatchObject({ seq: 3, from: 2, parts: [{ kind: "html", html: "<p>three</p>", tags: 1 }] });
+    expect(verdict(message({ from: 1 })).checked).toMatchObject({ from: 1 });
+    // A new run starts at message 1, part 0.
+    expect(verdict(message({ run: 4, seq: 1, from: 0 })).checked).toMatchObject({ run: 4 });
+  });
+
+  test("refuses a gap or a repeat whole: a skipped message, a message again, parts after ones it lacks", () => {
+    expect(verdict(message({ seq: 4 })).dropped).toEqual(["message 4 of run 3 after message 2: a gap"]);
+    expect(verdict(message({ seq: 2 })).dropped).toEqual(["message 2 of run 3 came again, or late (the page has taken up to 2)"]);
+    expect(verdict(message({ from: 3 })).dropped).toEqual(["message 3 of run 3 starts at part 3, but the page has 2: a gap"]);
+    expect(verdict(message({ run: 4, seq: 2, from: 0 })).dropped).toEqual(["message 2 of run 4 after message 0: a gap"]);
+    expect(verdict(message({ run: 4, seq: 1, from: 1 })).dropped).toEqual(["message 1 of run 4 starts at part 1, but the page has 0: a gap"]);
+    for (const bad of [0, -1, 1.5, "3", null]) expect(verdict(message({ seq: bad })).checked).toBeNull();
+    // A message refused for one bad part is refused whole: its good parts are not taken either.
+    expect(verdict(message({ parts: [{ kind: "html", html: "<p>ok</p>" }, { kind: "script", html: "x" }] })).checked).toBeNull();
+  });
+
+  test("a run's end settles all it showed: from 0, after a gap too, but never again", () => {
+    const end = message({ status: "done", seq: 9, from: 0, parts: [{ kind: "html", html: "<p>all</p>" }] });
+    expect(verdict(end).checked).toMatchObject({ status: "done", from: 0 });
+    expect(verdict({ ...end, from: 2 }).dropped).toEqual(["a run's last message starts at part 2, expected 0 (all it showed)"]);
+    expect(verdict({ ...end, seq: 2 }).checked).toBeNull();
+  });
+
+  test("refuses markup over the caps of one output or of a run", () => {
+    const big = "x".repeat(CAPS.partChars + 1);
+    expect(verdict(message({ parts: [{ kind: "html", html: big }] })).dropped[0]).toMatch(/over the 250000 of one output/);
+    const many = "<i></i>".repeat(CAPS.partTags + 1);
+    expect(verdict(message({ parts: [{ kind: "html", html: many }] })).dropped[0]).toMatch(/more than 2500 elements/);
+    // Within the caps of one output each, over the run's together with what the page holds.
+    const full = Array.from({ length: 5 }, () => html("x".repeat(CAPS.partChars - 10)));
+    expect(verdict(message({ seq: 3, from: 5 }), holding({ run: 3, seq: 2, parts: full })).dropped[0]).toMatch(/over its caps/);
+    const parts = Array.from({ length: CAPS.parts + 2 }, () => ({ kind: "html", html: "<p>x</p>" }));
+    expect(verdict(message({ status: "done", seq: 9, from: 0, parts })).dropped[0]).toMatch(/over the 501 of a run/);
   });
 });
 

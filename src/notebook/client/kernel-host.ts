@@ -15,8 +15,11 @@ import { startKernel, type KernelProcess } from "./runner.ts";
 export const WATCHDOG_MS = 2500;
 /** How long a worker running cells may stay silent before it is taken for dead (ms). */
 export const SILENT_MS = 8000;
-/** How long a stopped cell that still answers pings may take to end (ms). */
-export const STOP_GRACE_MS = 10_000;
+/**
+ * How long a stopped cell that still answers pings may take to end (ms). Its output stops changing
+ * and it says it stopped at once (notebook.ts): this bounds how long its code may run on unseen.
+ */
+export const STOP_GRACE_MS = 3000;
 /** How many times a worker that fails to start is started again. */
 const START_ATTEMPTS = 3;
 

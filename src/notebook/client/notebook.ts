@@ -6,13 +6,13 @@
  * Loaded on the first Run or the first move of a control, with the sanitizer.
  */
 import type { TrainingCommand } from "../types.ts";
-import { buildControl, refusedControl } from "./control-dom.ts";
+import { drawParts } from "./apply.ts";
 import { controlsIn, showTraining } from "./controls.ts";
 import { KernelHost, type LostReason } from "./kernel-host.ts";
 import { announce, chapterCells, currentInputs } from "./page.ts";
 import type { ProgressReport } from "./protocol.ts";
 import { sanitizeHtml } from "./sanitize.ts";
-import { checkMessage, type CheckedPart, type PageKnows } from "./validate.ts";
+import { checkMessage, type CheckedPart, type PageKnows, type Stream } from "./validate.ts";
 
 /** Where a cell is in its run. */
 export type RunState = "idle" | "running";
@@ -33,7 +33,8 @@ export interface CellView extends HTMLElement {
   notice(key: string, text: string | null, kind?: "warn" | "info" | "error", actions?: [string, () => void][]): void;
 }
 
-const host = new KernelHost({ message: receive, lost });
+// A lost kernel takes its runs with it: what the page held of them goes too (then lost() below).
+const host = new KernelHost({ message: receive, lost: (reason, detail) => (forgetRuns(), lost(reason, detail)) });
 /** The code the kernel has for each cell, as last sent (empty after a restart). */
 let defined = new Map<string, string>();
 /** Cells that ran in the current kernel. */
@@ -44,6 +45,18 @@ const running = new Map<string, number>();
 const requested = new Set<string>();
 /** The newest run seen start, per cell, in the current kernel. */
 const newestRun = new Map<string, number>();
+/** What the page holds of each cell's newest run: its last message taken and its parts so far. */
+const streams = new Map<string, { run: number; seq: number; parts: CheckedPart[] }>();
+/** Runs the reader stopped that have not ended: their output no longer changes (until their end). */
+const stopping = new Map<string, { run: number; timer: ReturnType<typeof setTimeout> }>();
+/** How long a stopped run has to end before its cell says it stopped anyway (ms). */
+const STOP_SAYS_MS = 400;
+
+function forgetRuns(): void {
+  streams.clear();
+  for (const { timer } of stopping.values()) clearTimeout(timer);
+  stopping.clear();
+}
 
 function views(): CellView[] {
   return chapterCells() as unknown as CellView[];
@@ -114,7 +127,14 @@ export function control(key: string, command: TrainingCommand): void {
 export function stop(cell: CellView): void {
   if (!host.started) return;
   cell.setStatus("Stopping…");
-  if (!host.stop(cell.cellId)) return;
+  // Its output stops changing now, whatever the kernel is doing; what is waiting to be drawn goes.
+  const id = cell.cellId;
+  const run = running.get(id);
+  if (run !== undefined && !stopping.has(id)) {
+    dropFrames(id);
+    stopping.set(id, { run, timer: setTimeout(() => stoppedHere(cell, run), STOP_SAYS_MS) });
+  }
+  if (!host.stop(id)) return;
   // The kernel was still starting: what was waiting to run will not.
   for (const id of requested) {
     const waiting = view(id);
@@ -124,36 +144,32 @@ export function stop(cell: CellView): void {
   requested.clear();
 }
 
-// Puts a run's output in the cell: markup sanitized, controls made here with DOM calls from their
-// checked data (a refused one says why). A control the reader is using (same key, same kind) is
-// kept as it is, focus and pointer too.
-function showParts(cell: CellView, parts: CheckedPart[]): void {
-  const output = cell.output;
-  const existing = new Map(controlsIn(output).map((c) => [c.dataset.key!, c]));
-  const nodes: Node[] = [];
-  for (const part of parts) {
-    if (part.kind === "html") {
-      nodes.push(...sanitizeHtml(part.html).childNodes);
-      continue;
-    }
-    if (part.kind === "refused") {
-      nodes.push(refusedControl(document, part.key, part.reason));
-      continue;
-    }
-    const fresh = buildControl(document, part.key, part.spec, part.value);
-    const old = existing.get(part.key);
-    nodes.push(old && old.dataset.sig === fresh.dataset.sig ? old : fresh);
-  }
-  // Remove what goes, keep what stays in place, insert the rest in order.
-  const keep = new Set(nodes.filter((node) => node.parentNode === output));
-  for (const child of [...output.childNodes]) if (!keep.has(child)) child.remove();
-  let cursor: ChildNode | null = output.firstChild;
-  for (const node of nodes) {
-    if (node === cursor) cursor = cursor.nextSibling;
-    else output.insertBefore(node, cursor);
-  }
-  // A training cell that ran more than once draws its runs side by side; they can be cleared.
-  const runs = Number(output.querySelector<HTMLElement>(".nb-training[data-runs]")?.dataset.runs ?? 0);
+// A run the reader stopped has not ended in time: its cell says so, and its output stays as it is.
+// If the kernel does not end it, the kernel host restarts the kernel (see kernel-host.ts).
+function stoppedHere(cell: CellView, run: number): void {
+  if (running.get(cell.cellId) !== run || stopping.get(cell.cellId)?.run !== run) return;
+  cell.setState("idle");
+  cell.setStatus("Stopped: what it showed is kept. Its code has not ended yet; if it goes on, the kernel restarts.");
+}
+
+/** Work one draw of a cell's output may take before the rest waits for a later task (ms). */
+const DRAW_BUDGET_MS = 12;
+
+// Puts what the page holds of a cell's run in its output (apply.ts): markup sanitized, controls
+// made here with DOM calls from their checked data, a control the reader is using kept as it is.
+// True when more is left to draw.
+function drawCell(cell: CellView): boolean {
+  const held = streams.get(cell.cellId);
+  if (!held) return false;
+  let done = true;
+  inPlace(cell, () => (done = drawParts(cell.output, held.parts, DRAW_BUDGET_MS)));
+  if (done) noticeRuns(cell);
+  return !done;
+}
+
+// A training cell that ran more than once draws its runs side by side; they can be cleared.
+function noticeRuns(cell: CellView): void {
+  const runs = Number(cell.output.querySelector<HTMLElement>(".nb-training[data-runs]")?.dataset.runs ?? 0);
   cell.notice(
     "runs",
     runs > 1
@@ -165,14 +181,16 @@ function showParts(cell: CellView, parts: CheckedPart[]): void {
 }
 
 // ---- drawing at the page's pace ---------------------------------------------------------------
-// A running cell can send frames faster than the page draws them (a big chart each epoch). Each
-// cell's frames are drawn at most so often that drawing takes a quarter of the time, the newest
-// frame winning; its end is drawn at once. The reader's clicks and drags stay answered meanwhile.
+// A running cell can send frames faster than the page draws them (a big chart each epoch, a
+// display() loop). Each cell's output is drawn at most so often that drawing takes a quarter of
+// the time (half, for the rest of a run's end), the newest state winning, and a draw that has
+// more to do than its budget comes back for the rest. The reader's clicks and drags stay
+// answered meanwhile.
 const DRAW_SHARE = 4;
-const frames = new Map<string, { draw: () => void; timer: ReturnType<typeof setTimeout> | null }>();
+const frames = new Map<string, { draw: () => boolean | void; timer: ReturnType<typeof setTimeout> | null }>();
 const nextDraw = new Map<string, number>();
 
-function drawSoon(key: string, draw: () => void): void {
+function drawSoon(key: string, draw: () => boolean | void, share = DRAW_SHARE): void {
   const pending = frames.get(key);
   if (pending) {
     pending.draw = draw;
@@ -184,9 +202,10 @@ function drawSoon(key: string, draw: () => void): void {
   frame.timer = setTimeout(() => {
     frames.delete(key);
     const start = performance.now();
-    frame.draw();
+    const more = frame.draw();
     const end = performance.now();
-    nextDraw.set(key, end + (end - start) * (DRAW_SHARE - 1));
+    nextDraw.set(key, end + (end - start) * (share - 1));
+    if (more === true && !frames.has(key)) drawSoon(key, frame.draw, share);
   }, wait);
 }
 
@@ -225,55 +244,19 @@ const knows: PageKnows = {
   } as ReadonlySet<string>,
   runs: newestRun,
   trainings: (key) => views().some((cell) => controlsIn(cell.output).some((c) => c.dataset.key === key && c.classList.contains("nb-input--training"))),
+  stream: (id): Stream | undefined => streams.get(id),
 };
+
+type CellMessage = Extract<NonNullable<ReturnType<typeof checkMessage>>, { type: "cell" }>;
 
 function receive(raw: unknown): void {
   const message = checkMessage(raw, knows, drop);
   if (!message) return;
   if (message.type === "cell") {
-    newestRun.set(message.id, Math.max(newestRun.get(message.id) ?? 0, message.run));
-    const cell = view(message.id);
-    if (!cell) return;
-    const { status, parts, reason, durationMs } = message;
-    requested.delete(message.id);
-    if (status === "running") {
-      // A new run of the cell: the last run's progress bar and frames go.
-      if (running.get(message.id) !== message.run) {
-        dropFrames(message.id);
-        cell.setState("idle");
-      }
-      running.set(message.id, message.run);
-      host.busy(true);
-      cell.setState("running");
-      if (parts.length) drawSoon(message.id, () => inPlace(cell, () => showParts(cell, parts)));
-      return;
-    }
-    dropFrames(message.id);
-    running.delete(message.id);
-    host.busy(running.size > 0);
-    host.ended(message.id);
-    cell.setState("idle");
-    if (status === "blocked") {
-      cell.setStale(reason ?? "Not run: a cell it reads did not run.");
-      cell.setStatus("");
-      return;
-    }
-    inPlace(cell, () => {
-      showParts(cell, parts);
-      cell.showOrigin(status === "failed" ? (message.origin ?? null) : null);
-    });
-    cell.setStale(null);
-    ran.add(message.id);
-    cell.setStatus(
-      status === "done"
-        ? `Ran in ${seconds(durationMs)} s.`
-        : status === "stopped"
-          ? `Stopped after ${seconds(durationMs)} s; what it showed so far is kept.`
-          : `Failed: ${message.error ?? "see the error below"}`,
-    );
+    receiveCell(message);
   } else if (message.type === "progress") {
     const cell = view(message.id);
-    if (!cell || running.get(message.id) !== message.run) return;
+    if (!cell || running.get(message.id) !== message.run || stopping.get(message.id)?.run === message.run) return;
     const { progress, run } = message;
     drawSoon(`${message.id} progress`, () => {
       if (running.get(message.id) !== run) return;
@@ -308,6 +291,59 @@ const LOST_NEWS: Record<LostReason, (detail: string, culprit: string) => string>
     "This page, your edits and the outputs shown are kept. The next Run starts it again.",
   "start-failed": (detail) => `The kernel could not start: ${detail}.`,
 };
+
+// A cell's message, past the door: its parts join what the page holds of the run (a running
+// message's after the parts it keeps, the end's in place of all), and are drawn at the page's pace.
+function receiveCell(message: CellMessage): void {
+  const { id, run, status, seq, from, parts, reason, durationMs } = message;
+  newestRun.set(id, Math.max(newestRun.get(id) ?? 0, run));
+  const held = streams.get(id);
+  const kept = held?.run === run ? held.parts.slice(0, from) : [];
+  streams.set(id, { run, seq, parts: kept.concat(parts) });
+  const cell = view(id);
+  if (!cell) return;
+  requested.delete(id);
+  const stopped = stopping.get(id);
+  if (status === "running") {
+    // A new run of the cell: the last run's progress bar and frames go.
+    if (running.get(id) !== run) {
+      dropFrames(id);
+      cell.setState("idle");
+      if (stopped) clearTimeout(stopped.timer), stopping.delete(id);
+    }
+    running.set(id, run);
+    host.busy(true);
+    // A run the reader stopped changes nothing more until its end comes.
+    if (stopping.has(id)) return;
+    cell.setState("running");
+    // The start of a run leaves the last one's output until something new comes.
+    if (seq > 1 || parts.length) drawSoon(id, () => drawCell(cell));
+    return;
+  }
+  if (stopped) clearTimeout(stopped.timer), stopping.delete(id);
+  dropFrames(id);
+  running.delete(id);
+  host.busy(running.size > 0);
+  host.ended(id);
+  cell.setState("idle");
+  if (status === "blocked") {
+    cell.setStale(reason ?? "Not run: a cell it reads did not run.");
+    cell.setStatus("");
+    return;
+  }
+  // The end is drawn at once, as far as the budget goes; the rest follows, at half the page's time.
+  if (drawCell(cell)) drawSoon(id, () => drawCell(cell), 2);
+  cell.showOrigin(status === "failed" ? (message.origin ?? null) : null);
+  cell.setStale(null);
+  ran.add(id);
+  cell.setStatus(
+    status === "done"
+      ? `Ran in ${seconds(durationMs)} s.`
+      : status === "stopped"
+        ? `Stopped after ${seconds(durationMs)} s; what it showed so far is kept.`
+        : `Failed: ${message.error ?? "see the error below"}`,
+  );
+}
 
 // The worker is gone (a runaway loop, a crash, memory exhausted): so are its variables. The next
 // action starts a new one with every cell's code.

@@ -243,10 +243,12 @@ async function restore(): Promise<void> {
     setAside(found.raw);
     if (!isEmpty(found.salvaged)) await apply(found.salvaged, "restored");
     const kept = Object.keys(found.salvaged.cells).length;
+    const { damaged } = found;
+    const names = damaged.names.length > 3 ? `${damaged.names.slice(0, 3).join(", ")} and ${damaged.names.length - 3} more` : damaged.names.join(", ");
     announce(
       `Your saved changes to this chapter were damaged. ${kept ? `${kept} edited cell${kept === 1 ? " is" : "s are"} back; ` : ""}` +
-        "the damaged record is set aside.",
-      [["Download the damaged record", () => download(found.raw)]],
+        `what could not be read (${names}) is set aside.`,
+      [["Download the damaged part", () => download(damaged.text, damaged.json)]],
     );
   } else if (found.kind === "state" && !isEmpty(found.state)) {
     await apply(found.state, "restored");
@@ -274,10 +276,11 @@ function setAside(raw: string): void {
   }
 }
 
-function download(raw: string): void {
+// The damaged part alone (the entries that could not be read, under their keys), as a file.
+function download(text: string, json: boolean): void {
   const link = document.createElement("a");
-  link.href = URL.createObjectURL(new Blob([raw], { type: "application/json" }));
-  link.download = `${slug}-damaged-changes.json`;
+  link.href = URL.createObjectURL(new Blob([text], { type: json ? "application/json" : "text/plain" }));
+  link.download = `${slug}-damaged-part-of-saved-changes.${json ? "json" : "txt"}`;
   link.click();
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }

@@ -1,7 +1,9 @@
 /**
- * The messages between the page and its kernel worker. Outputs cross as parts: markup (rendered in
- * the worker by the kernel core, sanitized by the page) and controls as plain data (made by the
- * page itself with `renderInput`).
+ * The messages between the page and its kernel worker. Outputs cross as parts, one per output:
+ * markup (rendered in the worker by the kernel core, sanitized by the page) and controls as plain
+ * data (made by the page itself with `renderInput`). A running cell's messages carry only what is
+ * new (see `from` and `seq`); its last message carries its whole output. What one run may show is
+ * capped ({@link CAPS}) in the worker before anything is sent, and the page refuses more.
  */
 import type { OutputPart } from "../render.ts";
 import type { CellInfo, CellStatus, TrainingCommand, TrainingStatus } from "../types.ts";
@@ -43,6 +45,36 @@ export interface ProgressReport {
   html?: string;
 }
 
+/**
+ * What one run may show. The worker cuts a run's outputs to these (a note says what was left out)
+ * before sending; the page refuses a message over them. They keep what the page sanitizes and
+ * inserts bounded: the book's biggest output has about 550 elements and 80 000 characters.
+ */
+export const CAPS = {
+  /** Outputs of one run. */
+  parts: 500,
+  /** Characters of markup of one run. */
+  chars: 1_000_000,
+  /** Elements (opening tags) of markup of one run. */
+  tags: 10_000,
+  /** Characters of one output's markup: a bigger output is replaced by a line saying so. */
+  partChars: 250_000,
+  /** Elements of one output's markup: the same. */
+  partTags: 2_500,
+  /** Room for the note closing a run cut short (characters; it counts as one more part). */
+  note: 1_000,
+} as const;
+
+/** Opening tags in markup (`<` then a letter): what the page will make elements of, at most. */
+export function countTags(html: string, stopAfter = Infinity): number {
+  let count = 0;
+  for (let i = html.indexOf("<"); i !== -1; i = html.indexOf("<", i + 1)) {
+    const c = html.charCodeAt(i + 1) | 32;
+    if (c >= 97 && c <= 122 && ++count > stopAfter) break;
+  }
+  return count;
+}
+
 /** Worker → page. */
 export type FromWorker =
   | { type: "ready" }
@@ -52,7 +84,19 @@ export type FromWorker =
       id: string;
       run: number;
       status: CellStatus;
-      /** All the run has shown so far (sent at most every 50 ms while it runs, always at the end). */
+      /**
+       * This run's messages, counted from 1. The page takes a "running" message only when it
+       * follows the one before it (a gap or a repeat is refused whole); the last message (any
+       * other status) settles the whole output, so nothing is lost for good.
+       */
+      seq: number;
+      /**
+       * Where `parts` start in the run's outputs: the page keeps the first `from` parts it has of
+       * this run and puts these after them (a generator's new value replaces the old one this
+       * way). The last message has from 0: it carries all the run showed.
+       */
+      from: number;
+      /** What the run showed since its last message (sent at most every 50 ms), or all of it at the end. */
       parts: OutputPart[];
       reason?: string;
       durationMs: number;

@@ -24,8 +24,20 @@ export interface ChapterState {
 export type LoadResult =
   | { kind: "state"; state: ChapterState }
   | { kind: "none" }
-  /** Unreadable in part or whole: what it held as text, and the cells and values still valid. */
-  | { kind: "corrupt"; raw: string; salvaged: ChapterState };
+  /**
+   * Unreadable in part or whole: what it held as text, the cells and values still valid, and
+   * what could not be read (the damaged part alone).
+   */
+  | { kind: "corrupt"; raw: string; salvaged: ChapterState; damaged: DamagedPart };
+
+/** What could not be read of a record: its entries under their keys, or its text if not JSON. */
+export interface DamagedPart {
+  /** The damaged entries as JSON (`{ cells: { id: … }, inputs: … }`), or the record's own text. */
+  text: string;
+  json: boolean;
+  /** What they are, for a sentence: `cell "a", cell "b"`, `the settings`, `the whole record`. */
+  names: string[];
+}
 
 /** What {@link save} managed: kept, or why not. */
 export type SaveResult = "saved" | "unavailable" | "full";
@@ -50,15 +62,16 @@ export function isEmpty(state: ChapterState): boolean {
   return Object.keys(state.cells).length === 0 && Object.keys(state.inputs).length === 0;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+const isCell = (c: unknown): c is SavedCell =>
+  typeof c === "object" && c !== null && typeof (c as SavedCell).code === "string" && typeof (c as SavedCell).base === "string";
+
 function isState(value: unknown): value is ChapterState {
   if (typeof value !== "object" || value === null) return false;
   const { cells, inputs } = value as Record<string, unknown>;
-  if (typeof cells !== "object" || cells === null || typeof inputs !== "object" || inputs === null) {
-    return false;
-  }
-  return Object.values(cells).every(
-    (c) => typeof c === "object" && c !== null && typeof c.code === "string" && typeof c.base === "string",
-  );
+  if (!isObject(cells) || !isObject(inputs)) return false;
+  return Object.values(cells).every(isCell);
 }
 
 // localStorage itself can throw (blocked cookies, sandboxed frames): access goes through here.
@@ -70,19 +83,26 @@ function storage(): Storage | null {
   }
 }
 
-const isCell = (c: unknown): c is SavedCell =>
-  typeof c === "object" && c !== null && typeof (c as SavedCell).code === "string" && typeof (c as SavedCell).base === "string";
-
-// What can still be read from a damaged record: each valid cell and each input value.
-function salvage(parsed: unknown): ChapterState {
+// What can still be read from a damaged record (each valid cell and the input values), and what
+// cannot, under the keys it had.
+function salvage(parsed: unknown): { salvaged: ChapterState; damaged: DamagedPart } {
   const state = emptyState();
-  if (typeof parsed !== "object" || parsed === null) return state;
-  const { cells, inputs } = parsed as Record<string, unknown>;
-  if (typeof cells === "object" && cells !== null) {
-    for (const [id, cell] of Object.entries(cells)) if (isCell(cell)) state.cells[id] = { code: cell.code, base: cell.base };
+  if (!isObject(parsed)) {
+    return { salvaged: state, damaged: { text: JSON.stringify(parsed, null, 2), json: true, names: ["the whole record"] } };
   }
-  if (typeof inputs === "object" && inputs !== null && !Array.isArray(inputs)) state.inputs = { ...inputs };
-  return state;
+  const bad: { cells?: unknown; inputs?: unknown; other?: Record<string, unknown> } = {};
+  const names: string[] = [];
+  const { cells, inputs, ...other } = parsed;
+  if (isObject(cells)) {
+    for (const [id, cell] of Object.entries(cells)) {
+      if (isCell(cell)) state.cells[id] = { code: cell.code, base: cell.base };
+      else (((bad.cells ??= {}) as Record<string, unknown>)[id] = cell), names.push(`cell "${id}"`);
+    }
+  } else if (cells !== undefined) (bad.cells = cells), names.push("the edited cells");
+  if (isObject(inputs)) state.inputs = { ...inputs };
+  else if (inputs !== undefined) (bad.inputs = inputs), names.push("the settings");
+  if (Object.keys(other).length) (bad.other = other), names.push(...Object.keys(other).map((k) => `"${k}"`));
+  return { salvaged: state, damaged: { text: JSON.stringify(bad, null, 2), json: true, names } };
 }
 
 /** A chapter's saved state, or "none", or "corrupt" (with what is still valid in it). */
@@ -96,9 +116,10 @@ export function load(base: string, chapter: string, slot = ""): LoadResult {
   if (raw === null) return { kind: "none" };
   try {
     const parsed: unknown = JSON.parse(raw);
-    return isState(parsed) ? { kind: "state", state: parsed } : { kind: "corrupt", raw, salvaged: salvage(parsed) };
+    return isState(parsed) ? { kind: "state", state: parsed } : { kind: "corrupt", raw, ...salvage(parsed) };
   } catch {
-    return { kind: "corrupt", raw, salvaged: emptyState() };
+    const damaged = { text: raw, json: false, names: ["the whole record"] };
+    return { kind: "corrupt", raw, salvaged: emptyState(), damaged };
   }
 }
 

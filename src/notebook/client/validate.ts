@@ -6,14 +6,16 @@
  */
 import { acceptValue, MAX_POINTS, SPEED_MS, type InputSpec, type InputValue } from "../inputs.ts";
 import type { CellStatus, TrainingStatus } from "../types.ts";
-import type { FromWorker, ProgressReport } from "./protocol.ts";
+import { CAPS, countTags, type FromWorker, type ProgressReport } from "./protocol.ts";
 
-/** Bounds on what one message may carry. */
+/** Bounds on what one message may carry (a run's outputs: CAPS, in protocol.ts). */
 export const LIMITS = {
-  /** Characters of markup in one output or progress chart (a bigger part is cut, with a note). */
-  html: 2_000_000,
-  /** Parts (markup runs and controls) in one cell message. */
-  parts: 200,
+  /** Characters of markup of one output or progress chart. */
+  html: CAPS.partChars,
+  /** Elements of markup of one output or progress chart. */
+  tags: CAPS.partTags,
+  /** Parts (outputs) of one run, with the note that ends a run cut short. */
+  parts: CAPS.parts + 1,
   /** Characters of a status, error or progress line. */
   text: 2_000,
   /** Characters of a control's label, option or placeholder. */
@@ -32,7 +34,7 @@ export interface ControlPart {
 
 /** A part of a run's output after the door: markup to sanitize, a checked control, or a refusal. */
 export type CheckedPart =
-  | { kind: "html"; html: string }
+  | { kind: "html"; html: string; tags: number }
   | ControlPart
   | { kind: "refused"; key: string; reason: string };
 
@@ -180,6 +182,16 @@ export interface PageKnows {
   runs: ReadonlyMap<string, number>;
   /** The keys of the training controls in the page. */
   trainings(key: string): boolean;
+  /** What the page holds of a cell's newest run: the last message it took, and the parts so far. */
+  stream(id: string): Stream | undefined;
+}
+
+/** A cell's run as the page holds it. */
+export interface Stream {
+  run: number;
+  /** The `seq` of the last message taken. */
+  seq: number;
+  parts: readonly CheckedPart[];
 }
 
 const STATUSES: readonly CellStatus[] = ["running", "done", "failed", "stopped", "blocked"];
@@ -189,19 +201,34 @@ export type CheckedMessage =
   | Exclude<FromWorker, { type: "cell" }>
   | (Omit<Extract<FromWorker, { type: "cell" }>, "parts"> & { parts: CheckedPart[] });
 
-/** A cell's output parts: markup strings (cut to the limit) and controls of that cell, parsed. */
-export function checkParts(cellId: string, raw: unknown): Result<CheckedPart[]> {
+/** What parts add up to against a run's caps. */
+function totals(parts: readonly CheckedPart[], upTo = parts.length): { chars: number; tags: number } {
+  let chars = 0;
+  let tags = 0;
+  for (const part of parts.slice(0, upTo)) {
+    if (part.kind === "html") (chars += part.html.length), (tags += part.tags);
+    else tags += 1;
+  }
+  return { chars, tags };
+}
+
+/**
+ * A cell's output parts: markup within the caps of one output, and controls of that cell, parsed.
+ * `kept` are the parts of the run the page keeps before these: together, within a run's caps.
+ */
+export function checkParts(cellId: string, raw: unknown, kept: readonly CheckedPart[] = []): Result<CheckedPart[]> {
   if (!Array.isArray(raw)) return no(`parts is ${shown(raw)}, expected a list`);
+  if (kept.length + raw.length > LIMITS.parts) return no(`${kept.length + raw.length} parts, over the ${LIMITS.parts} of a run`);
   const parts: CheckedPart[] = [];
-  let budget = LIMITS.html;
-  for (const part of raw.slice(0, LIMITS.parts)) {
+  for (const part of raw) {
     if (!isRecord(part)) return no(`a part is ${shown(part)}, expected { kind, … }`);
     if (part.kind === "html") {
-      if (typeof part.html !== "string") return no(`an html part holds ${shown(part.html)}, expected a string`);
-      if (budget <= 0) continue;
-      const html = part.html.length > budget ? "" : part.html;
-      budget -= part.html.length;
-      parts.push({ kind: "html", html });
+      const html = part.html;
+      if (typeof html !== "string") return no(`an html part holds ${shown(html)}, expected a string`);
+      if (html.length > LIMITS.html) return no(`an html part of ${html.length} characters, over the ${LIMITS.html} of one output`);
+      const tags = countTags(html, LIMITS.tags);
+      if (tags > LIMITS.tags) return no(`an html part of more than ${LIMITS.tags} elements, the most of one output`);
+      parts.push({ kind: "html", html, tags });
     } else if (part.kind === "input") {
       const key = part.key;
       if (typeof key !== "string" || !new RegExp(`^${escapeRegExp(cellId)}:\\d{1,6}$`).test(key)) {
@@ -215,6 +242,10 @@ export function checkParts(cellId: string, raw: unknown): Result<CheckedPart[]> 
       parts.push({ kind: "input", key, spec: spec.value, value: acceptValue(spec.value, part.value) });
     } else return no(`a part's kind is ${shown(part.kind)}, expected "html" or "input"`);
   }
+  const { chars, tags } = totals([...kept, ...parts]);
+  if (chars > CAPS.chars + CAPS.note || tags > CAPS.tags + 10) {
+    return no(`a run's parts add up to ${chars} characters and ${tags} elements, over its caps (${CAPS.chars}, ${CAPS.tags})`);
+  }
   return ok(parts);
 }
 
@@ -222,13 +253,34 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/**
+ * Where a cell message's parts go, checked against what the page holds of the run: the parts it
+ * keeps before them. A running message must follow the run's last one taken (`seq` one more) and
+ * start within the parts the page has (`from`); anything else is a gap or a repeat, refused whole.
+ * A run's last message (any other status) starts at 0 and may follow a gap: it settles all.
+ */
+function checkOrder(raw: Record<string, unknown>, stream: Stream | undefined): Result<readonly CheckedPart[]> {
+  const { seq, from, run, status } = raw;
+  const count = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+  if (!count(seq) || seq < 1) return no(`a cell message's seq is ${shown(seq)}, expected a count from 1`);
+  if (!count(from)) return no(`a cell message's from is ${shown(from)}, expected a count of parts`);
+  const same = stream?.run === run ? stream : undefined;
+  if (same && seq <= same.seq) return no(`message ${seq} of run ${String(run)} came again, or late (the page has taken up to ${same.seq})`);
+  if (status !== "running") return from === 0 ? ok([]) : no(`a run's last message starts at part ${from}, expected 0 (all it showed)`);
+  const last = same?.seq ?? 0;
+  if (seq !== last + 1) return no(`message ${seq} of run ${String(run)} after message ${last}: a gap`);
+  const have = same?.parts.length ?? 0;
+  if (from > have) return no(`message ${seq} of run ${String(run)} starts at part ${from}, but the page has ${have}: a gap`);
+  return ok(same ? same.parts.slice(0, from) : []);
+}
+
 function checkProgress(raw: unknown): Result<ProgressReport> {
   if (!isRecord(raw)) return no(`progress is ${shown(raw)}, expected { text, fraction?, html? }`);
   if (typeof raw.text !== "string") return no(`progress text is ${shown(raw.text)}, expected a string`);
   const fraction = raw.fraction === undefined ? undefined : finite(raw.fraction) ? Math.min(1, Math.max(0, raw.fraction)) : null;
   if (fraction === null) return no(`progress fraction is ${shown(raw.fraction)}, expected a number from 0 to 1`);
-  if (raw.html !== undefined && (typeof raw.html !== "string" || raw.html.length > LIMITS.html)) {
-    return no(`progress html is not a string of at most ${LIMITS.html} characters`);
+  if (raw.html !== undefined && (typeof raw.html !== "string" || raw.html.length > LIMITS.html || countTags(raw.html, LIMITS.tags) > LIMITS.tags)) {
+    return no(`progress html is not markup of at most ${LIMITS.html} characters and ${LIMITS.tags} elements`);
   }
   return ok({ text: raw.text.slice(0, LIMITS.text), fraction, html: raw.html as string | undefined });
 }
@@ -291,13 +343,17 @@ function check(raw: unknown, knows: PageKnows): Result<CheckedMessage> {
       const newest = knows.runs.get(id) ?? 0;
       if (raw.run < newest) return no(`a "${String(status)}" message for run ${raw.run} of "${id}", whose newest run is ${newest}`);
       if (!finite(raw.durationMs) || raw.durationMs < 0) return no("a cell message without its duration");
-      const parts = checkParts(id, raw.parts);
+      const order = checkOrder(raw, knows.stream(id));
+      if (!order.ok) return order;
+      const parts = checkParts(id, raw.parts, order.value);
       if (!parts.ok) return parts;
       return ok({
         type: "cell",
         id,
         run: raw.run,
         status: status as CellStatus,
+        seq: raw.seq as number,
+        from: raw.from as number,
         parts: parts.value,
         reason: typeof raw.reason === "string" ? raw.reason.slice(0, LIMITS.text) : undefined,
         durationMs: raw.durationMs,

@@ -12,9 +12,10 @@ import * as charts from "../../charts/index.ts";
 import * as exercise from "../check.ts";
 import { createKernel } from "../kernel.ts";
 import { progressChart } from "../progress-chart.ts";
-import { originText, outputParts, progressText } from "../render.ts";
+import { originText, progressText } from "../render.ts";
 import type { KernelEvent, Output } from "../types.ts";
-import type { FromWorker, ToWorker } from "./protocol.ts";
+import { nextDelta, outbox, type Outbox } from "./outbox.ts";
+import { CAPS, countTags, type FromWorker, type ToWorker } from "./protocol.ts";
 
 // The kernel's private channel to the page: a MessagePort the page hands over once, before any
 // cell runs (from the runner frame the worker lives in, or from the page itself under the dev
@@ -79,22 +80,30 @@ function post(message: FromWorker): void {
   else early.push(message);
 }
 
+// The clock and timers the throttle uses, taken before any cell runs: a cell that replaces
+// performance.now or setTimeout does not make its outputs go out faster.
+const clock = performance.now.bind(performance);
+const later = setTimeout;
+const unlater = clearTimeout;
+
 // Leading edge at once, then at most one message per interval per key, and always the last one.
+// A send due when the next event comes goes out then, from inside the cell's own code: a loop that
+// never yields still shows what it displays, every 50 ms.
 const throttles = new Map<string, { at: number; timer: ReturnType<typeof setTimeout> | null; send: () => void }>();
 function throttle(key: string, every: number, send: () => void, now = false): void {
   let entry = throttles.get(key);
   if (!entry) throttles.set(key, (entry = { at: 0, timer: null, send }));
   entry.send = send;
-  const wait = every - (performance.now() - entry.at);
+  const wait = every - (clock() - entry.at);
   if (now || wait <= 0) {
-    if (entry.timer) clearTimeout(entry.timer);
+    if (entry.timer) unlater(entry.timer);
     entry.timer = null;
-    entry.at = performance.now();
+    entry.at = clock();
     send();
   } else {
-    entry.timer ??= setTimeout(() => {
+    entry.timer ??= later(() => {
       entry.timer = null;
-      entry.at = performance.now();
+      entry.at = clock();
       entry.send();
     }, wait);
   }
@@ -102,51 +111,70 @@ function throttle(key: string, every: number, send: () => void, now = false): vo
 
 function cancel(key: string): void {
   const entry = throttles.get(key);
-  if (entry?.timer) clearTimeout(entry.timer);
+  if (entry?.timer) unlater(entry.timer);
   throttles.delete(key);
 }
 
 const chart = progressChart(document, "nbw");
 
-/** The most outputs, and characters of markup, one run shows (a `display()` loop, a huge table). */
-const MAX_OUTPUTS = 500;
-const MAX_OUTPUT_CHARS = 1_000_000;
+// What each cell's newest run has sent (outbox.ts), and the sends waiting for canvases to encode.
+const boxes = new Map<string, Outbox>();
+const queues = new Map<string, Promise<void>>();
+/** Outputs already looked at for canvas tokens. */
+const scanned = new WeakSet<Output>();
 
-// A run's outputs within the caps, with a note saying what was left out.
-function cappedParts(outputs: readonly Output[]): ReturnType<typeof outputParts> {
-  const parts = outputParts(outputs.slice(0, MAX_OUTPUTS));
-  let chars = 0;
-  let cut = outputs.length > MAX_OUTPUTS;
-  const kept = parts.filter((part) => {
-    if (part.kind !== "html") return true;
-    chars += part.html.length;
-    if (chars > MAX_OUTPUT_CHARS) cut = true;
-    return chars <= MAX_OUTPUT_CHARS;
-  });
-  if (cut) {
-    const note =
-      `This run showed more than fits (${outputs.length} outputs; at most ${MAX_OUTPUTS}, and ` +
-      `${MAX_OUTPUT_CHARS / 1e6} M characters of markup): only the first are shown.`;
-    kept.push({ kind: "html", html: `<p class="nb-text nb-stderr">${note}</p>` });
-  }
-  return kept;
+// Canvases drawn for outputs not sent yet become PNGs (in one call: it forgets what it drew after).
+async function encodeAll(outputs: Extract<Output, { kind: "html" }>[]): Promise<void> {
+  const seam = `\u0000nb-seam-${clock()}-${outputs.length}\u0000`;
+  const pieces = (await encodeCanvases(outputs.map((o) => o.html).join(seam))).split(seam);
+  if (pieces.length === outputs.length) outputs.forEach((o, i) => (o.html = pieces[i]));
 }
 
-async function sendCell(event: Extract<KernelEvent, { type: "cell" }>): Promise<void> {
-  const parts = cappedParts(event.outputs);
-  for (const part of parts) if (part.kind === "html") part.html = await encodeCanvases(part.html);
-  const error = event.outputs.find((o): o is Extract<Output, { kind: "error" }> => o.kind === "error");
+function unencoded(outputs: readonly Output[]): Extract<Output, { kind: "html" }>[] {
+  const found: Extract<Output, { kind: "html" }>[] = [];
+  // Outputs past the cap of a run are never sent.
+  for (const output of outputs.slice(0, CAPS.parts)) {
+    if (scanned.has(output)) continue;
+    scanned.add(output);
+    if (output.kind === "html" && output.html.includes("nb-canvas-")) found.push(output);
+  }
+  return found;
+}
+
+function postDelta(event: Extract<KernelEvent, { type: "cell" }>, final: boolean): void {
+  let box = boxes.get(event.id);
+  if (!box) boxes.set(event.id, (box = outbox()));
+  const delta = nextDelta(box, event.run, event.outputs, final);
+  if (!delta) return;
+  const failed = event.status === "failed";
+  const error = failed ? event.outputs.find((o): o is Extract<Output, { kind: "error" }> => o.kind === "error") : undefined;
   post({
     type: "cell",
     id: event.id,
     run: event.run,
     status: event.status,
-    parts,
+    ...delta,
     reason: event.reason,
     durationMs: event.durationMs,
     error: event.status === "failed" && error ? [error.message, originText(error)].filter(Boolean).join(", ") : undefined,
     origin: event.status === "failed" && error?.origin ? { cell: error.origin.cell, line: error.origin.line } : undefined,
   });
+}
+
+// Sent at once when nothing needs encoding; in order behind a send that is still encoding.
+function sendCell(event: Extract<KernelEvent, { type: "cell" }>, final: boolean): void {
+  const go = (): Promise<void> | void => {
+    const pending = unencoded(event.outputs);
+    if (pending.length === 0) return postDelta(event, final);
+    return encodeAll(pending).then(() => postDelta(event, final));
+  };
+  const queued = queues.get(event.id);
+  const done = queued ? queued.then(go) : go();
+  if (!done) return;
+  const tail = done.catch(() => undefined).then(() => {
+    if (queues.get(event.id) === tail) queues.delete(event.id);
+  });
+  queues.set(event.id, tail);
 }
 
 function onEvent(event: KernelEvent): void {
@@ -155,16 +183,19 @@ function onEvent(event: KernelEvent): void {
     if (event.status !== "running") {
       cancel(key);
       cancel(`progress:${event.id}`);
-      void sendCell(event);
+      sendCell(event, true);
     } else {
       // A run's start goes out at once; what it shows while running, at most every 50 ms.
-      throttle(key, OUTPUTS_EVERY_MS, () => void sendCell(event), event.outputs.length === 0);
+      throttle(key, OUTPUTS_EVERY_MS, () => sendCell(event, false), event.outputs.length === 0);
     }
   } else if (event.type === "progress") {
     const { id, run, progress } = event;
     throttle(`progress:${id}`, PROGRESS_EVERY_MS, () => {
       const fraction = progress.epochs ? Math.min(1, progress.epoch / progress.epochs) : undefined;
-      const html = progress.history.length > 1 ? chart(progress.history, progress.epochs) : undefined;
+      const drawn = progress.history.length > 1 ? chart(progress.history, progress.epochs) : undefined;
+      // A chart over the caps of one output is left out: the bar and the line of numbers still go.
+      const fits = drawn && drawn.length <= CAPS.partChars && countTags(drawn, CAPS.partTags) <= CAPS.partTags;
+      const html = fits ? drawn : undefined;
       post({ type: "progress", id, run, progress: { text: progressText(progress), fraction, html } });
     });
   } else {
