@@ -9,6 +9,7 @@ const knows: PageKnows = {
   cells: new Set(["spiral-rule", "spiral-rule-score"]),
   runs: new Map(),
   trainings: () => false,
+  stream: () => undefined,
 };
 
 function failed(origin: unknown) {
@@ -17,6 +18,8 @@ function failed(origin: unknown) {
     id: "spiral-rule-score",
     run: 1,
     status: "failed",
+    seq: 1,
+    from: 0,
     parts: [{ kind: "html", html: '<div class="nb-error"><p>TypeError</p></div>' }],
     durationMs: 3,
     error: "Math.hypt is not a function",
