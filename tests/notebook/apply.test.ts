@@ -34,6 +34,18 @@ describe("drawParts(output, parts, budgetMs)", () => {
     expect(texts(output)).toEqual(["z"]);
   });
 
+  test("what something else took out of the output is drawn again, though the parts are the same", () => {
+    const output = window.document.createElement("div");
+    const parts = [html("a"), html("b")];
+    drawParts(output, parts, 1000);
+    output.replaceChildren();
+    expect(drawParts(output, parts, 1000)).toBe(true);
+    expect(texts(output)).toEqual(["a", "b"]);
+    output.firstElementChild!.remove();
+    expect(drawParts(output, parts, 1000)).toBe(true);
+    expect(texts(output)).toEqual(["a", "b"]);
+  });
+
   test("with no time left, draws one batch per call and says more is left", () => {
     const output = window.document.createElement("div");
     const parts = Array.from({ length: 1000 }, (_, i) => html(String(i)));

@@ -91,7 +91,9 @@ export function drawParts(output: HTMLElement, parts: readonly CheckedPart[], bu
   if (!list) shownIn.set(output, (list = fromBuild(output)));
   let i = 0;
   let kept = 0;
-  for (; kept < list.length && i < parts.length && same(list[kept], parts, i); kept++) {
+  // (what something else took out of the output, an extension or a script, is drawn again)
+  const inOutput = (shown: Shown) => shown.nodes.every((node) => node.parentNode === output);
+  for (; kept < list.length && i < parts.length && inOutput(list[kept]) && same(list[kept], parts, i); kept++) {
     const shown = list[kept];
     const span = shown.key !== undefined ? 1 : shown.parts!.length;
     shown.parts = parts.slice(i, (i += span));
