@@ -81,6 +81,20 @@ export function valleyMarks(): Plot.Markish[] {
   ];
 }
 
+/** The valley's map as every chart of it frames it: its size, margins and the two weights' axes. */
+export function valleyFrame(height: number) {
+  return {
+    width: CELL_WIDTH,
+    height,
+    style: chartStyle,
+    ...axisRoom,
+    marginTop: 30, // the ↑ w₂ label clear of the top tick
+    marginRight: 12,
+    x: { label: "w₁", domain: valley.x },
+    y: { label: "w₂", domain: valley.y },
+  };
+}
+
 /** Whether a walk crosses the valley's floor (w₂ = 1) at most of its steps: a zig-zag. */
 export function zigzags(walk: { w2: number }[]): boolean {
   const sides = walk.map((p) => Math.sign(p.w2 - valley.minimum[1])).filter((s) => s !== 0);
@@ -121,14 +135,7 @@ export function descentContour(options: DescentContourOptions = {}): ChartSpec {
   const halo = { stroke: "var(--sl-color-bg, white)", strokeWidth: 3, paintOrder: "stroke" };
   return labelled({
     options: {
-      width: CELL_WIDTH,
-      height: 360,
-      style: chartStyle,
-      ...axisRoom,
-      marginTop: 30, // the ↑ w₂ label clear of the top tick
-      marginRight: 12,
-      x: { label: "w₁", domain: valley.x },
-      y: { label: "w₂", domain: valley.y },
+      ...valleyFrame(360),
       ...(options.caption ? { caption: text } : {}),
       marks: [
         ...valleyMarks(),

@@ -2,11 +2,10 @@
 // momentum and Adam from one start, for the same number of steps, over the same contour lines.
 import * as Plot from "@observablehq/plot";
 import { checkNumber } from "./checks.ts";
-import { CELL_WIDTH } from "./costTangent.ts";
-import { valley, valleyMarks, zigzags } from "./descentContour.ts";
+import { valley, valleyFrame, valleyMarks, zigzags } from "./descentContour.ts";
 import { fmt, listing, plural } from "./format.ts";
 import { labelled, type ChartSpec } from "./spec.ts";
-import { axisRoom, chartStyle, palette } from "./theme.ts";
+import { palette } from "./theme.ts";
 
 /** One optimizer's walk: its name (the legend's) and the weights [w₁, w₂] after each step. */
 export type OptimizerWalk = { name: string; path: [number, number][] };
@@ -56,14 +55,7 @@ export function optimizerWalks(options: OptimizerWalksOptions): ChartSpec {
   const text = words(walks, steps, lr);
   return labelled({
     options: {
-      width: CELL_WIDTH,
-      height: 340,
-      style: chartStyle,
-      ...axisRoom,
-      marginTop: 30, // the ↑ w₂ label clear of the top tick
-      marginRight: 12,
-      x: { label: "w₁", domain: valley.x },
-      y: { label: "w₂", domain: valley.y },
+      ...valleyFrame(340),
       color: { domain: names, range: walks.map((_, i) => looks[i].colour) },
       symbol: legend(names, walks.map((_, i) => looks[i].symbol)),
       ...(options.caption ? { caption: text.caption } : {}),
