@@ -60,6 +60,21 @@ describeChapters([CHAPTER], ["site", "chromium"], "errors name the cell where th
     // The address is unchanged (a share link lives there).
     expect(new URL(page.url()).hash).toBe("");
 
+    // Run the caller again: the same error, kept in place, and still one link to it.
+    const ranAgain = cell(page, "spiral-rule-score").evaluate(
+      (node) =>
+        new Promise<void>((done) => {
+          let busy = false;
+          new MutationObserver(() => {
+            if (node.getAttribute("aria-busy") === "true") busy = true;
+            else if (busy) done();
+          }).observe(node, { attributes: true, attributeFilter: ["aria-busy"] });
+        }),
+    );
+    await cell(page, "spiral-rule-score").getByRole("button", { name: "Run" }).click();
+    await ranAgain;
+    expect(await error.getByRole("link").count()).toBe(1);
+
     const { violations } = await new AxeBuilder({ page }).include("#cell-spiral-rule-score").analyze();
     expect(violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   });

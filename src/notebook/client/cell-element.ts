@@ -383,6 +383,8 @@ export class NbCell extends HTMLElement implements CellView {
    * error, made here from the checked cell id and line (never from the worker's markup).
    */
   showOrigin(origin: { cell: string; line: number } | null): void {
+    // An output kept from the last run (the same error again) keeps its nodes: one link, not two.
+    for (const old of this.#output.querySelectorAll(".nb-error-origin")) old.remove();
     if (!origin) return;
     const target = document.getElementById(`cell-${origin.cell}`);
     if (!(target instanceof NbCell)) return;
