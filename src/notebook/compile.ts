@@ -131,7 +131,8 @@ export function lineColumn(text: string, offset: number): Place {
 
 function syntaxMessage(error: unknown): string {
   const message = String((error as { message?: string }).message ?? error);
-  return message.replace(/\s*\(\d+:\d+\)$/, "");
+  // Sucrase names the file it was given ("Error transforming cell.ts: …"): the cell is the file.
+  return message.replace(/^Error transforming cell\.ts:\s*/, "").replace(/\s*\(\d+:\d+\)$/, "");
 }
 
 /** Strips TypeScript types; returns the JavaScript and a map back to the source's columns. */

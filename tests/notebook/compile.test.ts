@@ -187,6 +187,11 @@ describe("compileCell", () => {
     expect(caught).toMatchObject({ line: 2, column: 11 });
   });
 
+  it("a syntax error's message names no file: the cell is the file (sucrase says 'Error transforming cell.ts')", () => {
+    expect(() => compileCell("const a = Math.max(1, 2;")).toThrow(/^Unexpected token/);
+    expect(() => compileCell("const a = Math.max(1, 2;")).not.toThrow(/cell\.ts/);
+  });
+
   it("compileCell(source) rejects export and import() with a message that says what to do", () => {
     expect(() => compileCell("export const a = 1;")).toThrow(/cannot export.*remove `export`/);
     expect(() => compileCell('const m = import("engine");')).toThrow(/import it at the top/);
