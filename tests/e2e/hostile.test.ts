@@ -14,6 +14,16 @@ import { BASE, SITE_DIR, serveSite } from "../support/site.ts";
 import { cell } from "../support/pages.ts";
 import { describeChapters, describeNeeding } from "../support/suites.ts";
 
+/** A fresh context and page of `browser` for one test, closed whatever happens. */
+async function withPage(browser: Browser, use: (page: Page, context: BrowserContext) => Promise<void>): Promise<void> {
+  const context = await browser.newContext();
+  try {
+    await use(await context.newPage(), context);
+  } finally {
+    await context.close();
+  }
+}
+
 // A reader opens a stranger's share link and presses Run. The output must stay in its box and
 // call no one: no request leaves the site's origin, no dialog opens, nothing outside the output is
 // covered, no form remains. The sanitizer and the content security policy each hold on their own.
@@ -223,9 +233,7 @@ describeChapters([CHAPTER, "the-perceptron"], ["site", "chromium"], "a hostile o
   }, 120_000);
 
   test("the policy alone (sanitizer bypassed) lets no request out and no script run", async () => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
+    await withPage(browser, async (page, context) => {
       const seen = watch(context, page, siteUrl);
       stranger.hits.length = 0;
       await page.goto(`${siteUrl}${CHAPTER}`);
@@ -243,15 +251,11 @@ describeChapters([CHAPTER, "the-perceptron"], ["site", "chromium"], "a hostile o
       await output(page).evaluate((out, raw) => (out.innerHTML = raw), raw);
       await provoke(page);
       expectNothingOut(seen);
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 
   test("a chart looks the same after Run as the build shipped it", async () => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
+    await withPage(browser, async (page) => {
       await page.goto(`${siteUrl}the-perceptron/`);
       // What the sanitizer decides: each element, its attributes (ids normalized) and its text.
       // Plot's geometry (`transform`) is left out: the build's Plot draws without the half-pixel
@@ -271,9 +275,7 @@ describeChapters([CHAPTER, "the-perceptron"], ["site", "chromium"], "a hostile o
       await run(page, "or-perceptron");
       await expect.poll(() => page.locator('nb-cell[data-id="or-perceptron"] .nb-status').textContent(), SLOW).toMatch(/Ran in/);
       expect(await normalized()).toEqual(before);
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 
   test("on a host that also sends the header form, the book works and cell code calls no one", async () => {
@@ -314,18 +316,14 @@ describeChapters([CHAPTER, "the-perceptron"], ["site", "chromium"], "a hostile o
   // takes its policy from its own response's headers, and a static host sends none. Starting the
   // worker from a blob: URL (which inherits the page's policy) closes this; then make this a test.
   test("on hosts without headers too, a cell's own code cannot fetch another host from the worker", async () => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
+    await withPage(browser, async (page) => {
       stranger.hits.length = 0;
       const code = `await fetch(${JSON.stringify(`${stranger.origin}/from-the-worker`)}).then(() => "reached", () => "blocked")`;
       await openShared(page, siteUrl, code);
       await run(page);
       await expect.poll(() => output(page).textContent(), SLOW).toMatch(/blocked|reached/);
       expect(stranger.hits).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 });
 
@@ -352,9 +350,7 @@ describeNeeding(["site", "chromium"], "what a cell sends the page, and what a li
   });
 
   test("a hand-made control spec, for each kind and each field, is refused: nothing is inserted, the tab stays", async () => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
+    await withPage(browser, async (page) => {
       const evil = `1"><meta http-equiv="refresh" content="0;url=data:text/html,gone"><style>*{display:none}</style>`;
       const fields: Record<string, string[]> = {
         range: ["min", "max", "step", "value"],
@@ -395,15 +391,11 @@ describeNeeding(["site", "chromium"], "what a cell sends the page, and what a li
       expect(await page.locator("meta[http-equiv=refresh], nb-cell style, .nb-output style").count()).toBe(0);
       expect(page.url()).toContain(CHAPTER);
       expect(await output(page).locator(".nb-input").count()).toBe(0);
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 
   test("cell code posing as the kernel (cell, progress, training, stray, a second port) reaches nothing that acts", async () => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
+    await withPage(browser, async (page) => {
       const debug: string[] = [];
       page.on("console", (message) => {
         if (message.type() === "debug") debug.push(message.text());
@@ -440,15 +432,11 @@ describeNeeding(["site", "chromium"], "what a cell sends the page, and what a li
       const shown = await page.locator(".nb-output, .nb-status, .nb-notice, .nb-progress, .nb-chapterbar").allTextContents();
       expect(shown.join("\n")).not.toMatch(/forged|owned/);
       expect(debug.some((text) => text.includes("outside the kernel's channel"))).toBe(true);
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 
   test("the progress box is confined: a positioned block in it covers nothing outside it", async () => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
+    await withPage(browser, async (page) => {
       await page.goto(`${siteUrl}${CHAPTER}`);
       await page.waitForFunction(() => customElements.get("nb-cell") !== undefined);
       // What a kernel could send as a progress chart after sanitizing: an absolutely positioned block.
@@ -478,18 +466,14 @@ describeNeeding(["site", "chromium"], "what a cell sends the page, and what a li
       }, CELL);
       expect(covered.hits, "points outside the progress box that it covers").toBe(0);
       expect(covered.text).toBe("&lt;b&gt;status&lt;/b&gt; as text");
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 
   test.each([
     ["69 K characters that expand to 443 M", 69_000],
     ["the longest link it opens, at its worst", MAX_PACKED],
   ])("a link bomb (%s) is refused without blocking the page for more than 200 ms", async (_, length) => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
+    await withPage(browser, async (page) => {
       await page.addInitScript(() => {
         const tasks: number[] = [];
         (window as unknown as { longTasks: number[] }).longTasks = tasks;
@@ -513,30 +497,22 @@ describeNeeding(["site", "chromium"], "what a cell sends the page, and what a li
       expect(longest, `the longest task on the page's main thread (ms; without the link: ${baseline})`).toBeLessThanOrEqual(
         Math.max(200, baseline + 100),
       );
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 
   test("a display() flood is capped in count, with a note saying so", async () => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
+    await withPage(browser, async (page) => {
       await openSharedCells(page, siteUrl, { [CELL]: `for (let i = 0; i < 3000; i++) display(i);\n"done"` });
       await page.locator(".nb-chapterbar .nb-link", { hasText: "Opened the link's experiment" }).waitFor(SLOW);
       await run(page);
       expect(await ran(page)).toMatch(/Ran in/);
       await expect.poll(() => output(page).textContent(), SLOW).toContain("only the first are shown");
       expect(await output(page).locator(":scope > *").count()).toBeLessThanOrEqual(502);
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 
   test("a link's code for a read-only cell is refused with a notice; the cell keeps the author's code", async () => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
+    await withPage(browser, async (page) => {
       // The chapter as a book with a read-only cell would ship it.
       await page.route(`**/${CHAPTER}`, async (route) => {
         const response = await route.fetch();
@@ -556,9 +532,7 @@ describeNeeding(["site", "chromium"], "what a cell sends the page, and what a li
       expect(await cell.evaluate((el) => (el as HTMLElement & { code(): string }).code())).toBe(author);
       // The other cell's code from the link is there.
       expect(await page.locator(`nb-cell[data-id="neuron-contributions"]`).evaluate((el) => (el as HTMLElement & { code(): string }).code())).toBe(`"also the link's"`);
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 });
 
@@ -667,9 +641,7 @@ describeNeeding(["site", "chromium"], "floods: the page stays free, Stop works w
     ["a display() loop that never yields", "let i = 0;\nwhile (true) display(i++);"],
     ["a display() loop that awaits between displays", "let i = 0;\nwhile (true) {\n  display(i++);\n  await new Promise((resolve) => setTimeout(resolve, 0));\n}"],
   ])("%s: shows the first outputs with a note, the page stays free, Stop takes effect within a second", async (name, code) => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
+    await withPage(browser, async (page) => {
       await startFlood(page, siteUrl, code);
       await expect.poll(() => output(page, FLOOD).textContent(), SLOW).toContain("only the first are shown");
       await page.waitForTimeout(1_000);
@@ -680,9 +652,7 @@ describeNeeding(["site", "chromium"], "floods: the page stays free, Stop works w
       expect(longest, "the longest task on the page's main thread during the flood (ms)").toBeLessThanOrEqual(LONGEST_TASK_MS);
       expect(stop.saidStopped, `Stop, from the click to "${stop.status}" (ms)`).toBeLessThanOrEqual(STOP_MS);
       expect(stop.lastChange, "the output's last change after the click (ms)").toBeLessThanOrEqual(STOP_MS);
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 
   test.each([
@@ -690,9 +660,7 @@ describeNeeding(["site", "chromium"], "floods: the page stays free, Stop works w
     ["a million elements", `display.html("<i></i>".repeat(1_000_000));\n"after it"`, /too big to show here: 7,000,0\d\d characters/],
     ["ten outputs of 2 400 elements each", `for (let k = 0; k < 10; k++) display.html("<i>x</i>".repeat(2_400));\n"after it"`, /only the first are shown/],
   ])("%s: a line says what was left out, the page stays free", async (name, code, line) => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
+    await withPage(browser, async (page) => {
       await startFlood(page, siteUrl, code);
       const status = await ran(page, FLOOD);
       expect(status).toMatch(/Ran in/);
@@ -703,15 +671,11 @@ describeNeeding(["site", "chromium"], "floods: the page stays free, Stop works w
       measured.push(`${name}: longest task ${longest.toFixed(0)} ms; ${elements} elements in the output`);
       expect(elements).toBeLessThanOrEqual(10_100);
       expect(longest, "the longest task on the page's main thread during the flood (ms)").toBeLessThanOrEqual(LONGEST_TASK_MS);
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 
   test("a Plot of a million dots: the page stays free while the kernel draws, Stop takes effect within a second", async () => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
+    await withPage(browser, async (page) => {
       const code = [
         `import * as Plot from "@observablehq/plot";`,
         `const dots = Array.from({ length: 1_000_000 }, (_, i) => [i % 1000, Math.floor(i / 1000)]);`,
@@ -727,15 +691,11 @@ describeNeeding(["site", "chromium"], "floods: the page stays free, Stop works w
       expect(longest, "the longest task on the page's main thread (ms)").toBeLessThanOrEqual(LONGEST_TASK_MS);
       expect(stop.saidStopped, `Stop, from the click to "${stop.status}" (ms)`).toBeLessThanOrEqual(STOP_MS);
       expect(stop.lastChange).toBeLessThanOrEqual(STOP_MS);
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 
   test("a running cell's message that skips one is refused whole; the next in order is taken", async () => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
+    await withPage(browser, async (page) => {
       const debug: string[] = [];
       page.on("console", (message) => void (message.type() === "debug" && debug.push(message.text())));
       await startFlood(page, siteUrl, `display("first");\nawait new Promise((resolve) => setTimeout(resolve, 60_000));`);
@@ -761,9 +721,7 @@ describeNeeding(["site", "chromium"], "floods: the page stays free, Stop works w
       await forge(last.seq + 1, "in order");
       await expect.poll(() => output(page, FLOOD).locator(".forged").textContent(), SLOW).toBe("in order");
       expect(await output(page, FLOOD).textContent()).toContain("first");
-    } finally {
-      await context.close();
-    }
+    });
   }, 120_000);
 });
 
