@@ -8,7 +8,7 @@ import { bookSidebar } from "./src/chapter-schema.ts";
 import contentSecurityPolicy from "./src/csp.ts";
 import checkLinks from "./src/links.ts";
 import devChapters from "./src/dev-chapters.ts";
-import recordBuild, { lastBuild, previewing } from "./src/last-build.ts";
+import recordBuild, { lastBuild, lastBuildFile, previewing } from "./src/last-build.ts";
 import remarkCells from "./src/notebook/remark-cells.ts";
 import { EMBED_SCRIPT } from "./src/embed.ts";
 import book from "./book.config.ts";
@@ -19,15 +19,15 @@ import remarkChapterRefs from "./src/chapter-refs.ts";
  * Where the book is served from. `/` by default; set BASE_PATH=/course/nn/ (for example) to host
  * it under a sub-path, and SITE_URL to the origin it is served from.
  */
+/** Astro's caches (a separate one lets the tests build a second book beside the first). */
+const cacheDir = process.env.BOOK_CACHE_DIR ?? "./node_modules/.astro";
+
 // `npm run preview` serves the last build under the base path it was built with (src/last-build.ts).
-const previewed = previewing() ? lastBuild() : null;
+const previewed = previewing() ? lastBuild(lastBuildFile(cacheDir)) : null;
 const base = process.env.BASE_PATH ?? previewed?.base ?? "/";
 
 /** The chapters. BOOK_CONTENT_DIR points the build at another folder (the tests use it). */
 const contentDir = process.env.BOOK_CONTENT_DIR ?? "./content";
-
-/** Astro's caches (a separate one lets the tests build a second book beside the first). */
-const cacheDir = process.env.BOOK_CACHE_DIR ?? "./node_modules/.astro";
 // a chapter file renamed since the last build: the content cache would still import the old one
 if (process.argv.includes("build")) forgetStaleContent(contentDir, cacheDir);
 
@@ -137,7 +137,7 @@ export default defineConfig({
     // `npm run dev` restarts itself when a chapter is added, removed, renamed or reordered.
     devChapters(contentDir),
     // each build records its base path and folder for `npm run preview`
-    recordBuild(),
+    recordBuild(lastBuildFile(cacheDir)),
     // Starlight adds @astrojs/sitemap unless an integration of that name is present. Without
     // SITE_URL there is no sitemap to write (it lists absolute addresses), and the README says
     // so; this empty stand-in keeps the sitemap from saying "requires `site`" on every build.

@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import { join, relative, resolve } from "node:path";
 import { parseHTML } from "linkedom";
 import { afterAll, describe, expect, test } from "vitest";
+import { lastBuild, lastBuildFile } from "../../src/last-build.ts";
 import { brokenLinks } from "../../src/links.ts";
 import { chapters, contentDir } from "../support/chapters.ts";
 import { BASE, SITE_DIR, buildSite } from "../support/site.ts";
@@ -196,6 +197,49 @@ describeNeeding(["site"], "the built book", () => {
   });
 });
 
+// The book's own build recorded its folder and base path (src/last-build.ts) in Astro's cache
+// folder, the one `npm run preview` reads: preview serves it under /book/ with no BASE_PATH.
+describeNeeding(["site"], "npm run preview", () => {
+  test("serves what the last build made, under its base path", async () => {
+    const cacheDir = resolve(process.env.BOOK_CACHE_DIR ?? "node_modules/.astro");
+    expect(
+      lastBuild(lastBuildFile(cacheDir)),
+      "the record of the last build in this cache folder names the tests' build (under REUSE_BUILD=1, " +
+        "another build may have written it since)",
+    ).toEqual({ base: BASE, outDir: `${SITE_DIR}/` });
+    const port = 4900 + Math.floor(Math.random() * 500);
+    // as `npm run preview` runs it: no BASE_PATH, and none of Vitest's variables
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !/^(BASE_PATH|BASE_URL|MODE|DEV|PROD|SSR|TEST|VITEST.*)$/.test(name)),
+    );
+    const astro = resolve("node_modules/astro/bin/astro.mjs");
+    const preview = spawn(process.execPath, [astro, "preview", "--ignore-lock", "--host", "127.0.0.1", "--port", String(port)], {
+      env: { ...env, BOOK_CACHE_DIR: cacheDir },
+      detached: true,
+    });
+    let log = "";
+    preview.stdout!.on("data", (chunk) => (log += chunk));
+    preview.stderr!.on("data", (chunk) => (log += chunk));
+    try {
+      await new Promise<void>((ready, fail) => {
+        preview.stdout!.on("data", () => log.includes(`${port}`) && ready());
+        preview.on("exit", () => fail(new Error(`astro preview exited:\n${log}`)));
+      });
+      const first = chapters()[0].slug;
+      const page = await fetch(`http://127.0.0.1:${port}${BASE}${first}/`);
+      expect(page.status, log).toBe(200);
+      const html = await page.text();
+      // the very page the build wrote
+      expect(html).toBe(readFileSync(join(SITE_DIR, first, "index.html"), "utf8"));
+      const css = /<link rel="stylesheet" href="([^"]+)"/.exec(html)?.[1];
+      expect(css).toMatch(new RegExp(`^${BASE}`));
+      expect((await fetch(`http://127.0.0.1:${port}${css}`)).status).toBe(200);
+    } finally {
+      process.kill(-preview.pid!);
+    }
+  }, 120_000);
+});
+
 test("the KaTeX stylesheet the site ships is the KaTeX that renders the formulas", () => {
   // Two versions name their size classes differently: subscripts then print full size.
   const version = (from: string) =>
@@ -320,38 +364,6 @@ describe("a small book built at the root path", () => {
     expect(status).not.toBe(0);
     expect(output).toContain("03-broken-chapter.mdx");
     expect(output).toMatch(/order/);
-  }, 120_000);
-
-  test("npm run preview serves what the last build made, under its base path", async () => {
-    const { status, output } = buildBook({ "01-first.mdx": chapter("First", "1", "Text.\n") }, "/nn/");
-    expect(status, output.slice(-3000)).toBe(0);
-    const port = 4900 + Math.floor(Math.random() * 500);
-    // as `npm run preview` runs it: no BASE_PATH, and none of Vitest's variables
-    const env = Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => !/^(BASE_PATH|BASE_URL|MODE|DEV|PROD|SSR|TEST|VITEST.*)$/.test(name)),
-    );
-    const astro = resolve("node_modules/astro/bin/astro.mjs");
-    const preview = spawn(process.execPath, [astro, "preview", "--ignore-lock", "--host", "127.0.0.1", "--port", String(port)], {
-      env: { ...env, BOOK_CONTENT_DIR: content, BOOK_CACHE_DIR: join(work, "cache") },
-      detached: true,
-    });
-    let log = "";
-    preview.stdout!.on("data", (chunk) => (log += chunk));
-    preview.stderr!.on("data", (chunk) => (log += chunk));
-    try {
-      await new Promise<void>((ready, fail) => {
-        preview.stdout!.on("data", () => log.includes(`${port}`) && ready());
-        preview.on("exit", () => fail(new Error(`astro preview exited:\n${log}`)));
-      });
-      const page = await fetch(`http://127.0.0.1:${port}/nn/first/`);
-      expect(page.status, log).toBe(200);
-      const html = await page.text();
-      const css = /<link rel="stylesheet" href="([^"]+)"/.exec(html)?.[1];
-      expect(css).toMatch(/^\/nn\//);
-      expect((await fetch(`http://127.0.0.1:${port}${css}`)).status).toBe(200);
-    } finally {
-      process.kill(-preview.pid!);
-    }
   }, 120_000);
 });
 
