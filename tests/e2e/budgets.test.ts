@@ -4,11 +4,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { launchBrowser } from "../support/browser.ts";
 import { hasChapter, pages } from "../support/chapters.ts";
-import { settled as pageSettled, wheel } from "../support/settle.ts";
+import { frames, settled as pageSettled, wheel } from "../support/settle.ts";
 import { SITE_DIR } from "../support/site.ts";
 import { describeNeeding } from "../support/suites.ts";
 
@@ -27,6 +27,26 @@ const PAGE_TEST = 300_000;
 const WAIT = 60_000;
 
 type Shift = { value: number; at: number; sources: string[] };
+type Measured = { shifts: Shift[]; scripts: string[]; smallText: string[] };
+
+/**
+ * The rendered size of every visible text of the book's figures (not the cells' own Plot code,
+ * which the chapters write themselves) under MIN_TEXT_PX: each as its words and size.
+ */
+function smallFigureText(page: Page): Promise<string[]> {
+  return page.evaluate((min) => {
+    const out: string[] = [];
+    for (const text of document.querySelectorAll("figure.nn-figure svg text")) {
+      const box = text.getBoundingClientRect();
+      if (box.width === 0 || !text.textContent?.trim()) continue; // hidden layout
+      const svg = text.closest("svg")!;
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width || 1;
+      const size = parseFloat(getComputedStyle(text).fontSize) * scale;
+      if (size < min - 0.05) out.push(`"${text.textContent.trim()}" at ${size.toFixed(1)}px`);
+    }
+    return out;
+  }, MIN_TEXT_PX);
+}
 
 describeNeeding(["site", "chromium"], "page budgets", () => {
   let browser: Browser;
@@ -35,8 +55,12 @@ describeNeeding(["site", "chromium"], "page budgets", () => {
   });
   afterAll(async () => browser?.close());
 
-  /** Loads a page and returns its layout shifts (with the elements that moved) after it settles. */
-  async function shifts(path: string, viewport: { width: number; height: number }, phone: boolean) {
+  /**
+   * Loads a page once per device and measures what the budgets read: its layout shifts (with the
+   * elements that moved) until it settles, the scripts it asked for before any interaction, and
+   * (on the phone, resized to 390 px after the load) the figure text smaller than the minimum.
+   */
+  async function measure(path: string, viewport: { width: number; height: number }, phone: boolean): Promise<Measured> {
     const context = await browser.newContext({
       viewport,
       isMobile: phone,
@@ -45,6 +69,10 @@ describeNeeding(["site", "chromium"], "page budgets", () => {
     });
     try {
       const page = await context.newPage();
+      const scripts: string[] = [];
+      page.on("request", (request) => {
+        if (request.resourceType() === "script") scripts.push(new URL(request.url()).pathname);
+      });
       await page.addInitScript(() => {
         const seen: Shift[] = [];
         (window as unknown as { __shifts: Shift[] }).__shifts = seen;
@@ -74,7 +102,11 @@ describeNeeding(["site", "chromium"], "page budgets", () => {
       // scripts upgrade the page after load: wait until that is on screen (and shifted, if it does)
       await page.waitForLoadState("networkidle", { timeout: WAIT });
       await pageSettled(page);
-      return await page.evaluate(() => (window as unknown as { __shifts: Shift[] }).__shifts);
+      const shifts = await page.evaluate(() => (window as unknown as { __shifts: Shift[] }).__shifts);
+      if (!phone) return { shifts, scripts: [...scripts], smallText: [] };
+      await page.setViewportSize({ width: 390, height: 844 });
+      await frames(page);
+      return { shifts, scripts: [...scripts], smallText: await smallFigureText(page) };
     } finally {
       await context.close();
     }
@@ -83,12 +115,24 @@ describeNeeding(["site", "chromium"], "page budgets", () => {
   const describeShifts = (list: Shift[]) =>
     list.map((s) => `${s.value.toFixed(3)} at ${s.at} ms: ${s.sources.join(", ")}`).join("\n");
 
-  for (const [device, viewport, phone] of [
-    ["a phone", { width: 412, height: 823 }, true],
-    ["a laptop", { width: 1350, height: 940 }, false],
+  const devices = {
+    phone: { width: 412, height: 823 },
+    laptop: { width: 1350, height: 940 },
+  } as const;
+  // each page is loaded once per device; the tests below read the same measurements
+  const measured = new Map<string, Promise<Measured>>();
+  const measurements = (path: string, device: keyof typeof devices) => {
+    const key = `${device} ${path}`;
+    if (!measured.has(key)) measured.set(key, measure(path, devices[device], device === "phone"));
+    return measured.get(key)!;
+  };
+
+  for (const [device, name] of [
+    ["phone", "a phone"],
+    ["laptop", "a laptop"],
   ] as const) {
-    test.each(allPages)(`%s does not jump while it loads on ${device}`, async (path) => {
-      const list = await shifts(path, viewport, phone);
+    test.each(allPages)(`%s does not jump while it loads on ${name}`, async (path) => {
+      const list = (await measurements(path, device)).shifts;
       const total = list.reduce((sum, s) => sum + s.value, 0);
       expect(total, `layout shifts:\n${describeShifts(list)}`).toBeLessThanOrEqual(MAX_SHIFT);
     }, PAGE_TEST);
@@ -135,52 +179,19 @@ describeNeeding(["site", "chromium"], "page budgets", () => {
   }
 
   test.each(allPages)("%s sends little JavaScript before the reader interacts", async (path) => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
-      const scripts: string[] = [];
-      page.on("request", (request) => {
-        if (request.resourceType() === "script") scripts.push(new URL(request.url()).pathname);
-      });
-      await page.goto(siteUrl + path, { waitUntil: "networkidle", timeout: WAIT });
-      // what a static host would send: each file gzipped (inline scripts count with the page)
-      const base = new URL(siteUrl).pathname;
-      const bytes = scripts
-        .map((p) => readFileSync(join(SITE_DIR, p.slice(base.length))))
-        .reduce((sum, file) => sum + gzipSync(file, { level: 9 }).length, 0);
-      expect(scripts.length).toBeGreaterThan(0);
-      expect(bytes / 1024, `scripts: ${scripts.join(", ")}`).toBeLessThanOrEqual(MAX_SCRIPT_KB);
-    } finally {
-      await context.close();
-    }
+    // (on the laptop's load: the scripts asked for until the page settled, the reader idle)
+    const { scripts } = await measurements(path, "laptop");
+    // what a static host would send: each file gzipped (inline scripts count with the page)
+    const base = new URL(siteUrl).pathname;
+    const bytes = scripts
+      .map((p) => readFileSync(join(SITE_DIR, p.slice(base.length))))
+      .reduce((sum, file) => sum + gzipSync(file, { level: 9 }).length, 0);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(bytes / 1024, `scripts: ${scripts.join(", ")}`).toBeLessThanOrEqual(MAX_SCRIPT_KB);
   }, PAGE_TEST);
 
   test.each(allPages)("%s keeps figure text legible on a 390px phone", async (path) => {
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    });
-    try {
-      const page = await context.newPage();
-      await page.goto(siteUrl + path, { waitUntil: "networkidle", timeout: WAIT });
-      // the rendered size of every visible text of the book's figures (not the cells' own Plot
-      // code, which the chapters write themselves)
-      const small = await page.evaluate((min) => {
-        const out: string[] = [];
-        for (const text of document.querySelectorAll("figure.nn-figure svg text")) {
-          const box = text.getBoundingClientRect();
-          if (box.width === 0 || !text.textContent?.trim()) continue; // hidden layout
-          const svg = text.closest("svg")!;
-          const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width || 1;
-          const size = parseFloat(getComputedStyle(text).fontSize) * scale;
-          if (size < min - 0.05) out.push(`"${text.textContent.trim()}" at ${size.toFixed(1)}px`);
-        }
-        return out;
-      }, MIN_TEXT_PX);
-      expect(small).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    // (the phone's load, resized to 390 px once it settled)
+    expect((await measurements(path, "phone")).smallText).toEqual([]);
   }, PAGE_TEST);
 });
