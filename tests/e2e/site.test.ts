@@ -7,7 +7,7 @@ import { pages } from "../support/chapters.ts";
 import { describeNeeding } from "../support/suites.ts";
 
 const siteUrl = inject("siteUrl");
-const SHOTS = "test-output/screenshots";
+const SHOTS = process.env.SCREENSHOTS === "1" ? "test-output/screenshots" : null;
 
 /** The reference pages after the chapters in the sidebar (content/reference/). */
 const referencePages = [
@@ -63,39 +63,45 @@ function axe(page: Page, theme: "light" | "dark") {
   return theme === "light" ? builder : builder.withRules(["color-contrast", "link-in-text-block"]);
 }
 
-function shotName(path: string) {
-  return path.replace(/\/$/, "") || "index";
+/**
+ * A full-page screenshot into test-output/screenshots/ when SCREENSHOTS=1 (`npm run screenshots`):
+ * pictures for people to look at, which no test reads, so `npm test` does not spend its time on them.
+ */
+async function screenshot(page: Page, path: string, what: string) {
+  if (!SHOTS) return;
+  const name = path.replace(/\/$/, "") || "index";
+  await page.screenshot({ path: `${SHOTS}/${name}-${what}.png`, fullPage: true });
 }
 
 describeNeeding(["site", "chromium"], "every page in Chromium", () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchBrowser();
-    mkdirSync(SHOTS, { recursive: true });
+    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
   });
   afterAll(async () => browser?.close());
 
-  for (const theme of ["light", "dark"] as const) {
-    test.each(allPages())(`%s opens cleanly and passes axe in the ${theme} theme`, async (path) => {
-      const context = await browser.newContext({
-        colorScheme: theme,
-        viewport: { width: 1280, height: 900 },
-      });
-      try {
-        const { page, problems } = await open(context, path);
-        expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+  // One load per page: light first, then the dark theme as a reader switches to it (the system's
+  // colour scheme changes; Starlight follows it on the open page).
+  test.each(allPages())("%s opens cleanly and passes axe in the light theme, then in the dark", async (path) => {
+    const context = await browser.newContext({ colorScheme: "light", viewport: { width: 1280, height: 900 } });
+    try {
+      const { page, problems } = await open(context, path);
+      for (const theme of ["light", "dark"] as const) {
+        await page.emulateMedia({ colorScheme: theme });
+        await page.waitForFunction((theme) => document.documentElement.dataset.theme === theme, theme, { timeout: WAIT });
         const { violations } = await axe(page, theme).analyze();
         const summary = violations.map(
           (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`,
         );
-        expect(summary).toEqual([]);
-        await page.screenshot({ path: `${SHOTS}/${shotName(path)}-${theme}-desktop.png`, fullPage: true });
-        expect(problems).toEqual([]);
-      } finally {
-        await context.close();
+        expect(summary, `${theme} theme`).toEqual([]);
+        await screenshot(page, path, `${theme}-desktop`);
       }
-    }, PAGE_TEST);
-  }
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, PAGE_TEST);
 
   test.each(allPages())("%s reads at phone width without sideways scrolling", async (path) => {
     const context = await browser.newContext({
@@ -110,7 +116,7 @@ describeNeeding(["site", "chromium"], "every page in Chromium", () => {
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       );
       expect(overflow, "the page scrolls sideways at 390px").toBeLessThanOrEqual(1);
-      await page.screenshot({ path: `${SHOTS}/${shotName(path)}-light-phone.png`, fullPage: true });
+      await screenshot(page, path, "light-phone");
       expect(problems).toEqual([]);
     } finally {
       await context.close();
