@@ -25,3 +25,16 @@ export function hasChapter(slug: string, dir = contentDir()): boolean {
 export function pages(): string[] {
   return ["", ...chapters().map(({ slug }) => `${slug}/`)];
 }
+
+/** The reference pages after the chapters in the sidebar (content/reference/). */
+export const referencePages = [
+  "reference/reading-a-cell/",
+  "reference/glossary/",
+  "reference/your-progress/",
+  "reference/for-instructors/",
+];
+
+/** Every page: the landing page, the chapters, the reference pages. */
+export function allPages(): string[] {
+  return [...pages(), ...referencePages];
+}
