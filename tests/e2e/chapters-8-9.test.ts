@@ -3,7 +3,7 @@ import { parseHTML } from "linkedom";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, test } from "vitest";
 import { loadDigits } from "../../engine/index.ts";
-import { strokes } from "../support/strokes.ts";
+import { penPaths, strokes } from "../support/strokes.ts";
 import { dragSlider, output, useBook } from "../support/pages.ts";
 import { settled } from "../support/settle.ts";
 import { describeChapters } from "../support/suites.ts";
@@ -192,11 +192,11 @@ describeChapters([DIGITS], ["site", "chromium"], "chapter 8 in Chromium: train, 
     const { at } = await padGeometry(page);
     const note = page.locator('nb-cell[data-id="digits-pad"] [data-role=note]');
     const emptyAlt = await alt(page, "digits-read");
-    // The first test 3, traced along its strokes with the mouse, one short stroke at a time.
-    for (const { from, to } of strokes(firstTest(3), 28, 28)) {
-      await page.mouse.move(...at(...from));
+    // The first test 3, traced along its strokes with the mouse, a pen path at a time.
+    for (const [first, ...rest] of penPaths(strokes(firstTest(3), 28, 28))) {
+      await page.mouse.move(...at(...first));
       await page.mouse.down();
-      await page.mouse.move(...at(...to), { steps: 2 });
+      for (const point of rest) await page.mouse.move(...at(...point), { steps: 2 });
       await page.mouse.up();
     }
     expect(await note.textContent()).toMatch(/^Drawn: \d+ of 784 squares inked\.$/);
@@ -215,10 +215,14 @@ describeChapters([DIGITS], ["site", "chromium"], "chapter 8 in Chromium: train, 
         type,
         touchPoints: point ? [{ x: point[0], y: point[1] }] : [],
       });
-    for (const { from, to } of strokes(firstTest(6), 28, 28)) {
-      await finger("touchStart", at(...from));
-      await finger("touchMove", at((from[0] + to[0]) / 2, (from[1] + to[1]) / 2));
-      await finger("touchMove", at(...to));
+    for (const path of penPaths(strokes(firstTest(6), 28, 28))) {
+      await finger("touchStart", at(...path[0]));
+      for (const [i, to] of path.entries()) {
+        if (i === 0) continue;
+        const from = path[i - 1];
+        await finger("touchMove", at((from[0] + to[0]) / 2, (from[1] + to[1]) / 2));
+        await finger("touchMove", at(...to));
+      }
       await finger("touchEnd");
     }
     await expect.poll(() => alt(page, "digits-read"), SLOW).toMatch(/^Probabilities of the 10 classes: the highest is 6, at/);
@@ -414,6 +418,19 @@ describeChapters([DIGITS, BEYOND], ["site", "chromium"], "chapters 8 and 9 at 39
 });
 
 describe("the strokes the pad tests draw", () => {
+  test("penPaths(strokes) draws every stroke once, in a few paths of touching pixels", () => {
+    for (const digit of [3, 6]) {
+      const traced = strokes(firstTest(digit), 28, 28);
+      const paths = penPaths(traced);
+      const drawn = paths.flatMap((path) =>
+        path.length === 1 ? [`${path[0]}-${path[0]}`] : path.slice(1).map((to, i) => [`${path[i]}`, `${to}`].sort().join("-")),
+      );
+      const asked = traced.map(({ from, to }) => [`${from}`, `${to}`].sort().join("-"));
+      expect(drawn.sort()).toEqual(asked.sort());
+      expect(paths.length, `digit ${digit}: ${traced.length} strokes`).toBeLessThan(traced.length / 3);
+    }
+  });
+
   test("strokes(image) traces a digit's skeleton: every stroke joins touching pixels", () => {
     const traced = strokes(firstTest(3), 28, 28);
     expect(traced.length).toBeGreaterThan(20);

@@ -61,3 +61,36 @@ export function strokes(pixels: ArrayLike<number>, width: number, height: number
   }
   return found;
 }
+
+/**
+ * The same strokes joined into as few pen paths as a hand would draw: each path a list of pixel
+ * centres, every two neighbours in it one of `strokes`, each stroke drawn once. (A pen lifted
+ * between every two pixels asks the pad's readers for a new reading at each lift: dozens of runs
+ * for one digit.) A path starts where an odd number of strokes meet, when there is such a place,
+ * so that it goes as far as it can.
+ */
+export function penPaths(traced: Stroke[]): [number, number][][] {
+  const key = ([x, y]: [number, number]) => `${x},${y}`;
+  const unused = new Set(traced.map((_, i) => i));
+  const at = new Map<string, number[]>();
+  traced.forEach(({ from, to }, i) => {
+    for (const end of from === to || key(from) === key(to) ? [from] : [from, to]) {
+      at.set(key(end), [...(at.get(key(end)) ?? []), i]);
+    }
+  });
+  const left = (point: [number, number]) => (at.get(key(point)) ?? []).filter((i) => unused.has(i));
+  const paths: [number, number][][] = [];
+  while (unused.size > 0) {
+    const ends = [...unused].flatMap((i) => [traced[i].from, traced[i].to]);
+    let point = ends.find((end) => left(end).length % 2 === 1) ?? ends[0];
+    const path: [number, number][] = [point];
+    for (let next = left(point); next.length > 0; next = left(point)) {
+      const { from, to } = traced[next[0]];
+      unused.delete(next[0]);
+      point = key(from) === key(point) ? to : from;
+      if (key(point) !== key(path[path.length - 1])) path.push(point);
+    }
+    paths.push(path);
+  }
+  return paths;
+}
