@@ -17,7 +17,7 @@ import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import lighthouse, { desktopConfig } from "lighthouse";
-import { CHROMIUM_FLAGS, chromePath } from "../../tests/support/browser.ts";
+import { CHROMIUM_FLAGS, UNUSED_BROWSER_UI, chromePath } from "../../tests/support/browser.ts";
 import { pages } from "../../tests/support/chapters.ts";
 import { serveStatic } from "./serve.ts";
 
@@ -74,7 +74,9 @@ async function startChrome() {
       "--headless=new",
       `--remote-debugging-port=${port}`,
       `--user-data-dir=${profile}`,
-      ...CHROMIUM_FLAGS,
+      // (Playwright's turned-off features are for Playwright: a reader's Chromium has them on)
+      ...CHROMIUM_FLAGS.filter((flag) => !flag.startsWith("--disable-features=")),
+      `--disable-features=${UNUSED_BROWSER_UI.join(",")}`,
       "about:blank",
     ],
     { stdio: "ignore" },
