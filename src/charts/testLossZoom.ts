@@ -4,7 +4,7 @@ import * as Plot from "@observablehq/plot";
 import { fmt, listing } from "./format.ts";
 import { labelled, type ChartSpec } from "./spec.ts";
 import { chartStyle } from "./theme.ts";
-import { checkHistory, lowestTestLoss, series, type TrainTestEntry } from "./trainingCurves.ts";
+import { checkHistory, epochAxis, lowestTestLoss, series, type TrainTestEntry } from "./trainingCurves.ts";
 
 /**
  * The test loss per epoch on an axis zoomed in on its lowest value: the axis starts a little under
@@ -38,12 +38,7 @@ export function testLossZoom(history: TrainTestEntry[]): ChartSpec {
       marginRight: 56, // room for the last value, written at the line's end
       marginTop: 42, // the title, a line clear of the top tick
       marginBottom: 40,
-      x: {
-        label: "epoch",
-        domain: [first, final],
-        ticks: history.length <= 12 ? epochs : undefined,
-        tickFormat: "d",
-      },
+      x: epochAxis(history),
       y: { label: null, domain: [lo, hi], ticks: 4, tickFormat: (v: number) => fmt(v, 3), grid: true },
       marks: [
         Plot.text(["test loss, zoomed in on its lowest"], {

@@ -87,12 +87,7 @@ export function trainingCurves(history: TrainTestEntry[]): ChartSpec {
       marginRight: 84, // room for "training" in 15 px type
       marginTop: 24,
       marginBottom: 40,
-      x: {
-        label: "epoch",
-        domain: [first, final],
-        ticks: history.length <= 12 ? epochs : undefined,
-        tickFormat: "d",
-      },
+      x: epochAxis(history),
       y: { domain: [0, 1], axis: null },
       fy: { domain: ["loss", "accuracy"], label: null, padding: 0.2, axis: null },
       marks: [
@@ -189,6 +184,20 @@ function accuracyTicks(floor: number): number[] {
   const out: number[] = [];
   for (let t = 100; t >= floor - 1e-9; t -= step) out.unshift(t);
   return out;
+}
+
+/**
+ * The x axis over a history's epochs (for the charts of a training): from the first to the last,
+ * each epoch a tick while there are at most 12, whole numbers.
+ */
+export function epochAxis(history: readonly { epoch: number }[]) {
+  const epochs = history.map((h) => h.epoch);
+  return {
+    label: "epoch",
+    domain: [Math.min(...epochs), Math.max(...epochs)],
+    ticks: history.length <= 12 ? epochs : undefined,
+    tickFormat: "d",
+  };
 }
 
 /** The epoch with the lowest test loss (the first of them, on a tie). */

@@ -211,14 +211,19 @@ describeChapters([CHAPTER], ["site", "chromium"], "the cells with the keyboard",
     expect(violations.map((v) => `${v.id}: ${v.help} ${v.nodes.map((n) => n.html.slice(0, 120) + " " + n.failureSummary).join(" | ")}`)).toEqual([]);
   });
 
+  /** Selects `text`, which ends the line just before its `;`, from its end back (Shift and the arrows). */
+  async function selectBeforeSemicolon(page: Page, text: string): Promise<void> {
+    await page.keyboard.press("End");
+    await page.keyboard.press("ArrowLeft");
+    for (let i = 0; i < text.length; i++) await page.keyboard.press("Shift+ArrowLeft");
+  }
+
   test("typing over a selection that starts with a bracket replaces it, with no second closer", async () => {
     const page = await book(CHAPTER);
     await replaceCode(page, FIRST, 'const x = [1, 2];\nconst s = "hi";');
     // Select `[1, 2]` on the first line, from its end, as a reader does with Shift and the arrows.
     await page.keyboard.press("ControlOrMeta+Home");
-    await page.keyboard.press("End");
-    await page.keyboard.press("ArrowLeft");
-    for (let i = 0; i < "[1, 2]".length; i++) await page.keyboard.press("Shift+ArrowLeft");
+    await selectBeforeSemicolon(page, "[1, 2]");
     await page.keyboard.type("[");
     // Stock closeBrackets wraps the selection: `const x = [[1, 2]];`.
     expect(await editorText(page, FIRST)).toBe('const x = [;\nconst s = "hi";');
@@ -226,9 +231,7 @@ describeChapters([CHAPTER], ["site", "chromium"], "the cells with the keyboard",
     expect(await editorText(page, FIRST)).toBe('const x = [3, 4];\nconst s = "hi";');
     // A quote over a selection: the same rule.
     await page.keyboard.press("ArrowDown");
-    await page.keyboard.press("End");
-    await page.keyboard.press("ArrowLeft");
-    for (let i = 0; i < '"hi"'.length; i++) await page.keyboard.press("Shift+ArrowLeft");
+    await selectBeforeSemicolon(page, '"hi"');
     await page.keyboard.type('"yes"');
     expect(await editorText(page, FIRST)).toBe('const x = [3, 4];\nconst s = "yes";');
     // At a bare cursor closeBrackets still closes, and typing the closer steps over it.

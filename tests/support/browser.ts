@@ -1,14 +1,9 @@
 import { chromium, type Browser, type Page } from "playwright-core";
-import { findChromium, missing, skipLine } from "./skip.ts";
+import { browserPath } from "./skip.ts";
 
 /** Chromium from CHROME_PATH or Debian's package; the skip line's words when there is none. */
 export function chromePath(): string {
-  const found = findChromium();
-  if (!found) {
-    const why = missing("chromium") ?? "no Chromium found";
-    throw new Error(skipLine("this browser suite", "chromium", why).replace(/^⚠ SKIPPED/, "Cannot run"));
-  }
-  return found;
+  return browserPath("chromium");
 }
 
 /**

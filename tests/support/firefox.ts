@@ -4,16 +4,11 @@
  * puppeteer-core downloads no browser; the `puppeteer` package would, so it is not used.
  */
 import puppeteer, { type Browser } from "puppeteer-core";
-import { findFirefox, missing, skipLine } from "./skip.ts";
+import { browserPath } from "./skip.ts";
 
 /** Firefox from FIREFOX_PATH or Debian's package; the skip line's words when there is none. */
 export function firefoxPath(): string {
-  const found = findFirefox();
-  if (!found) {
-    const why = missing("firefox") ?? "no Firefox found";
-    throw new Error(skipLine("this browser suite", "firefox", why).replace(/^⚠ SKIPPED/, "Cannot run"));
-  }
-  return found;
+  return browserPath("firefox");
 }
 
 /**

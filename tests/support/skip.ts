@@ -68,3 +68,14 @@ export function missing(need: Need): string | null {
 export function skipLine(what: string, need: Need, why: string): string {
   return `⚠ SKIPPED ${what}: needs ${NAME[need]}, but ${why}; ${HOW_TO[need]}. (CI never skips: with CI set this fails.)`;
 }
+
+/**
+ * The browser's path (`findChromium` or `findFirefox`), or an error that says what is missing in
+ * the skip line's words, for a suite about to launch it.
+ */
+export function browserPath(need: "chromium" | "firefox"): string {
+  const found = need === "chromium" ? findChromium() : findFirefox();
+  if (found) return found;
+  const why = missing(need) ?? `no ${need === "chromium" ? "Chromium" : "Firefox"} found`;
+  throw new Error(skipLine("this browser suite", need, why).replace(/^⚠ SKIPPED/, "Cannot run"));
+}
