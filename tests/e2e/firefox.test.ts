@@ -181,13 +181,24 @@ describeNeeding(["site", "firefox"], "the book in Firefox", () => {
           await control.focus();
           await page.keyboard.press(atMax ? "ArrowLeft" : "ArrowRight");
         }
-        const figureChanged = async () => changed(before, await outputs(page, true), cellId);
-        let moved: string[] = [];
-        // a training's curve is drawn once it has two epochs: step until one is
-        for (let step = 0; step < (kind === "slider" ? 1 : 4) && moved.length === 0; step++) {
-          if (kind !== "slider") await control.click();
-          moved = await until(figureChanged, kind === "slider" ? WAIT : WAIT / 4);
+        if (kind !== "slider") {
+          // a training's curve is drawn once it has two epochs: step two, each to its end (the
+          // controls then say "Paused at epoch 2", then 3)
+          for (const epoch of [2, 3]) {
+            await control.click();
+            await page.waitForFunction(
+              (button, epoch) => {
+                const text = button.closest(".nb-input")?.querySelector("[data-role=status]")?.textContent ?? "";
+                const at = /^Paused at epoch (\d+)/.exec(text);
+                return text === "Finished." || (at !== null && Number(at[1]) >= epoch);
+              },
+              { timeout: WAIT },
+              control,
+              epoch,
+            );
+          }
         }
+        const moved = await until(async () => changed(before, await outputs(page, true), cellId));
         expect(moved, `a figure changes when the ${kind} of cell ${cellId} moves`).not.toEqual([]);
 
         // Run: the first cell that shows something other than controls, its output emptied first so that what
