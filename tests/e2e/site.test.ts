@@ -189,19 +189,4 @@ describeNeeding(["site", "chromium"], "every page in Chromium", () => {
       await context.close();
     }
   }, PAGE_TEST);
-
-  test("next and previous links walk the chapters in order, then the reference", async () => {
-    const context = await browser.newContext();
-    try {
-      const list = allPages().slice(1);
-      const { page } = await open(context, list[0]);
-      for (const next of list.slice(1)) {
-        await page.locator('a[rel="next"]').click();
-        await page.waitForURL(siteUrl + next, { timeout: WAIT });
-      }
-      expect(await page.locator('a[rel="next"]').count()).toBe(0);
-    } finally {
-      await context.close();
-    }
-  }, PAGE_TEST);
 });

@@ -15,7 +15,7 @@ import { parseHTML } from "linkedom";
 import { afterAll, describe, expect, test } from "vitest";
 import { lastBuild, lastBuildFile } from "../../src/last-build.ts";
 import { brokenLinks } from "../../src/links.ts";
-import { chapters, contentDir } from "../support/chapters.ts";
+import { allPages, chapters, contentDir } from "../support/chapters.ts";
 import { BASE, SITE_DIR, buildSite } from "../support/site.ts";
 import { describeNeeding } from "../support/suites.ts";
 
@@ -48,6 +48,18 @@ describeNeeding(["site"], "the built book", () => {
     for (const [number, { slug }] of list.entries()) {
       expect(page(slug).querySelector(".chapter-objectives__number")?.textContent).toBe(`Chapter ${number} · `);
     }
+  });
+
+  // (read from the built pages: a browser clicking through them found the same addresses, at a
+  // page load each)
+  test("next and previous links walk every page in order, the chapters then the reference, both ways", () => {
+    const list = allPages().slice(1); // the landing page links to neither
+    const docs = list.map((path) => page(path.replace(/\/$/, "")));
+    const link = (doc: Document, rel: string) => doc.querySelector(`a[rel="${rel}"]`)?.getAttribute("href") ?? null;
+    const nexts = docs.map((doc) => link(doc, "next"));
+    const prevs = docs.map((doc) => link(doc, "prev"));
+    expect(nexts).toEqual([...list.slice(1).map((path) => `${BASE}${path}`), null]);
+    expect(prevs).toEqual([null, ...list.slice(0, -1).map((path) => `${BASE}${path}`)]);
   });
 
   test("the title comes from book.config.ts, the fork's one place for it", async () => {
