@@ -1,7 +1,9 @@
-// Structural budgets of every page, in Chromium: the layout does not jump while the page loads,
-// the JavaScript sent before any interaction stays small, and chart text stays legible on a
-// phone. Lighthouse's scores (which move with the machine's load) are `npm run bench:site`.
+// Structural budgets of every page, in Chromium: the page opens cleanly and passes axe in the light
+// and the dark theme, the layout does not jump while it loads, the JavaScript sent before any
+// interaction stays small, and chart text stays legible on a phone. Lighthouse's scores (which
+// move with the machine's load) are `npm run bench:site`.
 import { readFileSync } from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
@@ -27,7 +29,51 @@ const PAGE_TEST = 300_000;
 const WAIT = 60_000;
 
 type Shift = { value: number; at: number; sources: string[] };
-type Measured = { shifts: Shift[]; scripts: string[]; smallText: string[]; overflow: number };
+type Measured = {
+  shifts: Shift[];
+  scripts: string[];
+  smallText: string[];
+  overflow: number;
+  /** Console errors, uncaught exceptions, failed loads and other hosts asked, while it loaded. */
+  problems: string[];
+  /** axe's violations in each theme (the laptop's load only). */
+  axe: { light: string[]; dark: string[] } | null;
+};
+
+/**
+ * axe on the page's top frame (its "legacy" mode: the pages have no frame of their own when they
+ * load, and the default mode's extra page for merging frames' results tripled the time), asked to
+ * return details of violations only. The light theme runs every rule; the dark theme changes
+ * colours only (the same markup under other CSS custom properties), so it runs the rules that
+ * read colours. Each violation as its rule, impact, help and first three places.
+ */
+async function axeViolations(page: Page, theme: "light" | "dark"): Promise<string[]> {
+  const builder = new AxeBuilder({ page }).setLegacyMode(true).options({ resultTypes: ["violations"] });
+  const { violations } = await (theme === "light" ? builder : builder.withRules(["color-contrast", "link-in-text-block"])).analyze();
+  return violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`,
+  );
+}
+
+/** Records what goes wrong in `page`: console errors, page errors, failed loads, other hosts. */
+function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  const origin = new URL(siteUrl).origin;
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("request", (request) => {
+    const url = request.url();
+    if (!url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("blob:")) {
+      problems.push(`asked another host: ${url}`);
+    }
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  return problems;
+}
 
 /**
  * The rendered size of every visible text of the book's figures (not the cells' own Plot code,
@@ -57,18 +103,21 @@ describeNeeding(["site", "chromium"], "page budgets", () => {
 
   /**
    * Loads a page once per device and measures what the budgets read: its layout shifts (with the
-   * elements that moved) until it settles, the scripts it asked for before any interaction, and
-   * (on the phone, resized to 390 px after the load) the figure text smaller than the minimum.
+   * elements that moved) until it settles, the scripts it asked for before any interaction, what
+   * went wrong meanwhile, then on the laptop axe's findings in the light theme and the dark, and
+   * on the phone (resized to 390 px after the load) the figure text smaller than the minimum.
    */
   async function measure(path: string, viewport: { width: number; height: number }, phone: boolean): Promise<Measured> {
     const context = await browser.newContext({
       viewport,
+      colorScheme: "light",
       isMobile: phone,
       hasTouch: phone,
       deviceScaleFactor: phone ? 2 : 1,
     });
     try {
       const page = await context.newPage();
+      const problems = watchProblems(page);
       const scripts: string[] = [];
       page.on("request", (request) => {
         if (request.resourceType() === "script") scripts.push(new URL(request.url()).pathname);
@@ -103,7 +152,21 @@ describeNeeding(["site", "chromium"], "page budgets", () => {
       await page.waitForLoadState("networkidle", { timeout: WAIT });
       await pageSettled(page);
       const shifts = await page.evaluate(() => (window as unknown as { __shifts: Shift[] }).__shifts);
-      if (!phone) return { shifts, scripts: [...scripts], smallText: [], overflow: 0 };
+      const asked = [...scripts];
+      if (!phone) {
+        // every block laid out (a scroll starts it where the screen is narrow), then axe, in the
+        // light theme, then in the dark as a reader switches to it: the system's colour scheme
+        // changes and Starlight follows it on the open page
+        await page.mouse.wheel(0, 1);
+        await page.waitForFunction(() => document.documentElement.dataset.laidOut === "all", null, { timeout: WAIT });
+        const axe = { light: [] as string[], dark: [] as string[] };
+        for (const theme of ["light", "dark"] as const) {
+          await page.emulateMedia({ colorScheme: theme });
+          await page.waitForFunction((theme) => document.documentElement.dataset.theme === theme, theme, { timeout: WAIT });
+          axe[theme] = await axeViolations(page, theme);
+        }
+        return { shifts, scripts: asked, smallText: [], overflow: 0, problems, axe };
+      }
       await page.setViewportSize({ width: 390, height: 844 });
       // below the first screen, blocks are laid out once the reader scrolls (content-visibility):
       // scroll, and wait until they all are, so that what they hold counts
@@ -113,7 +176,7 @@ describeNeeding(["site", "chromium"], "page budgets", () => {
       const overflow = await page.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       );
-      return { shifts, scripts: [...scripts], smallText: await smallFigureText(page), overflow };
+      return { shifts, scripts: asked, smallText: await smallFigureText(page), overflow, problems, axe: null };
     } finally {
       await context.close();
     }
@@ -133,6 +196,14 @@ describeNeeding(["site", "chromium"], "page budgets", () => {
     if (!measured.has(key)) measured.set(key, measure(path, devices[device], device === "phone"));
     return measured.get(key)!;
   };
+
+  test.each(allPages)("%s opens cleanly and passes axe in the light theme, then in the dark", async (path) => {
+    const { axe, problems } = await measurements(path, "laptop");
+    expect(axe!.light, "light theme").toEqual([]);
+    expect(axe!.dark, "dark theme").toEqual([]);
+    expect(problems).toEqual([]);
+    expect((await measurements(path, "phone")).problems, "on a phone").toEqual([]);
+  }, PAGE_TEST);
 
   for (const [device, name] of [
     ["phone", "a phone"],

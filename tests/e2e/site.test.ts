@@ -1,5 +1,4 @@
 import { mkdirSync } from "node:fs";
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { launchBrowser } from "../support/browser.ts";
@@ -43,18 +42,6 @@ async function open(context: BrowserContext, path: string) {
 }
 
 /**
- * axe on the page's top frame (its "legacy" mode: the pages have no frame of their own when they
- * load, and the default mode's extra page for merging frames' results tripled the time), asked to
- * return details of violations only. The light theme runs every rule; the dark theme changes
- * colours only (the same markup under other CSS custom properties), so it runs the rules that
- * read colours.
- */
-function axe(page: Page, theme: "light" | "dark") {
-  const builder = new AxeBuilder({ page }).setLegacyMode(true).options({ resultTypes: ["violations"] });
-  return theme === "light" ? builder : builder.withRules(["color-contrast", "link-in-text-block"]);
-}
-
-/**
  * A full-page screenshot into test-output/screenshots/ when SCREENSHOTS=1 (`npm run screenshots`):
  * pictures for people to look at, which no test reads, so `npm test` does not spend its time on them.
  */
@@ -72,20 +59,17 @@ describeNeeding(["site", "chromium"], "every page in Chromium", () => {
   });
   afterAll(async () => browser?.close());
 
-  // One load per page: light first, then the dark theme as a reader switches to it (the system's
-  // colour scheme changes; Starlight follows it on the open page).
-  test.each(allPages())("%s opens cleanly and passes axe in the light theme, then in the dark", async (path) => {
+  // Every page is checked with axe, in the light and the dark theme, on the laptop load that
+  // budgets.test.ts measures (one load a page for both). Only under `npm run screenshots`: the
+  // pictures of each page at 1280 px, light then dark, as a reader switches (the system's colour
+  // scheme changes; Starlight follows it on the open page).
+  if (SHOTS) test.each(allPages())("%s at 1280 px in the light and the dark theme, for its screenshots", async (path) => {
     const context = await browser.newContext({ colorScheme: "light", viewport: { width: 1280, height: 900 } });
     try {
       const { page, problems } = await open(context, path);
       for (const theme of ["light", "dark"] as const) {
         await page.emulateMedia({ colorScheme: theme });
         await page.waitForFunction((theme) => document.documentElement.dataset.theme === theme, theme, { timeout: WAIT });
-        const { violations } = await axe(page, theme).analyze();
-        const summary = violations.map(
-          (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`,
-        );
-        expect(summary, `${theme} theme`).toEqual([]);
         await screenshot(page, path, `${theme}-desktop`);
       }
       expect(problems).toEqual([]);
@@ -94,8 +78,8 @@ describeNeeding(["site", "chromium"], "every page in Chromium", () => {
     }
   }, PAGE_TEST);
 
-  // Only under `npm run screenshots` (whether a page scrolls sideways at 390 px is a budget:
-  // budgets.test.ts); not defined otherwise, so that a run of the suite skips nothing.
+  // Only under `npm run screenshots` too (whether a page scrolls sideways at 390 px is a budget:
+  // budgets.test.ts); neither is defined otherwise, so that a run of the suite skips nothing.
   if (SHOTS) test.each(allPages())("%s at phone width, for its screenshot", async (path) => {
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 },
