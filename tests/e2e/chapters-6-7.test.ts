@@ -475,34 +475,32 @@ describeChapters([CH6, CH7], ["site", "chromium"], "chapters 6 and 7 in the brow
   });
 
   test("no experiment shifts the layout when the page's scripts upgrade it", async () => {
+    const boxes = (page: Page, ids: string[]) =>
+      page.evaluate(
+        (list) =>
+          list.map((id) => {
+            const box = document.querySelector(`nb-cell[data-id="${id}"]`)!.getBoundingClientRect();
+            return [id, Math.round(box.width), Math.round(box.height)];
+          }),
+        ids,
+      );
     for (const [chapter, ids] of Object.entries(EXPERIMENTS)) {
+      // the page as it arrives (no script runs): laid out by its CSS alone, at each width in turn
+      const bare = await (await open.context({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false })).newPage();
+      await bare.goto(`${inject("siteUrl")}${chapter}`, { waitUntil: "load" });
+      await bare.evaluate(() => document.fonts.ready.then(() => undefined));
       for (const width of [1280, 390]) {
-        // the page as it arrives (no script has run), then upgraded by its scripts
-        const sizes = async (javaScriptEnabled: boolean) => {
-          const context = await open.context({
-            viewport: { width, height: 900 },
-            javaScriptEnabled,
-          });
-          const page = await context.newPage();
-          await page.goto(`${inject("siteUrl")}${chapter}`, {
-            waitUntil: "networkidle",
-          });
-          for (const id of ids) await page.locator(`nb-cell[data-id="${id}"]`).waitFor();
-          if (javaScriptEnabled)
-            await page.waitForFunction(() => customElements.get("nb-cell") !== undefined);
-          return page.evaluate(
-            (list) =>
-              list.map((id) => {
-                const box = document
-                  .querySelector(`nb-cell[data-id="${id}"]`)!
-                  .getBoundingClientRect();
-                return [id, Math.round(box.width), Math.round(box.height)];
-              }),
-            ids,
-          );
-        };
-        expect([chapter, width, await sizes(true)]).toEqual([chapter, width, await sizes(false)]);
+        await bare.setViewportSize({ width, height: 900 });
+        const before = await boxes(bare, ids);
+        // then loaded at that width and upgraded by its scripts
+        const page = await (await open.context({ viewport: { width, height: 900 } })).newPage();
+        await page.goto(`${inject("siteUrl")}${chapter}`, { waitUntil: "networkidle" });
+        for (const id of ids) await page.locator(`nb-cell[data-id="${id}"]`).waitFor();
+        await page.waitForFunction(() => customElements.get("nb-cell") !== undefined);
+        expect([chapter, width, await boxes(page, ids)]).toEqual([chapter, width, before]);
+        await page.context().close();
       }
+      await bare.context().close();
     }
   }, 240_000);
 });
