@@ -10,7 +10,7 @@
 //   npm run bench:site -- --block '*Cell.astro*'   without the scripts matching a pattern
 //
 // A benchmark, not a test: the numbers move with the machine's load. The browser test
-// tests/e2e/budgets.test.ts holds the structural budgets (layout shift, JavaScript bytes).
+// tests/e2e/budgets-laptop.test.ts and budgets-phone.test.ts hold the structural budgets (layout shift, JavaScript bytes).
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";

@@ -60,7 +60,7 @@ describeNeeding(["site", "chromium"], "every page in Chromium", () => {
   afterAll(async () => browser?.close());
 
   // Every page is checked with axe, in the light and the dark theme, on the laptop load that
-  // budgets.test.ts measures (one load a page for both). Only under `npm run screenshots`: the
+  // budgets-laptop.test.ts measures (one load a page for both). Only under `npm run screenshots`: the
   // pictures of each page at 1280 px, light then dark, as a reader switches (the system's colour
   // scheme changes; Starlight follows it on the open page).
   if (SHOTS) test.each(allPages())("%s at 1280 px in the light and the dark theme, for its screenshots", async (path) => {
@@ -79,7 +79,7 @@ describeNeeding(["site", "chromium"], "every page in Chromium", () => {
   }, PAGE_TEST);
 
   // Only under `npm run screenshots` too (whether a page scrolls sideways at 390 px is a budget:
-  // budgets.test.ts); neither is defined otherwise, so that a run of the suite skips nothing.
+  // budgets-phone.test.ts); neither is defined otherwise, so that a run of the suite skips nothing.
   if (SHOTS) test.each(allPages())("%s at phone width, for its screenshot", async (path) => {
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 },
