@@ -1,5 +1,6 @@
 import { globSync, readFileSync } from "node:fs";
 import { defineConfig } from "vitest/config";
+import SlowestFirst from "./tests/support/sequencer.ts";
 
 /**
  * Four projects. "unit" and "unit-isolated": the engine, the notebook core, compile and the
@@ -53,6 +54,8 @@ export default defineConfig({
     maxWorkers: 2,
     // the default report, then each file's time, slowest first (tests/support/durations.ts)
     reporters: ["default", "./tests/support/durations.ts"],
+    // on a clean clone (CI), the files known to be long start first (tests/support/sequencer.ts)
+    sequence: { sequencer: SlowestFirst },
     projects: [
       // First, while the book builds: the build is mostly one core's work, these use the other.
       {

@@ -7,6 +7,7 @@ import type { Reporter, TestModule } from "vitest/node";
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { BUILD_STATUS, type BuildStatus } from "./book-build.ts";
+import { SLOWEST, SLOW_FILE_S } from "./sequencer.ts";
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1).padStart(6);
 
@@ -39,6 +40,13 @@ export default class Durations implements Reporter {
       lines.push(`${seconds(build.seconds * 1000)} the book's build (${build.buildId})`);
     } catch {
       // no build in this run (or no status of it)
+    }
+    // a long file the sequencer does not know may start last on a clean clone
+    for (const { module, d } of rows) {
+      const file = relative(module.project.config.root, module.moduleId);
+      if (d.duration / 1000 > SLOW_FILE_S && !(file in SLOWEST)) {
+        lines.push(`${file} took ${seconds(d.duration).trim()} s: add it to SLOWEST in tests/support/sequencer.ts, or a clean run may start it last`);
+      }
     }
     console.log(lines.join("\n"));
   }
