@@ -37,7 +37,9 @@ describeChapters([CHAPTER], ["site", "chromium"], "training under controls", () 
       "quick",
       "fast",
     ]);
-    await controls.getByRole("combobox", { name: "Speed" }).selectOption("medium");
+    // slow: 400 ms a batch, so that it is still training when Pause is pressed, however busy the
+    // machine (at medium, 80 ms, it once finished first in CI)
+    await controls.getByRole("combobox", { name: "Speed" }).selectOption("slow");
     await controls.getByRole("button", { name: "Play" }).click();
     await expect.poll(() => status.textContent(), SLOW).toMatch(/^Training at epoch \d+/);
     await expect.poll(() => progress.textContent(), SLOW).toMatch(/^epoch \d+\/60 · loss/);
