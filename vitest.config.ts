@@ -49,10 +49,11 @@ const chartFiles = globSync("tests/charts/**/*.test.ts");
 export default defineConfig({
   test: {
     testTimeout: 60_000,
-    // expect.poll asks every 200 ms, not every 50: each ask is a round trip to the browser, and
+    // expect.poll asks every 100 ms, not every 50: each ask is a round trip to the browser, and
     // with three files at once the asking itself took CPU from what it waited for (measured on
-    // the cells and chapters 8-9 files: 129 s of CPU at 50 ms, 115 s at 200 ms)
-    expect: { poll: { interval: 200 } },
+    // the cells and chapters 8-9 files: 129 s of CPU at 50 ms, 115 s at 200 ms; at 200 ms a test
+    // once saw a training end before it pressed Pause)
+    expect: { poll: { interval: 100 } },
     hookTimeout: 240_000,
     // Two cores: the unit files use them while the book builds (the book's files: below).
     maxWorkers: 2,
