@@ -8,11 +8,10 @@ import { gzipSync } from "node:zlib";
 import { expect, inject, test } from "vitest";
 import {
   MAX_SCRIPT_KB,
-  MAX_SHIFT,
   PAGE_TEST,
   budgetPages,
-  describeShifts,
   headingLinkTest,
+  shiftTest,
   usePageMeasurements,
 } from "../support/budgets.ts";
 import { SITE_DIR } from "../support/site.ts";
@@ -28,11 +27,7 @@ describeNeeding(["site", "chromium"], "page budgets on a laptop", () => {
     expect(problems).toEqual([]);
   }, PAGE_TEST);
 
-  test.each(budgetPages)("%s does not jump while it loads on a laptop", async (path) => {
-    const list = (await measurements(path)).shifts;
-    const total = list.reduce((sum, s) => sum + s.value, 0);
-    expect(total, `layout shifts:\n${describeShifts(list)}`).toBeLessThanOrEqual(MAX_SHIFT);
-  }, PAGE_TEST);
+  shiftTest("a laptop", measurements);
 
   test.each(budgetPages)("%s sends little JavaScript before the reader interacts", async (path) => {
     // (the scripts asked for until the page settled, the reader idle)

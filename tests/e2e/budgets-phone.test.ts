@@ -3,7 +3,7 @@
 // while it loads, keeps its figures' text legible and reads without sideways scrolling at 390 px;
 // a link to a heading lands on it. The laptop's budgets: budgets-laptop.test.ts.
 import { expect, test } from "vitest";
-import { MAX_SHIFT, PAGE_TEST, budgetPages, describeShifts, headingLinkTest, usePageMeasurements } from "../support/budgets.ts";
+import { PAGE_TEST, budgetPages, headingLinkTest, shiftTest, usePageMeasurements } from "../support/budgets.ts";
 import { describeNeeding } from "../support/suites.ts";
 
 describeNeeding(["site", "chromium"], "page budgets on a phone", () => {
@@ -13,11 +13,7 @@ describeNeeding(["site", "chromium"], "page budgets on a phone", () => {
     expect((await measurements(path)).problems).toEqual([]);
   }, PAGE_TEST);
 
-  test.each(budgetPages)("%s does not jump while it loads on a phone", async (path) => {
-    const list = (await measurements(path)).shifts;
-    const total = list.reduce((sum, s) => sum + s.value, 0);
-    expect(total, `layout shifts:\n${describeShifts(list)}`).toBeLessThanOrEqual(MAX_SHIFT);
-  }, PAGE_TEST);
+  shiftTest("a phone", measurements);
 
   test.each(budgetPages)("%s keeps figure text legible on a 390px phone", async (path) => {
     expect((await measurements(path)).smallText).toEqual([]);

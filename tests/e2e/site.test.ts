@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { launchBrowser } from "../support/browser.ts";
+import { launchBrowser, watchProblems } from "../support/browser.ts";
 import { allPages, pages } from "../support/chapters.ts";
 import { describeNeeding } from "../support/suites.ts";
 
@@ -16,21 +16,7 @@ const WAIT = 60_000;
 /** Opens a page and records console errors, page errors, failed loads and other hosts asked. */
 async function open(context: BrowserContext, path: string) {
   const page = await context.newPage();
-  const problems: string[] = [];
-  const origin = new URL(siteUrl).origin;
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("request", (request) => {
-    const url = request.url();
-    if (!url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("blob:")) {
-      problems.push(`asked another host: ${url}`);
-    }
-  });
-  page.on("response", (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
+  const problems = watchProblems(page, new URL(siteUrl).origin);
   await page.goto(siteUrl + path, { waitUntil: "networkidle", timeout: WAIT });
   // a narrow screen lays the content out lazily once the reader scrolls: scroll, and wait until
   // it is all there (or a full-page screenshot shows blank blocks)

@@ -69,3 +69,25 @@ export async function withTab<T>(
     await browser.close();
   }
 }
+
+/**
+ * Records what goes wrong in `page` from here on: console errors, uncaught exceptions, loads that
+ * fail (HTTP 400 and above), and requests to any origin but `origin` (data: and blob: aside).
+ */
+export function watchProblems(page: Page, origin: string): string[] {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("request", (request) => {
+    const url = request.url();
+    if (!url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("blob:")) {
+      problems.push(`asked another host: ${url}`);
+    }
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  return problems;
+}

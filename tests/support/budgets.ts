@@ -7,7 +7,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import { launchBrowser } from "./browser.ts";
+import { launchBrowser, watchProblems } from "./browser.ts";
 import { allPages, hasChapter } from "./chapters.ts";
 import { frames, settled as pageSettled, wheel } from "./settle.ts";
 
@@ -62,26 +62,6 @@ async function axeViolations(page: Page, theme: "light" | "dark"): Promise<strin
   );
 }
 
-/** Records what goes wrong in `page`: console errors, page errors, failed loads, other hosts. */
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  const origin = new URL(siteUrl()).origin;
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("request", (request) => {
-    const url = request.url();
-    if (!url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("blob:")) {
-      problems.push(`asked another host: ${url}`);
-    }
-  });
-  page.on("response", (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
-  return problems;
-}
-
 /**
  * The rendered size of every visible text of the book's figures (not the cells' own Plot code,
  * which the chapters write themselves) under MIN_TEXT_PX: each as its words and size.
@@ -125,7 +105,7 @@ async function measure(browser: Browser, path: string, device: Device): Promise<
   });
   try {
     const page = await context.newPage();
-    const problems = watchProblems(page);
+    const problems = watchProblems(page, new URL(siteUrl()).origin);
     const scripts: string[] = [];
     page.on("request", (request) => {
       if (request.resourceType() === "script") scripts.push(new URL(request.url()).pathname);
@@ -252,5 +232,14 @@ export function headingLinkTest(name: string, width: number, phone: boolean, bro
     } finally {
       await context.close();
     }
+  }, PAGE_TEST);
+}
+
+/** The test that a page's layout shifts while it loads add up to at most MAX_SHIFT on `name`. */
+export function shiftTest(name: string, measurements: (path: string) => Promise<Measured>): void {
+  test.each(budgetPages)(`%s does not jump while it loads on ${name}`, async (path) => {
+    const list = (await measurements(path)).shifts;
+    const total = list.reduce((sum, s) => sum + s.value, 0);
+    expect(total, `layout shifts:\n${describeShifts(list)}`).toBeLessThanOrEqual(MAX_SHIFT);
   }, PAGE_TEST);
 }
