@@ -400,10 +400,17 @@ describeChapters([DIGITS, BEYOND], ["site", "chromium"], "chapters 8 and 9 at 39
     test(`${path}: nothing shifts while the page loads`, SLOW, async () => {
       const context = await open.context({ viewport: { width: 390, height: 844 } });
       await context.addInitScript(() => {
-        (window as unknown as { shifts: number }).shifts = 0;
+        const seen: string[] = [];
+        (window as unknown as { shifts: string[] }).shifts = seen;
+        const name = (node: Node | null) => {
+          const el = node instanceof Element ? node : node?.parentElement;
+          return el ? `${el.localName}${el.id ? `#${el.id}` : ""}${[...el.classList].slice(0, 2).map((c) => `.${c}`).join("")}` : "?";
+        };
         new PerformanceObserver((list) => {
-          for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
-            if (!entry.hadRecentInput) (window as unknown as { shifts: number }).shifts += entry.value;
+          for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean; sources?: { node: Node | null; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[] })[]) {
+            if (entry.hadRecentInput) continue;
+            const moved = (entry.sources ?? []).map((s) => `${name(s.node)} y ${Math.round(s.previousRect.y)}→${Math.round(s.currentRect.y)} h ${Math.round(s.previousRect.height)}→${Math.round(s.currentRect.height)}`);
+            seen.push(`${entry.value.toFixed(3)} at ${Math.round(entry.startTime)} ms (scrollY ${Math.round(scrollY)}): ${moved.join(", ")}`);
           }
         }).observe({ type: "layout-shift", buffered: true });
       });
@@ -412,7 +419,9 @@ describeChapters([DIGITS, BEYOND], ["site", "chromium"], "chapters 8 and 9 at 39
       // Scroll through the experiments, so that anything drawn late would move them.
       for (const id of figures[path]) await output(page, id).scrollIntoViewIfNeeded();
       await settled(page);
-      expect(await page.evaluate(() => (window as unknown as { shifts: number }).shifts)).toBeLessThan(0.05);
+      const shifts = await page.evaluate(() => (window as unknown as { shifts: string[] }).shifts);
+      const total = shifts.reduce((sum, s) => sum + parseFloat(s), 0);
+      expect(total, shifts.join("\n")).toBeLessThan(0.05);
     });
   }
 });
