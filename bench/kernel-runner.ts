@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import { chromium, type CDPSession, type Page } from "playwright-core";
-import { CHROMIUM_FLAGS, chromePath } from "../tests/support/browser.ts";
+import { CHROMIUM_FLAGS, readerChromePath } from "../tests/support/browser.ts";
 import { BASE, serveSite } from "../tests/support/site.ts";
 
 const args = process.argv.slice(2);
@@ -83,7 +83,7 @@ const results = { start: [] as number[], memory: [] as number[], rss: [] as numb
 console.log(`${dir}; load average ${loadavg()[0].toFixed(1)}`);
 for (let run = 0; run < runs; run++) {
   const heapFlag = heap > 0 ? [`--js-flags=--max-old-space-size=${heap}`] : [];
-  const browser = await chromium.launch({ executablePath: chromePath(), headless: true, args: [...CHROMIUM_FLAGS, ...heapFlag] });
+  const browser = await chromium.launch({ executablePath: readerChromePath(), headless: true, args: [...CHROMIUM_FLAGS, ...heapFlag] });
   try {
     const watcher = await browser.newBrowserCDPSession();
     let crashedAt = 0;

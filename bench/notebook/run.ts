@@ -16,7 +16,7 @@ import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import type { Page } from "playwright-core";
 import { MLP, accuracy, loadDigits, softmaxCrossEntropy, train } from "../../engine/index.ts";
-import { launchBrowser } from "../../tests/support/browser.ts";
+import { launchBrowser, readerChromePath } from "../../tests/support/browser.ts";
 import { buildSite, serveSite } from "../../tests/support/site.ts";
 
 const args = Object.fromEntries(
@@ -48,7 +48,8 @@ if (!(args.reuse && existsSync(DIR))) {
   console.log(`built the book in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 const { url, server } = await serveSite(DIR, BASE);
-const browser = await launchBrowser();
+// the browser readers run, not the tests' headless shell
+const browser = await launchBrowser(readerChromePath());
 console.log(`Chromium ${browser.version()}, load average ${load()} (2 cores, shared)\n`);
 
 async function fresh(path: string): Promise<Page> {

@@ -17,7 +17,7 @@ import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import lighthouse, { desktopConfig } from "lighthouse";
-import { CHROMIUM_FLAGS, UNUSED_BROWSER_UI, chromePath } from "../../tests/support/browser.ts";
+import { CHROMIUM_FLAGS, UNUSED_BROWSER_UI, readerChromePath } from "../../tests/support/browser.ts";
 import { pages } from "../../tests/support/chapters.ts";
 import { serveStatic } from "./serve.ts";
 
@@ -69,7 +69,7 @@ async function startChrome() {
   const port = await freePort();
   const profile = mkdtempSync(join(tmpdir(), "bench-site-"));
   const chrome = spawn(
-    chromePath(),
+    readerChromePath(),
     [
       "--headless=new",
       `--remote-debugging-port=${port}`,

@@ -1,9 +1,19 @@
 import { chromium, type Browser, type Page } from "playwright-core";
-import { browserPath } from "./skip.ts";
+import { browserPath, findFullChromium } from "./skip.ts";
 
-/** Chromium from CHROME_PATH or Debian's package; the skip line's words when there is none. */
+/**
+ * The tests' Chromium (skip.ts: CHROME_PATH, else Debian's headless shell, else Debian's
+ * browser); the skip line's words when there is none.
+ */
 export function chromePath(): string {
   return browserPath("chromium");
+}
+
+/** The browser readers run (CHROME_PATH, else Debian's `chromium`), for the benchmarks. */
+export function readerChromePath(): string {
+  const found = findFullChromium();
+  if (!found) throw new Error("The benchmarks need Chromium: `sudo apt-get install -y chromium`, or set CHROME_PATH.");
+  return found;
 }
 
 /**
@@ -20,9 +30,10 @@ export const PLAYWRIGHT_DISABLED_FEATURES = [
 ];
 
 /**
- * Headless Chromium (156) builds a browser window for each context, with two omnibox popups drawn
- * as web pages in a renderer process of their own, which no test ever opens: measured here, they
- * doubled the CPU of a new context and its first page (2.3 s to 1.15 s, chapter 1, 8 loads).
+ * Chromium's new headless mode (156, the `chromium` package) builds a browser window for each
+ * context, with two omnibox popups drawn as web pages in a renderer process of their own, which
+ * no test ever opens: measured here, they doubled the CPU of a new context and its first page
+ * (2.3 s to 1.15 s, chapter 1, 8 loads). (The headless shell has no browser UI to turn off.)
  */
 export const UNUSED_BROWSER_UI = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup"];
 
@@ -38,13 +49,20 @@ export const CHROMIUM_FLAGS = [
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
+  // every site in a process of its own, as a reader's desktop Chrome does: the headless shell
+  // does so only when asked, and the cells' runner frame relies on it (a cell that exhausts
+  // memory must cost the runner's process only: tests/e2e/memory.test.ts)
+  "--site-per-process",
   `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, ...UNUSED_BROWSER_UI].join(",")}`,
 ];
 
-/** Launches headless Chromium with the flags that work offline on a closed network. */
-export function launchBrowser(): Promise<Browser> {
+/**
+ * Launches headless Chromium (the tests' own, unless given another) with the flags that work
+ * offline on a closed network.
+ */
+export function launchBrowser(executablePath = chromePath()): Promise<Browser> {
   return chromium.launch({
-    executablePath: chromePath(),
+    executablePath,
     headless: true,
     args: CHROMIUM_FLAGS,
   });
