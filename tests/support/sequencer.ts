@@ -12,22 +12,19 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /** Seconds each long file's tests took in CI (three workers, two busy cores), the slowest first. */
 export const SLOWEST: Record<string, number> = {
-  "tests/e2e/cells.test.ts": 110,
-  "tests/e2e/hostile.test.ts": 100,
-  "tests/site/build.test.ts": 90,
-  "tests/e2e/chapters-8-9.test.ts": 70,
-  "tests/e2e/budgets-laptop.test.ts": 65,
-  "tests/e2e/exercises.test.ts": 55,
+  "tests/e2e/budgets-laptop.test.ts": 115,
+  "tests/e2e/cells.test.ts": 80,
+  "tests/e2e/hostile.test.ts": 77,
+  "tests/site/build.test.ts": 73,
+  "tests/e2e/chapters-8-9.test.ts": 58,
+  "tests/e2e/exercises.test.ts": 57,
   "tests/e2e/firefox.test.ts": 55,
-  "tests/e2e/chapters-6-7.test.ts": 50,
-  "tests/e2e/figure-in-view.test.ts": 45,
-  "tests/e2e/chapters-3-5.test.ts": 30,
-  "tests/e2e/budgets-phone.test.ts": 30,
-  "tests/e2e/chapters-0-2.test.ts": 17,
+  "tests/e2e/chapters-6-7.test.ts": 37,
+  "tests/e2e/figure-in-view.test.ts": 35,
+  "tests/e2e/budgets-phone.test.ts": 35,
+  "tests/e2e/chapters-3-5.test.ts": 25,
   "tests/e2e/editor.test.ts": 17,
-  "tests/e2e/training.test.ts": 17,
-  "tests/engine/digits.test.ts": 16,
-  "tests/site/editions.test.ts": 16,
+  "tests/e2e/chapters-0-2.test.ts": 16,
 };
 /** A file whose tests take longer than this (seconds) belongs in SLOWEST. */
 export const SLOW_FILE_S = 15;
