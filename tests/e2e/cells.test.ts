@@ -645,3 +645,19 @@ describeChapters([CHAPTER], ["site", "chromium"], "the kernel worker's troubles"
     expect(await workers()).toBe(2);
   });
 });
+
+// useBook's pages close with the test that opened them (a training left running would take the
+// next tests' CPU), unless kept for the file's next tests.
+describeChapters([CHAPTER], ["site", "chromium"], "the pages a test opens", () => {
+  let opened: BrowserContext;
+  let kept: BrowserContext;
+  test("are open while the test runs", async () => {
+    opened = await book.context();
+    kept = await book.context({}, true);
+    await (await opened.newPage()).close();
+  });
+  test("are closed when it ends, unless kept", async () => {
+    await expect(opened.newPage()).rejects.toThrow(/closed/);
+    await (await kept.newPage()).close();
+  });
+});

@@ -131,7 +131,8 @@ describeChapters([DIGITS], ["site", "chromium"], "chapter 8 in Chromium: train, 
   let page: Page;
 
   test("Play trains the network on all 8,000 digits here, to 95% of the test digits", TRAINING, async () => {
-    page = await open(DIGITS, { touch: true });
+    // (kept open: the next tests read the network this one trains)
+    page = await open(DIGITS, { touch: true, keep: true });
     const controls = page.getByRole("group", { name: "Training" });
     const status = controls.locator("[data-role=status]");
     const curves = output(page, "digits-curves");

@@ -1,9 +1,10 @@
 /**
  * The book's pages in Chromium, for the chapters' browser suites: one browser per test file,
- * opened before its tests and closed after them, and the few ways a test reaches a cell.
+ * opened before its tests and closed after them, and the few ways a test reaches a cell. A page
+ * opened in a test closes when the test ends (unless it is kept for the next tests).
  */
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, inject } from "vitest";
+import { afterAll, beforeAll, inject, onTestFinished } from "vitest";
 import { launchBrowser } from "./browser.ts";
 
 /** How a page is opened: its viewport (1280 × 900 by default), theme, and touch. */
@@ -12,6 +13,8 @@ export interface OpenOptions {
   height?: number;
   dark?: boolean;
   touch?: boolean;
+  /** Keep the page open after the test that opened it, for the file's next tests. */
+  keep?: boolean;
 }
 
 /**
@@ -20,8 +23,11 @@ export interface OpenOptions {
  * and waits for its cells. An uncaught error in a page fails the test that opened it.
  */
 export function useBook(): ((path: string, options?: OpenOptions) => Promise<Page>) & {
-  /** A browser context of the file's browser, closed with it (for pages opened by hand). */
-  context(options?: BrowserContextOptions): Promise<BrowserContext>;
+  /**
+   * A browser context of the file's browser (for pages opened by hand), closed when the test
+   * that asked for it ends, unless `keep`, and with the browser at the latest.
+   */
+  context(options?: BrowserContextOptions, keep?: boolean): Promise<BrowserContext>;
 } {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
@@ -32,17 +38,21 @@ export function useBook(): ((path: string, options?: OpenOptions) => Promise<Pag
     for (const context of contexts) await context.close().catch(() => {});
     await browser?.close();
   });
-  const newContext = async (options: BrowserContextOptions = {}) => {
+  const newContext = async (options: BrowserContextOptions = {}, keep = false) => {
     if (!browser) throw new Error("useBook: no browser (the built book or Chromium is missing)");
     const made = await browser.newContext(options);
     contexts.push(made);
+    if (!keep) closeWithTest(made);
     return made;
   };
   const open = async (path: string, options: OpenOptions = {}) => {
-    const context = await newContext({
-      viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
-      hasTouch: options.touch ?? false,
-    });
+    const context = await newContext(
+      {
+        viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+        hasTouch: options.touch ?? false,
+      },
+      options.keep,
+    );
     if (options.dark) {
       await context.addInitScript(() => localStorage.setItem("starlight-theme", "dark"));
     }
@@ -55,6 +65,20 @@ export function useBook(): ((path: string, options?: OpenOptions) => Promise<Pag
     return page;
   };
   return Object.assign(open, { context: newContext });
+}
+
+/**
+ * Closes `context` when the running test ends. A page left open goes on working while the next
+ * tests run (a training a test started goes on for seconds of CPU, measured here: 4–6 s for
+ * chapter 8's), on the cores those tests need. Outside a test (a beforeAll), nothing: the context
+ * closes with the file's browser.
+ */
+function closeWithTest(context: BrowserContext): void {
+  try {
+    onTestFinished(() => context.close().catch(() => {}));
+  } catch {
+    // not inside a test
+  }
 }
 
 /** Cell `id` of the page. */
