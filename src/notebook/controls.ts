@@ -42,8 +42,8 @@ export interface Controls {
   channels: Map<string, Channel>;
   /** Values the page gave, by input key, kept across runs (and before the cell ever ran). */
   values: Map<string, unknown>;
-  /** Commands for trainings whose cell has not run yet in this kernel. */
-  pendingCommands: Map<string, TrainingCommand>;
+  /** Commands for trainings whose cell has not run yet in this kernel, in order. */
+  pendingCommands: Map<string, TrainingCommand[]>;
   /** The trainer behind each controls object a training's readers got. */
   trainers: WeakMap<TrainingControls, Trainer>;
 }
@@ -93,9 +93,9 @@ export function view(controls: Controls, run: Run, declaration: unknown) {
     training: null,
   };
   if (spec.type === "training") {
-    const command = pendingCommands.get(key);
+    const commands = pendingCommands.get(key) ?? [];
     pendingCommands.delete(key);
-    channel.training = newTrainer(current as TrainingState, command);
+    channel.training = newTrainer(current as TrainingState, commands);
   }
   const previous = channels.get(key);
   if (previous) {

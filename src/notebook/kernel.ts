@@ -23,7 +23,7 @@ import { chartRuns, clearRuns, createHistory, recordRun, recordSettings } from "
 import { PLOT, withDocument } from "./plot-document.ts";
 import { execute, fail, invalidate, report, startRun, stop, type RunContext } from "./runs.ts";
 import { makeShow } from "./show.ts";
-import { command, driveBy, trainingEnded, wakeTrainings } from "./training.ts";
+import { command, driveBy, startsTraining, trainingEnded, wakeTrainings } from "./training.ts";
 import type { CellSource, Kernel, KernelEvent, KernelOptions, ModuleMap } from "./types.ts";
 
 export type { TrainingControls, TrainingStep } from "./training.ts";
@@ -95,7 +95,9 @@ export function createKernel(options: KernelOptions): Kernel {
     },
 
     control(key, training): void {
-      if (!command(controls, key, training)) kernel.run([key.slice(0, key.lastIndexOf(":"))]);
+      if (!command(controls, key, training) && startsTraining(training)) {
+        kernel.run([key.slice(0, key.lastIndexOf(":"))]);
+      }
     },
 
     stop(id?: string): void {

@@ -60,7 +60,7 @@ const YIELD_EVERY = 40;
 /** The page hears a playing training's epoch and batch at most this often, in ms. */
 const STATUS_EVERY = 100;
 
-export function newTrainer(state: TrainingState, command?: TrainingCommand): Trainer {
+export function newTrainer(state: TrainingState, commands: TrainingCommand[] = []): Trainer {
   const trainer: Trainer = {
     playing: state.playing,
     speed: state.speed,
@@ -75,7 +75,7 @@ export function newTrainer(state: TrainingState, command?: TrainingCommand): Tra
     sent: null,
     later: null,
   };
-  if (command) applyCommand(trainer, command);
+  for (const command of commands) applyCommand(trainer, command);
   return trainer;
 }
 
@@ -222,14 +222,25 @@ export function makeControls(
 }
 
 /**
+ * Whether a command for a training whose cell has not run yet should run it. A new speed only
+ * waits for the Play (or Step) that starts it: run at once, the training would start playing,
+ * the page's button would turn to Pause, and the reader's Play, pressed a moment later on what
+ * was still a Play button, would pause it (seen in the browser tests on a busy machine).
+ */
+export function startsTraining(command: TrainingCommand): boolean {
+  return typeof command !== "object";
+}
+
+/**
  * A command from a training's controls. False when its cell has not run here yet: the command
- * waits for it (the kernel then runs it).
+ * waits for it, after those that came before (the kernel then runs the cell, unless the command
+ * only sets the speed: see `startsTraining`).
  */
 export function command(controls: Controls, key: string, command: TrainingCommand): boolean {
   const channel = controls.channels.get(key);
   const trainer = channel?.training;
   if (!channel || !trainer || channel.closed) {
-    controls.pendingCommands.set(key, command);
+    controls.pendingCommands.set(key, [...(controls.pendingCommands.get(key) ?? []), command]);
     return false;
   }
   const restart =
@@ -241,7 +252,7 @@ export function command(controls: Controls, key: string, command: TrainingComman
     channel.current = { ...state, speed: trainer.speed, resets: state.resets + 1 };
     channel.training = newTrainer(
       { playing: command === "play", speed: trainer.speed, resets: state.resets + 1 },
-      command === "play" || command === "reset" ? undefined : command,
+      command === "play" || command === "reset" ? [] : [command],
     );
     trainer.waiting?.();
     channel.fresh = true;

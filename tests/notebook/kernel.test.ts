@@ -543,6 +543,33 @@ describe("createKernel: inputs", () => {
     nb.kernel.dispose();
   });
 
+  it("training controls: a speed chosen before the training ran starts nothing, and the Play after it trains at that speed", async () => {
+    const statuses: { state: string; speed: string }[] = [];
+    const nb = notebook(
+      {
+        a: 'const controls = view(Inputs.training({ speed: "fast" }));',
+        b: "let steps = 0;\nfor (let epoch = 1; epoch <= 3; epoch++) { await controls.pace({ epoch, batch: 1, batches: 1 }); steps++; }\nsteps",
+      },
+      {
+        live: true,
+        onEvent: (e) => e.type === "training" && statuses.push({ state: e.status.state, speed: e.status.speed }),
+      },
+    );
+    // A reader picks a speed, then presses Play. The speed alone runs nothing (else the training
+    // would start, the page's button would turn to Pause, and the reader's Play would pause it).
+    nb.kernel.control("a:0", { speed: "medium" });
+    await nb.kernel.idle();
+    expect(nb.events.filter((e) => e.type === "cell")).toEqual([]);
+    expect(statuses).toEqual([]);
+    nb.kernel.control("a:0", "play");
+    await nb.kernel.idle();
+    expect(nb.last("b")).toMatchObject({ status: "done" });
+    expect(texts(nb.last("b")!.outputs)).toEqual(["3"]);
+    expect(statuses.filter((s) => s.state === "playing").map((s) => s.speed)).toContain("medium");
+    expect(statuses.map((s) => s.speed).filter((speed) => speed !== "medium")).toEqual([]);
+    nb.kernel.dispose();
+  });
+
   it("training controls: Pause reaches a training that plays at full speed and never awaits anything else", async () => {
     const log = globalThis as unknown as { steps?: number };
     log.steps = 0;
