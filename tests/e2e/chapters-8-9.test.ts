@@ -417,6 +417,13 @@ describeChapters([DIGITS, BEYOND], ["site", "chromium"], "chapters 8 and 9 at 39
       });
       const page = await context.newPage();
       await page.goto(`${inject("siteUrl")}${path}`, { waitUntil: "networkidle" });
+      // Every block laid out first (a scroll starts it on a narrow screen; the budgets do the
+      // same). A jump to the last figure while the blocks below the first screen are still laid
+      // out lazily moves the footer off the screen (0.36): a known fault of that lazy layout,
+      // reproduced with Chromium's CPU throttled 2-8x in 10 of 12 loads, not what this test is
+      // about. (Unthrottled, the shift came after this test had read its count, so it passed.)
+      await page.mouse.wheel(0, 1);
+      await page.waitForFunction(() => document.documentElement.dataset.laidOut === "all", null, SLOW);
       // Scroll through the experiments, so that anything drawn late would move them.
       for (const id of figures[path]) await output(page, id).scrollIntoViewIfNeeded();
       await settled(page);
